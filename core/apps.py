@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from .models import SpecialDay
+        from .working_calendar import calendar_changed
+
+        # Cache invalidation only: any edit of the special-day table reloads it everywhere.
+        def _changed(**kwargs: object) -> None:
+            calendar_changed()
+
+        post_save.connect(_changed, sender=SpecialDay, dispatch_uid="calendar-save")
+        post_delete.connect(_changed, sender=SpecialDay, dispatch_uid="calendar-delete")

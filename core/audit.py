@@ -1,0 +1,46 @@
+"""The audit service: every service that changes state writes one row through here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from .models import AuditRecord
+
+
+def _object_type(obj: models.Model) -> str:
+    return obj._meta.label_lower
+
+
+def audit_record(
+    *,
+    obj: models.Model,
+    action: str,
+    by: Any = None,
+    from_state: str = "",
+    to_state: str = "",
+    note: str = "",
+    data: dict[str, Any] | None = None,
+) -> AuditRecord:
+    actor = by if getattr(by, "is_authenticated", False) else None
+    return AuditRecord.objects.create(
+        actor=actor,
+        object_type=_object_type(obj),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        action=action,
+        from_state=from_state or "",
+        to_state=to_state or "",
+        note=note or "",
+        data=data or {},
+    )
+
+
+def audit_history(obj: models.Model) -> models.QuerySet[AuditRecord]:
+    """The audit rows of one object, oldest first, with their actors."""
+    return (
+        AuditRecord.objects.filter(object_type=_object_type(obj), object_id=str(obj.pk))
+        .select_related("actor")
+        .order_by("at", "id")
+    )

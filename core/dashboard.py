@@ -1,0 +1,64 @@
+"""Home-page panels per role. Each app may add panels in its own `dashboard.py` (PANELS):
+callables taking the user and returning a `Panel` or None."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import import_module
+from typing import Any
+
+from django.apps import apps
+from django.utils import timezone
+
+from .models import Notification
+from .roles import Role, user_has_role
+from .working_calendar import year_has_official_schedule
+
+
+@dataclass
+class Panel:
+    title: Any
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    order: int = 100
+
+
+def calendar_warning_panel(user: Any) -> Panel | None:
+    if not user_has_role(user, Role.ADMIN):
+        return None
+    next_year = timezone.localdate().year + 1
+    if year_has_official_schedule(next_year):
+        return None
+    from django.utils.translation import gettext_lazy as _
+
+    return Panel(
+        _("Working calendar"),
+        "core/includes/_calendar_warning.html",
+        {"year": next_year},
+        order=1,
+    )
+
+
+def inbox_panel(user: Any) -> Panel:
+    from django.utils.translation import gettext_lazy as _
+
+    latest = list(Notification.objects.filter(recipient=user)[:5])
+    return Panel(_("Latest messages"), "core/includes/_inbox_panel.html", {"latest": latest}, 900)
+
+
+PANELS: list[Callable[[Any], Panel | None]] = [calendar_warning_panel, inbox_panel]
+
+
+def panels_for(user: Any) -> list[Panel]:
+    builders = list(PANELS)
+    for config in apps.get_app_configs():
+        if config.name == "core":
+            continue
+        try:
+            module = import_module(f"{config.name}.dashboard")
+        except ModuleNotFoundError:
+            continue
+        builders.extend(getattr(module, "PANELS", []))
+    panels = [panel for build in builders if (panel := build(user)) is not None]
+    return sorted(panels, key=lambda panel: panel.order)

@@ -1,0 +1,197 @@
+"""Cross-cutting models: organisation, users, working calendar, audit, notifications."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Division(models.Model):
+    """A business division (事业部), e.g. GQ 工起事业部."""
+
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("division")
+        verbose_name_plural = _("divisions")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Warehouse(models.Model):
+    class Kind(models.TextChoices):
+        MAIN = "main", _("Main warehouse")
+        CENTRAL = "central", _("Central warehouse")
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    division = models.ForeignKey(
+        Division, on_delete=models.PROTECT, related_name="warehouses", verbose_name=_("division")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("warehouse")
+        verbose_name_plural = _("warehouses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["division", "kind"],
+                condition=models.Q(is_active=True),
+                name="one_active_warehouse_per_division_and_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class User(AbstractUser):
+    """A portal user; belongs to one or more divisions and to role groups."""
+
+    divisions = models.ManyToManyField(
+        Division, blank=True, related_name="members", verbose_name=_("divisions")
+    )
+    phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, blank=True
+    )
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+
+class SpecialDay(models.Model):
+    """An exception to the weekly pattern: a statutory holiday or a make-up working day."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Statutory holiday")
+        WORKDAY = "workday", _("Make-up working day")
+
+    class Source(models.TextChoices):
+        OFFICIAL = "official", _("Official schedule")
+        MANUAL = "manual", _("Added by an administrator")
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    source = models.CharField(
+        _("source"), max_length=16, choices=Source.choices, default=Source.MANUAL
+    )
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("special day")
+        verbose_name_plural = _("special days")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()} {self.name}"
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("Audit records are append-only and cannot be updated.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Audit records are append-only and cannot be deleted.")
+
+
+class AuditRecord(models.Model):
+    """One append-only row per state change, price change, master-data change or reveal."""
+
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    object_type = models.CharField(_("object type"), max_length=100, db_index=True)
+    object_id = models.CharField(_("object id"), max_length=64, db_index=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    from_state = models.CharField(_("from state"), max_length=32, blank=True)
+    to_state = models.CharField(_("to state"), max_length=32, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit record")
+        verbose_name_plural = _("audit records")
+        indexes = [models.Index(fields=["object_type", "object_id", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.object_type}#{self.object_id} {self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not self._state.adding:
+            raise PermissionError("Audit records are append-only and cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Audit records are append-only and cannot be deleted.")
+
+
+class Notification(models.Model):
+    """An in-app message (the policy's OA message) to one user."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True, db_index=True)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    topic = models.CharField(_("topic"), max_length=64, blank=True, db_index=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+class SmsMessage(models.Model):
+    """An outgoing SMS as stored by the default outbox gateway."""
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    phone = models.CharField(_("phone"), max_length=20)
+    text = models.TextField(_("text"))
+    backend = models.CharField(_("gateway"), max_length=100)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("SMS message")
+        verbose_name_plural = _("SMS messages")
+
+    def __str__(self) -> str:
+        return f"{self.phone}: {self.text[:30]}"

@@ -1,0 +1,56 @@
+"""Navigation per role. Each app may add entries in its own `navigation.py` (NAV_ITEMS)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import import_module
+from typing import Any
+
+from django.apps import apps
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Role, role_names
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: Any
+    url_name: str
+    roles: tuple[str, ...] = ()  # empty: every signed-in user
+    order: int = 100
+
+
+NAV_ITEMS = [
+    NavItem(_("Home"), "core:home", order=0),
+    NavItem(_("Inbox"), "core:inbox", order=900),
+    NavItem(_("Working calendar"), "core:calendar", (Role.ADMIN,), order=950),
+    NavItem(_("Audit log"), "core:audit-list", (Role.ADMIN,), order=960),
+]
+
+
+def _all_items() -> list[NavItem]:
+    items = list(NAV_ITEMS)
+    for config in apps.get_app_configs():
+        if config.name == "core":
+            continue
+        try:
+            module = import_module(f"{config.name}.navigation")
+        except ModuleNotFoundError:
+            continue
+        items.extend(getattr(module, "NAV_ITEMS", []))
+    return sorted(items, key=lambda item: item.order)
+
+
+def navigation_for(user: Any) -> list[dict[str, Any]]:
+    roles = role_names(user)
+    entries = []
+    for item in _all_items():
+        if item.roles and not (roles & set(item.roles)):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        entries.append({"label": item.label, "url": url})
+    return entries

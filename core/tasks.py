@@ -1,0 +1,8 @@
+from celery import shared_task
+
+from .services import calendar_next_year_check
+
+
+@shared_task
+def calendar_next_year_check_task() -> bool:
+    return calendar_next_year_check()

@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import ListView, TemplateView
+
+from .dashboard import panels_for
+from .forms import AuditSearchForm, LanguageForm
+from .models import AuditRecord, SpecialDay
+from .notifications import notification_mark_all_read, notification_mark_read
+from .roles import Role, user_has_role
+from .selectors import (
+    audit_search,
+    notification_get_for_user,
+    notification_list_for_user,
+    special_days_of_year,
+)
+from .working_calendar import year_has_official_schedule
+
+
+class RoleRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
+    """Allow only users holding one of `required_roles` (admins always)."""
+
+    required_roles: tuple[str, ...] = ()
+
+    def test_func(self) -> bool:
+        return user_has_role(self.request.user, Role.ADMIN, *self.required_roles)
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    template_name = "core/home.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["panels"] = panels_for(self.request.user)
+        return context
+
+
+class NotificationListView(LoginRequiredMixin, ListView):
+    template_name = "core/notification_list.html"
+    paginate_by = 25
+    context_object_name = "notifications"
+
+    def get_queryset(self) -> Any:
+        return notification_list_for_user(user=self.request.user)
+
+
+class NotificationOpenView(LoginRequiredMixin, View):
+    """Mark one message read and follow its link (POST only)."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        notification = notification_get_for_user(user=request.user, pk=pk)
+        notification_mark_read(notification=notification)
+        target = notification.link
+        if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            return HttpResponseRedirect(target)
+        return redirect("core:inbox")
+
+
+class NotificationReadAllView(LoginRequiredMixin, View):
+    def post(self, request: HttpRequest) -> HttpResponse:
+        count = notification_mark_all_read(user=request.user)
+        messages.success(request, _("%(count)d messages marked as read.") % {"count": count})
+        return redirect("core:inbox")
+
+
+class LanguageSwitchView(LoginRequiredMixin, View):
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = LanguageForm(request.POST)
+        if form.is_valid():
+            request.user.language = form.cleaned_data["language"]  # type: ignore[union-attr]
+            request.user.save(update_fields=["language"])  # type: ignore[union-attr]
+        target = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            target = "/"
+        return HttpResponseRedirect(target)
+
+
+class AuditRecordListView(RoleRequiredMixin, ListView):
+    template_name = "core/auditrecord_list.html"
+    paginate_by = 50
+    context_object_name = "records"
+
+    def get_queryset(self) -> Any:
+        self.form = AuditSearchForm(self.request.GET or None)
+        if self.form.is_bound and self.form.is_valid():
+            return audit_search(filters=self.form.cleaned_data)
+        return AuditRecord.objects.select_related("actor")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["form"] = self.form
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_string"] = query.urlencode()
+        return context
+
+
+class SpecialDayListView(RoleRequiredMixin, ListView):
+    template_name = "core/specialday_list.html"
+    context_object_name = "days"
+
+    def get_year(self) -> int:
+        try:
+            return int(self.request.GET.get("year", ""))
+        except ValueError:
+            return timezone.localdate().year
+
+    def get_queryset(self) -> Any:
+        return special_days_of_year(year=self.get_year())
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        year = self.get_year()
+        context.update(
+            year=year,
+            previous_year=year - 1,
+            next_year=year + 1,
+            has_official=year_has_official_schedule(year),
+            next_year_has_official=year_has_official_schedule(timezone.localdate().year + 1),
+            kinds=SpecialDay.Kind,
+        )
+        return context
+
+

@@ -1,0 +1,27 @@
+from importlib.util import find_spec
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+urlpatterns = [
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+    path("", include("core.urls")),
+]
+
+# Each domain app mounts its pages under its own prefix once it has a urls module.
+for app in ("catalog", "orders", "fulfilment", "billing", "returns"):
+    if find_spec(f"{app}.urls") is not None:
+        urlpatterns.append(path(f"{app}/", include(f"{app}.urls")))
+
+if find_spec("orders.api") is not None:
+    from orders.api import api as intake_api
+
+    urlpatterns.append(path("api/v1/", intake_api.urls))
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
