@@ -78,8 +78,14 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-def grant_role_permissions(apps: Any, app_label: str) -> None:
-    """Data-migration helper: give each role the permissions of `app_label` it should hold."""
+def grant_role_permissions(
+    apps: Any, app_label: str, role_permissions: dict[str, tuple[str, ...]] | None = None
+) -> None:
+    """Data-migration helper: give each role the permissions of `app_label` it should hold.
+
+    `role_permissions` defaults to the core table; a domain app passes its own
+    (`<app>/roles.py`), so each app owns the permissions of its models.
+    """
     from django.contrib.auth.management import create_permissions
 
     app_config = apps.get_app_config(app_label)
@@ -87,7 +93,7 @@ def grant_role_permissions(apps: Any, app_label: str) -> None:
     create_permissions(app_config, verbosity=0, apps=apps)
     group_model = apps.get_model("auth", "Group")
     permission_model = apps.get_model("auth", "Permission")
-    for role, permissions in ROLE_PERMISSIONS.items():
+    for role, permissions in (role_permissions or ROLE_PERMISSIONS).items():
         codenames = [p.split(".", 1)[1] for p in permissions if p.startswith(app_label + ".")]
         if not codenames:
             continue
