@@ -1,0 +1,27 @@
+"""Build the demo-data contract of SPEC §8. Idempotent: running it twice changes nothing."""
+
+from __future__ import annotations
+
+from importlib import import_module
+from importlib.util import find_spec
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+# The order follows the order's life; each app's `demo.seed(context)` adds its part.
+DEMO_APPS = ("core", "catalog", "orders", "fulfilment", "billing", "returns")
+
+
+class Command(BaseCommand):
+    help = "Create the demo data (division GQ, warehouses, users, products, orders …)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        context: dict[str, Any] = {}
+        with transaction.atomic():
+            for app in DEMO_APPS:
+                if find_spec(f"{app}.demo") is None:
+                    continue
+                import_module(f"{app}.demo").seed(context)
+                self.stdout.write(f"seeded {app}")
+        self.stdout.write(self.style.SUCCESS("Demo data is ready."))
