@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,3 +17,10 @@ class CoreConfig(AppConfig):
 
         post_save.connect(_changed, sender=SpecialDay, dispatch_uid="calendar-save")
         post_delete.connect(_changed, sender=SpecialDay, dispatch_uid="calendar-delete")
+
+        from .roles import seed_calendar_if_empty, sync_roles
+
+        # Runs after every migrate and after a flush; the last app is the trigger so
+        # that every app's permissions exist by then.
+        post_migrate.connect(sync_roles, dispatch_uid="core-sync-roles")
+        post_migrate.connect(seed_calendar_if_empty, sender=self, dispatch_uid="core-calendar")

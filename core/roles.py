@@ -133,3 +133,51 @@ def user_sees_all_divisions(user: Any) -> bool:
 
 def roles_label(roles: Iterable[str]) -> list[Any]:
     return [ROLE_LABELS.get(role, role) for role in roles]
+
+
+def all_role_permissions() -> dict[str, tuple[str, ...]]:
+    """The core table merged with each installed app's `<app>.roles.ROLE_PERMISSIONS`."""
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    from django.apps import apps as installed_apps
+
+    merged: dict[str, list[str]] = {role: list(perms) for role, perms in ROLE_PERMISSIONS.items()}
+    for config in installed_apps.get_app_configs():
+        if config.name == "core" or find_spec(f"{config.name}.roles") is None:
+            continue
+        module = import_module(f"{config.name}.roles")
+        for role, perms in getattr(module, "ROLE_PERMISSIONS", {}).items():
+            merged.setdefault(role, []).extend(perms)
+    return {role: tuple(perms) for role, perms in merged.items()}
+
+
+def sync_roles(**kwargs: Any) -> None:
+    """post_migrate: make sure every role group exists with its permissions.
+
+    The data migrations do this once; this also repairs the groups after a database
+    flush (transactional tests), which empties the tables but re-runs post_migrate.
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    for role in ALL_ROLES:
+        Group.objects.get_or_create(name=role)
+    for role, perms in all_role_permissions().items():
+        group = Group.objects.get(name=role)
+        for permission in perms:
+            app_label, codename = permission.split(".", 1)
+            found = Permission.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if found is not None:
+                group.permissions.add(found)
+
+
+def seed_calendar_if_empty(**kwargs: Any) -> None:
+    """post_migrate: an empty special-day table (new or flushed database) gets the
+    official schedule; a table that has rows is the admins' and is left alone."""
+    from .calendar_seed import seed_special_days
+    from .models import SpecialDay
+
+    if not SpecialDay.objects.exists():
+        seed_special_days(SpecialDay, first_year=2020)
