@@ -148,6 +148,17 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Each domain app keeps its beat entries in `<app>/schedule.py` (BEAT_SCHEDULE); that
+# module imports nothing but celery.schedules, so reading it here is safe.
+for _app in ("catalog", "orders", "fulfilment", "billing", "returns"):
+    try:
+        _module = __import__(f"{_app}.schedule", fromlist=["BEAT_SCHEDULE"])
+    except ModuleNotFoundError as _error:
+        if _error.name != f"{_app}.schedule":
+            raise
+        continue
+    CELERY_BEAT_SCHEDULE.update(_module.BEAT_SCHEDULE)
+
 # --- business rules -------------------------------------------------------------------
 BUSINESS_DAY_START = env("BUSINESS_DAY_START", default="08:30")
 BUSINESS_DAY_END = env("BUSINESS_DAY_END", default="17:30")
