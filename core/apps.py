@@ -15,8 +15,8 @@ class CoreConfig(AppConfig):
         def _changed(**kwargs: object) -> None:
             calendar_changed()
 
-        post_save.connect(_changed, sender=SpecialDay, dispatch_uid="calendar-save")
-        post_delete.connect(_changed, sender=SpecialDay, dispatch_uid="calendar-delete")
+        post_save.connect(_changed, sender=SpecialDay, weak=False, dispatch_uid="calendar-save")
+        post_delete.connect(_changed, sender=SpecialDay, weak=False, dispatch_uid="calendar-delete")
 
         from .roles import seed_calendar_if_empty, sync_roles
 

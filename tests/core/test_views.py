@@ -1,0 +1,92 @@
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from core.models import Notification, SpecialDay
+from core.services import calendar_next_year_check
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_page_is_chinese_by_default(client):
+    response = client.get("/login/")
+    assert response.status_code == 200
+    assert "登录" in response.content.decode()
+
+
+def test_anonymous_user_is_sent_to_login(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+
+
+def test_login_then_home_shows_the_users_roles(client, make_user):
+    make_user("sales_rep", username="rep")
+    response = client.post("/login/", {"username": "rep", "password": "pass-for-tests"}, follow=True)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "电商销售代表" in page
+    assert 'data-testid="home-title"' in page
+
+
+def test_user_can_switch_to_english_and_it_sticks(client, make_user):
+    user = make_user("sales_rep")
+    client.force_login(user)
+    response = client.post("/language/", {"language": "en", "next": "/inbox/"})
+    assert response["Location"] == "/inbox/"
+    user.refresh_from_db()
+    assert user.language == "en"
+    assert "Inbox" in client.get("/").content.decode()
+
+
+def test_language_switch_ignores_foreign_redirects(client, make_user):
+    client.force_login(make_user("sales_rep"))
+    response = client.post("/language/", {"language": "en", "next": "https://evil.example/"})
+    assert response["Location"] == "/"
+
+
+def _official_next_year() -> None:
+    year = timezone.localdate().year + 1
+    SpecialDay.objects.create(
+        date=dt.date(year, 1, 1), kind=SpecialDay.Kind.HOLIDAY, name="元旦",
+        source=SpecialDay.Source.OFFICIAL,
+    )
+
+
+def test_admin_home_warns_when_next_year_has_no_official_calendar(client, make_user):
+    client.force_login(make_user("admin"))
+    assert 'data-testid="calendar-warning"' in client.get("/").content.decode()
+    _official_next_year()
+    assert 'data-testid="calendar-warning"' not in client.get("/").content.decode()
+
+
+def test_other_roles_see_no_calendar_warning(client, make_user):
+    client.force_login(make_user("sales_rep"))
+    assert 'data-testid="calendar-warning"' not in client.get("/").content.decode()
+
+
+def test_calendar_check_notifies_admins_once(make_user):
+    admin = make_user("admin")
+    assert calendar_next_year_check() is True
+    assert calendar_next_year_check() is True
+    assert Notification.objects.filter(recipient=admin).count() == 1
+    _official_next_year()
+    assert calendar_next_year_check() is False
+
+
+def test_calendar_page_lists_special_days_for_admins(client, make_user):
+    client.force_login(make_user("admin"))
+    page = client.get("/calendar/", {"year": 2026}).content.decode()
+    assert "2026-10-01" in page and "2026-09-20" in page
+    client.force_login(make_user("warehouse", username="wh"))
+    assert client.get("/calendar/").status_code == 403
+
+
+def test_home_query_count_is_bounded(client, make_user, django_assert_max_num_queries):
+    user = make_user("sales_rep")
+    for number in range(30):
+        Notification.objects.create(recipient=user, subject=f"m{number}")
+    client.force_login(user)
+    with django_assert_max_num_queries(12):
+        assert client.get("/").status_code == 200

@@ -1,0 +1,119 @@
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from core.models import SpecialDay
+from core.working_calendar import (
+    add_business_minutes,
+    business_minutes_between,
+    is_working_day,
+    next_working_day,
+    ship_by,
+)
+
+SH = ZoneInfo("Asia/Shanghai")
+UTC = dt.UTC
+pytestmark = pytest.mark.django_db
+
+
+def d(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def sh(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text).replace(tzinfo=SH)
+
+
+@pytest.mark.parametrize(
+    ("day", "working"),
+    [
+        ("2026-09-19", True),  # ordinary Saturday
+        ("2026-09-20", True),  # Sunday, make-up working day for National Day
+        ("2026-09-21", True),  # Monday
+        ("2026-09-27", False),  # Sunday inside Mid-autumn holiday
+        ("2026-09-26", False),  # Saturday inside Mid-autumn holiday
+        ("2026-09-13", False),  # ordinary Sunday
+        ("2026-10-01", False),
+        ("2026-10-03", False),  # Saturday inside National Day: off
+        ("2026-10-07", False),
+        ("2026-10-08", True),
+        ("2026-10-10", True),  # Saturday, make-up working day
+        ("2026-10-11", False),  # ordinary Sunday
+        ("2026-01-04", True),  # Sunday make-up day
+    ],
+)
+def test_is_working_day_2026(day: str, working: bool) -> None:
+    assert is_working_day(d(day)) is working
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        ("2026-09-30", "2026-10-08"),
+        ("2026-09-19", "2026-09-20"),  # Saturday → make-up Sunday
+        ("2026-10-10", "2026-10-12"),  # Saturday → skip Sunday
+        ("2026-10-12", "2026-10-13"),
+    ],
+)
+def test_next_working_day(day: str, expected: str) -> None:
+    assert next_working_day(d(day)) == d(expected)
+
+
+@pytest.mark.parametrize(
+    ("received_at", "expected"),
+    [
+        (sh("2026-09-30T14:59:59"), "2026-09-30"),
+        (sh("2026-09-30T15:00:00"), "2026-10-08"),
+        (sh("2026-09-30T08:00:00"), "2026-09-30"),  # before opening still ships that day
+        (sh("2026-10-01T10:00:00"), "2026-10-08"),  # holiday
+        (sh("2026-09-19T14:00:00"), "2026-09-19"),  # ordinary Saturday
+        (sh("2026-09-20T14:00:00"), "2026-09-20"),  # make-up Sunday
+        (sh("2026-09-13T10:00:00"), "2026-09-14"),  # ordinary Sunday
+        (sh("2026-10-10T15:00:00"), "2026-10-12"),  # make-up Saturday after cut-off
+        # given in UTC: 06:59:59Z is 14:59:59 in Beijing, 07:00Z is 15:00
+        (dt.datetime(2026, 9, 30, 6, 59, 59, tzinfo=UTC), "2026-09-30"),
+        (dt.datetime(2026, 9, 30, 7, 0, 0, tzinfo=UTC), "2026-10-08"),
+        # 2026-09-29T20:00Z is already 04:00 on 30 Sep in Beijing
+        (dt.datetime(2026, 9, 29, 20, 0, tzinfo=UTC), "2026-09-30"),
+    ],
+)
+def test_ship_by(received_at: dt.datetime, expected: str) -> None:
+    assert ship_by(received_at) == d(expected)
+
+
+def test_ship_by_refuses_naive_datetime() -> None:
+    with pytest.raises(ValueError, match="timezone-aware"):
+        ship_by(dt.datetime(2026, 9, 30, 10, 0))
+
+
+@pytest.mark.parametrize(
+    ("start", "minutes", "expected"),
+    [
+        (sh("2026-09-21T09:00"), 15, sh("2026-09-21T09:15")),
+        (sh("2026-09-21T17:20"), 15, sh("2026-09-22T08:35")),  # crosses the evening
+        (sh("2026-09-21T07:00"), 30, sh("2026-09-21T09:00")),  # counts from opening
+        (sh("2026-09-21T18:00"), 30, sh("2026-09-22T09:00")),
+        (sh("2026-09-30T17:00"), 60, sh("2026-10-08T09:00")),  # over National Day
+        (sh("2026-09-19T17:00"), 60, sh("2026-09-20T09:00")),  # Sat → make-up Sunday
+        (sh("2026-09-21T08:30"), 540, sh("2026-09-21T17:30")),  # a whole business day
+        (sh("2026-09-21T08:30"), 541, sh("2026-09-22T08:31")),
+        (dt.datetime(2026, 9, 21, 1, 0, tzinfo=UTC), 15, sh("2026-09-21T09:15")),
+    ],
+)
+def test_add_business_minutes(start: dt.datetime, minutes: int, expected: dt.datetime) -> None:
+    assert add_business_minutes(start, minutes) == expected
+
+
+def test_business_minutes_between_is_inverse_of_add() -> None:
+    start = sh("2026-09-30T16:45")
+    end = add_business_minutes(start, 200)
+    assert business_minutes_between(start, end) == 200
+    assert business_minutes_between(end, start) == -200
+
+
+def test_admin_exception_changes_the_calendar() -> None:
+    assert is_working_day(d("2026-11-28")) is True  # a Saturday
+    SpecialDay.objects.create(date=d("2026-11-28"), kind=SpecialDay.Kind.HOLIDAY, name="停电检修")
+    assert is_working_day(d("2026-11-28")) is False
+    assert ship_by(sh("2026-11-27T15:00")) == d("2026-11-30")
