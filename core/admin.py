@@ -11,7 +11,7 @@ from .models import AuditRecord, Division, SmsMessage, SpecialDay, User, Warehou
 @admin.register(User)
 class PortalUserAdmin(UserAdmin):
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         (_("Portal"), {"fields": ("divisions", "phone", "language")}),
     )
     filter_horizontal = ("groups", "user_permissions", "divisions")
@@ -55,8 +55,12 @@ class SpecialDayAdmin(admin.ModelAdmin):
     def delete_model(self, request: HttpRequest, obj: SpecialDay) -> None:
         from .audit import audit_record
 
-        audit_record(obj=obj, action="special_day_deleted", by=request.user,
-                     data={"date": obj.date.isoformat(), "kind": obj.kind})
+        audit_record(
+            obj=obj,
+            action="special_day_deleted",
+            by=request.user,
+            data={"date": obj.date.isoformat(), "kind": obj.kind},
+        )
         super().delete_model(request, obj)
 
 

@@ -16,13 +16,21 @@ def seed(context: dict[str, Any]) -> None:
     division, _ = Division.objects.get_or_create(code="GQ", defaults={"name": "工起事业部"})
     main, _ = Warehouse.objects.get_or_create(
         code="GQ-MAIN",
-        defaults={"name": "工起总仓", "division": division, "kind": Warehouse.Kind.MAIN,
-                  "address": "上海市嘉定区工业路 1 号"},
+        defaults={
+            "name": "工起总仓",
+            "division": division,
+            "kind": Warehouse.Kind.MAIN,
+            "address": "上海市嘉定区工业路 1 号",
+        },
     )
     central, _ = Warehouse.objects.get_or_create(
         code="GQ-CENTRAL",
-        defaults={"name": "工起中心仓", "division": division, "kind": Warehouse.Kind.CENTRAL,
-                  "address": "甘肃省兰州市城关区中心路 8 号"},
+        defaults={
+            "name": "工起中心仓",
+            "division": division,
+            "kind": Warehouse.Kind.CENTRAL,
+            "address": "甘肃省兰州市城关区中心路 8 号",
+        },
     )
     users = {role: _demo_user(role, division) for role in ALL_ROLES}
     context.update(division=division, warehouses={"main": main, "central": central}, users=users)

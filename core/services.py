@@ -25,7 +25,7 @@ def calendar_next_year_check() -> bool:
                 "Enter next year's statutory holidays and make-up working days once the "
                 "State Council publishes them; until then only weekends are known."
             ),
-            link="/calendar/?year=%d" % next_year,
+            link=f"/calendar/?year={next_year}",
             topic=topic,
             roles=[Role.ADMIN],
         )

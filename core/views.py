@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
@@ -14,7 +14,7 @@ from django.views.generic import ListView, TemplateView
 
 from .dashboard import panels_for
 from .forms import AuditSearchForm, LanguageForm
-from .models import AuditRecord, SpecialDay
+from .models import AuditRecord, SpecialDay, User
 from .notifications import notification_mark_all_read, notification_mark_read
 from .roles import Role, user_has_role
 from .selectors import (
@@ -30,6 +30,7 @@ class RoleRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
     """Allow only users holding one of `required_roles` (admins always)."""
 
     required_roles: tuple[str, ...] = ()
+    request: HttpRequest
 
     def test_func(self) -> bool:
         return user_has_role(self.request.user, Role.ADMIN, *self.required_roles)
@@ -76,8 +77,9 @@ class LanguageSwitchView(LoginRequiredMixin, View):
     def post(self, request: HttpRequest) -> HttpResponse:
         form = LanguageForm(request.POST)
         if form.is_valid():
-            request.user.language = form.cleaned_data["language"]  # type: ignore[union-attr]
-            request.user.save(update_fields=["language"])  # type: ignore[union-attr]
+            user = cast(User, request.user)
+            user.language = form.cleaned_data["language"]
+            user.save(update_fields=["language"])
         target = request.POST.get("next", "")
         if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
             target = "/"
@@ -129,5 +131,3 @@ class SpecialDayListView(RoleRequiredMixin, ListView):
             kinds=SpecialDay.Kind,
         )
         return context
-
-

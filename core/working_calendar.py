@@ -165,6 +165,4 @@ def end_of_business(day: dt.date) -> dt.datetime:
 
 
 def year_has_official_schedule(year: int) -> bool:
-    return SpecialDay.objects.filter(
-        date__year=year, source=SpecialDay.Source.OFFICIAL
-    ).exists()
+    return SpecialDay.objects.filter(date__year=year, source=SpecialDay.Source.OFFICIAL).exists()
