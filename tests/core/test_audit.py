@@ -10,12 +10,26 @@ pytestmark = pytest.mark.django_db
 def test_audit_record_keeps_actor_states_and_data(division, make_user):
     admin = make_user("admin")
     record = audit_record(
-        obj=division, action="renamed", by=admin, from_state="a", to_state="b",
-        note="why", data={"old": "x"},
+        obj=division,
+        action="renamed",
+        by=admin,
+        from_state="a",
+        to_state="b",
+        note="why",
+        data={"old": "x"},
     )
     assert list(audit_history(division)) == [record]
-    assert (record.actor, record.object_type, record.object_id) == (admin, "core.division", str(division.pk))
-    assert (record.from_state, record.to_state, record.note, record.data) == ("a", "b", "why", {"old": "x"})
+    assert (record.actor, record.object_type, record.object_id) == (
+        admin,
+        "core.division",
+        str(division.pk),
+    )
+    assert (record.from_state, record.to_state, record.note, record.data) == (
+        "a",
+        "b",
+        "why",
+        {"old": "x"},
+    )
 
 
 def test_audit_record_cannot_be_changed_or_deleted_through_the_orm(division):

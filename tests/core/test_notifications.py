@@ -61,6 +61,8 @@ def test_default_sms_gateway_stores_the_message():
     sms_send(phone="13800138000", text="您的退款已受理")
     stored = SmsMessage.objects.get()
     assert (stored.phone, stored.text, stored.backend) == (
-        "13800138000", "您的退款已受理", "OutboxSmsBackend",
+        "13800138000",
+        "您的退款已受理",
+        "OutboxSmsBackend",
     )
     assert stored.sent_at is not None

@@ -12,8 +12,13 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     }
     environment.update(env)
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=environment,
-        capture_output=True, text=True, timeout=120, check=False,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -33,8 +38,12 @@ def test_production_refuses_to_start_without_secret_key():
 
 def test_production_settings_pass_check_deploy():
     result = run_manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        SECRET_KEY="k" * 20 + "-production-secret-" + "x9Q" * 15, **PRODUCTION,
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY="k" * 20 + "-production-secret-" + "x9Q" * 15,
+        **PRODUCTION,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

@@ -23,7 +23,9 @@ def test_anonymous_user_is_sent_to_login(client):
 
 def test_login_then_home_shows_the_users_roles(client, make_user):
     make_user("sales_rep", username="rep")
-    response = client.post("/login/", {"username": "rep", "password": "pass-for-tests"}, follow=True)
+    response = client.post(
+        "/login/", {"username": "rep", "password": "pass-for-tests"}, follow=True
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "电商销售代表" in page
@@ -49,7 +51,9 @@ def test_language_switch_ignores_foreign_redirects(client, make_user):
 def _official_next_year() -> None:
     year = timezone.localdate().year + 1
     SpecialDay.objects.create(
-        date=dt.date(year, 1, 1), kind=SpecialDay.Kind.HOLIDAY, name="元旦",
+        date=dt.date(year, 1, 1),
+        kind=SpecialDay.Kind.HOLIDAY,
+        name="元旦",
         source=SpecialDay.Source.OFFICIAL,
     )
 
