@@ -41,11 +41,11 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("pass-for-tests")
 
     @factory.post_generation
-    def roles(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+    def roles(user: User, create: bool, extracted: Any, **kwargs: Any) -> None:
         for role in extracted or ():
-            self.groups.add(Group.objects.get_or_create(name=role)[0])
+            user.groups.add(Group.objects.get_or_create(name=role)[0])
 
     @factory.post_generation
-    def division_list(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+    def division_list(user: User, create: bool, extracted: Any, **kwargs: Any) -> None:
         for division in extracted or ():
-            self.divisions.add(division)
+            user.divisions.add(division)
