@@ -36,12 +36,12 @@ DROP FUNCTION IF EXISTS core_auditrecord_append_only();
 
 def guard_audit_table(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(AUDIT_GUARD_SQL)
+        schema_editor.execute(AUDIT_GUARD_SQL, params=None)
 
 
 def unguard_audit_table(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(AUDIT_GUARD_DROP_SQL)
+        schema_editor.execute(AUDIT_GUARD_DROP_SQL, params=None)
 
 
 class Migration(migrations.Migration):
