@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
+
+from .audit import audit_record
+from .throttling import login_failed, login_is_locked, login_succeeded
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("Your user name and password did not match. Please try again."),
+        "locked": _(
+            "Too many failed log-in attempts. This account is locked for a while; try again "
+            "later or ask an administrator."
+        ),
+    }
+
+    def clean(self) -> dict[str, Any]:
+        username = self.data.get("username", "")
+        address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
+        if login_is_locked(username=username, address=address):
+            raise ValidationError(self.error_messages["locked"], code="locked")
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            login_failed(username=username, address=address)
+            raise
+        login_succeeded(username=username)
+        return cleaned
+
+
+class PortalLoginView(auth_views.LoginView):
+    form_class = ThrottledAuthenticationForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_valid(form)
+        audit_record(obj=form.get_user(), action="logged_in", by=form.get_user())
+        return response
