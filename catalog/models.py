@@ -1,14 +1,25 @@
-"""Product master (SPEC §1). Transitions and listing applications: see catalog/services.py."""
+"""Product master, listing applications, price history and bins (SPEC §1).
+
+Transitions only change fields on the instance; the services in catalog/services/ lock
+the row, check role and division, write the audit row and send the notifications.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
+from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from core.models import Division
+from core.models import Division, Warehouse
+
+from .rules import base_information_complete
 
 
 class Category(models.Model):
@@ -34,6 +45,13 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        ancestor = self.parent
+        while ancestor is not None:
+            if self.pk is not None and ancestor.pk == self.pk:
+                raise ValidationError({"parent": _("A category cannot be its own ancestor.")})
+            ancestor = ancestor.parent
 
 
 class Product(ConcurrentTransitionMixin, models.Model):
@@ -98,6 +116,7 @@ class Product(ConcurrentTransitionMixin, models.Model):
     )
     is_slow_mover = models.BooleanField(_("slow mover"), default=False)
     velocity_classified_at = models.DateTimeField(_("classified at"), null=True, blank=True)
+    listed_at = models.DateTimeField(_("listed at"), null=True, blank=True)
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -107,6 +126,12 @@ class Product(ConcurrentTransitionMixin, models.Model):
         verbose_name = _("product")
         verbose_name_plural = _("products")
         indexes = [models.Index(fields=["status", "division"])]
+        permissions = [
+            ("publish_product", _("Can list and delist products")),
+            ("change_product_prices", _("Can change product prices")),
+            ("override_price_guard", _("Can set a selling price outside the price guard")),
+            ("edit_product_base_information", _("Can edit product base information")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(vat_rate__gte=0) & models.Q(vat_rate__lt=1),
@@ -121,9 +146,59 @@ class Product(ConcurrentTransitionMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.sku} {self.name}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:product-detail", args=[self.pk])
+
     @property
     def is_listed(self) -> bool:
         return self.status == self.Status.LISTED
+
+    # --- transitions (SPEC §1: draft → in_review → approved → listed ⇄ delisted) -------
+    @transition(
+        field=status,
+        source=Status.DRAFT,
+        target=Status.IN_REVIEW,
+        permission="catalog.file_listingapplication",
+    )
+    def submit_for_review(self) -> None:
+        """The product's listing application was submitted."""
+
+    @transition(
+        field=status,
+        source=Status.IN_REVIEW,
+        target=Status.DRAFT,
+        permission="catalog.review_listingapplication",
+    )
+    def return_to_draft(self) -> None:
+        """The product's listing application was rejected; the applicant may revise it."""
+
+    @transition(
+        field=status,
+        source=Status.IN_REVIEW,
+        target=Status.APPROVED,
+        permission="catalog.review_listingapplication",
+    )
+    def approve(self) -> None:
+        """The product's listing application was approved."""
+
+    @transition(
+        field=status,
+        source=[Status.APPROVED, Status.DELISTED],
+        target=Status.LISTED,
+        conditions=[base_information_complete],
+        permission="catalog.publish_product",
+    )
+    def list_for_sale(self, *, at: dt.datetime) -> None:
+        self.listed_at = at
+
+    @transition(
+        field=status,
+        source=Status.LISTED,
+        target=Status.DELISTED,
+        permission="catalog.publish_product",
+    )
+    def delist(self) -> None:
+        """Withdrawn from the mall; it can be listed again."""
 
 
 class ProductImage(models.Model):
@@ -141,3 +216,219 @@ class ProductImage(models.Model):
 
     def __str__(self) -> str:
         return self.caption or self.image.name
+
+
+class ListingApplication(ConcurrentTransitionMixin, models.Model):
+    """《公司电商产品上架申请表》: a division asks the product group to list a product."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    product = models.OneToOneField(
+        Product,
+        on_delete=models.PROTECT,
+        related_name="listing_application",
+        verbose_name=_("product"),
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="listing_applications",
+        verbose_name=_("applicant"),
+    )
+    status = FSMField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, protected=True
+    )
+    rationale = models.TextField(
+        _("reason for listing"),
+        help_text=_("Why this product should be sold online: customers, offline sales, market."),
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submission_count = models.PositiveSmallIntegerField(_("submissions"), default=0)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    rejection_reason = models.TextField(
+        _("reason for rejection"),
+        blank=True,
+        help_text=_("Kept after a resubmission; every earlier reason is in the history."),
+    )
+    review_note = models.TextField(_("review note"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("listing application")
+        verbose_name_plural = _("listing applications")
+        indexes = [models.Index(fields=["status", "submitted_at"])]
+        permissions = [
+            ("file_listingapplication", _("Can file listing applications")),
+            ("review_listingapplication", _("Can review listing applications")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="rejected") | ~models.Q(rejection_reason=""),
+                name="listing_application_rejection_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.product.sku}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:application-detail", args=[self.pk])
+
+    @property
+    def number(self) -> str:
+        return f"LA-{self.pk:06d}" if self.pk else "LA-new"
+
+    @property
+    def is_editable(self) -> bool:
+        """The applicant may change a draft, or revise a rejected application."""
+        return self.status in (self.Status.DRAFT, self.Status.REJECTED)
+
+    @transition(
+        field=status,
+        source=[Status.DRAFT, Status.REJECTED],
+        target=Status.SUBMITTED,
+        permission="catalog.file_listingapplication",
+    )
+    def submit(self, *, at: dt.datetime) -> None:
+        self.submitted_at = at
+        self.submission_count += 1
+
+    @transition(
+        field=status,
+        source=Status.SUBMITTED,
+        target=Status.APPROVED,
+        permission="catalog.review_listingapplication",
+    )
+    def approve(self, *, by: Any, at: dt.datetime, note: str = "") -> None:
+        self.reviewed_by = by
+        self.reviewed_at = at
+        self.review_note = note
+
+    @transition(
+        field=status,
+        source=Status.SUBMITTED,
+        target=Status.REJECTED,
+        permission="catalog.review_listingapplication",
+    )
+    def reject(self, *, by: Any, at: dt.datetime, reason: str) -> None:
+        self.reviewed_by = by
+        self.reviewed_at = at
+        self.rejection_reason = reason
+
+
+class PriceChangeQuerySet(models.QuerySet["PriceChange"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("Price history is append-only and cannot be updated.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Price history is append-only and cannot be deleted.")
+
+
+class PriceChange(models.Model):
+    """One changed price of one product: who, when, old, new, reason (append-only)."""
+
+    class Kind(models.TextChoices):
+        OFFLINE_MARKET = "offline_market_price", _("offline market price")
+        ONLINE_GUIDE = "online_guide_price", _("online guide price")
+        BASELINE_SUBSIDY = "baseline_subsidy_price", _("online baseline subsidy price")
+        SELLING = "selling_price", _("selling price")
+
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="price_changes", verbose_name=_("product")
+    )
+    kind = models.CharField(_("price"), max_length=32, choices=Kind.choices)
+    old_value = models.DecimalField(
+        _("old price"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    new_value = models.DecimalField(
+        _("new price"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True, db_index=True)
+    reason = models.TextField(_("reason"), blank=True)
+    is_guard_override = models.BooleanField(_("price guard overridden"), default=False)
+
+    objects = PriceChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = _("price change")
+        verbose_name_plural = _("price changes")
+        indexes = [models.Index(fields=["product", "changed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.product_id} {self.kind}: {self.old_value} → {self.new_value}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionError("Price history is append-only and cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Price history is append-only and cannot be deleted.")
+
+
+class ProductBin(models.Model):
+    """Where a product is stored in one warehouse (pick lists sort by it)."""
+
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="bins", verbose_name=_("product")
+    )
+    warehouse = models.ForeignKey(
+        Warehouse,
+        on_delete=models.PROTECT,
+        related_name="product_bins",
+        verbose_name=_("warehouse"),
+    )
+    bin_code = models.CharField(
+        _("bin location"), max_length=32, help_text=_("For example A-01-03 (aisle-rack-level).")
+    )
+
+    class Meta:
+        ordering = ["warehouse__code", "bin_code"]
+        verbose_name = _("bin location")
+        verbose_name_plural = _("bin locations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "warehouse"], name="one_bin_per_product_and_warehouse"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.warehouse_id}: {self.bin_code}"
+
+    def clean(self) -> None:
+        self.bin_code = self.bin_code.strip().upper()
+        try:
+            product = self.product
+        except Product.DoesNotExist:
+            return
+        if (
+            self.warehouse_id
+            and product.division_id
+            and self.warehouse.division_id != product.division_id
+        ):
+            raise ValidationError(
+                {"warehouse": _("The warehouse must belong to the product's division.")}
+            )

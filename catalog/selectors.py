@@ -1,12 +1,161 @@
-"""Reads of the catalog that other apps rely on (orders looks up listed products here)."""
+"""Reads of the catalog. Every list for a user goes through core.scoping."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from .models import Product
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from core.scoping import scope_to_user_divisions
+
+from .models import Category, ListingApplication, PriceChange, Product, ProductBin, ProductImage
+
+SLOW_MOVER_FILTER = "slow"
 
 
 def products_by_sku(*, skus: Iterable[str]) -> dict[str, Product]:
     """Products with these SKUs (any status), keyed by SKU, in one query."""
     return {p.sku: p for p in Product.objects.filter(sku__in=set(skus)).select_related("division")}
+
+
+# --- categories -------------------------------------------------------------------------
+def category_paths() -> dict[int, str]:
+    """Every category's full path ("液压件 / 液压泵"), from one query."""
+    rows = {
+        pk: (name, parent)
+        for pk, name, parent in Category.objects.values_list("pk", "name", "parent")
+    }
+
+    def path(pk: int, seen: frozenset[int] = frozenset()) -> str:
+        name, parent = rows[pk]
+        if parent is None or parent in seen or parent not in rows:
+            return name
+        return f"{path(parent, seen | {pk})} / {name}"
+
+    return {pk: path(pk) for pk in rows}
+
+
+def category_choices() -> list[tuple[int, str]]:
+    return sorted(category_paths().items(), key=lambda item: item[1])
+
+
+def category_with_descendants(category_id: int) -> set[int]:
+    children: dict[int | None, list[int]] = {}
+    for pk, parent in Category.objects.values_list("pk", "parent"):
+        children.setdefault(parent, []).append(pk)
+    found, stack = set(), [category_id]
+    while stack:
+        pk = stack.pop()
+        if pk not in found:
+            found.add(pk)
+            stack.extend(children.get(pk, []))
+    return found
+
+
+# --- products ---------------------------------------------------------------------------
+def product_list_for_user(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Product]:
+    filters = filters or {}
+    products = scope_to_user_divisions(
+        Product.objects.select_related("category", "division"), user=user
+    )
+    if filters.get("q"):
+        q = filters["q"].strip()
+        products = products.filter(Q(sku__icontains=q) | Q(name__icontains=q))
+    if filters.get("category"):
+        products = products.filter(category__in=category_with_descendants(filters["category"].pk))
+    if filters.get("status"):
+        products = products.filter(status=filters["status"])
+    if filters.get("velocity"):
+        if filters["velocity"] == SLOW_MOVER_FILTER:
+            products = products.filter(is_slow_mover=True)
+        else:
+            products = products.filter(velocity_class=filters["velocity"])
+    if filters.get("division"):
+        products = products.filter(division=filters["division"])
+    return products.order_by("sku")
+
+
+def product_get_for_user(*, user: Any, pk: int) -> Product:
+    """The same 404 for "does not exist" and "another division's"."""
+    products = scope_to_user_divisions(
+        Product.objects.select_related("category", "division").prefetch_related(
+            Prefetch("images", queryset=ProductImage.objects.order_by("position", "id"))
+        ),
+        user=user,
+    )
+    return get_object_or_404(products, pk=pk)
+
+
+def product_image_get(*, product: Product, pk: int) -> ProductImage:
+    """An image of a product already loaded through `product_get_for_user`."""
+    return get_object_or_404(ProductImage.objects.filter(product=product), pk=pk)
+
+
+def price_history(*, product: Product) -> QuerySet[PriceChange]:
+    return PriceChange.objects.filter(product=product).select_related("changed_by")
+
+
+def product_bins(*, product: Product) -> QuerySet[ProductBin]:
+    return ProductBin.objects.filter(product=product).select_related("warehouse")
+
+
+def product_application(*, product: Product) -> ListingApplication | None:
+    return ListingApplication.objects.filter(product=product).first()
+
+
+def products_awaiting_listing_count(*, user: Any) -> int:
+    return product_list_for_user(user=user, filters={"status": Product.Status.APPROVED}).count()
+
+
+# --- listing applications ----------------------------------------------------------------
+def application_list_for_user(
+    *, user: Any, filters: dict[str, Any] | None = None
+) -> QuerySet[ListingApplication]:
+    filters = filters or {}
+    applications = scope_to_user_divisions(
+        ListingApplication.objects.select_related(
+            "product", "product__division", "applicant", "reviewed_by"
+        ),
+        user=user,
+        division_field="product__division",
+    )
+    if filters.get("status"):
+        applications = applications.filter(status=filters["status"])
+    if filters.get("mine"):
+        applications = applications.filter(applicant=user)
+    if filters.get("q"):
+        q = filters["q"].strip()
+        applications = applications.filter(
+            Q(product__sku__icontains=q) | Q(product__name__icontains=q)
+        )
+    return applications.order_by("-updated_at", "-id")
+
+
+def application_get_for_user(*, user: Any, pk: int) -> ListingApplication:
+    applications = scope_to_user_divisions(
+        ListingApplication.objects.select_related(
+            "product", "product__division", "product__category", "applicant", "reviewed_by"
+        ),
+        user=user,
+        division_field="product__division",
+    )
+    return get_object_or_404(applications, pk=pk)
+
+
+def application_review_queue(*, user: Any) -> QuerySet[ListingApplication]:
+    """Submitted applications, the longest waiting first."""
+    return application_list_for_user(
+        user=user, filters={"status": ListingApplication.Status.SUBMITTED}
+    ).order_by("submitted_at", "id")
+
+
+def application_counts_for_applicant(*, user: Any) -> dict[str, int]:
+    rows = (
+        application_list_for_user(user=user, filters={"mine": True})
+        .order_by()
+        .values("status")
+        .annotate(count=Count("id"))
+    )
+    return {row["status"]: row["count"] for row in rows}

@@ -1,0 +1,31 @@
+"""Domain errors of the catalog; views turn them into messages or form errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class CatalogError(Exception):
+    """A refused catalog operation; `field` names the form field it belongs to, if any."""
+
+    def __init__(self, message: Any, *, field: str | None = None) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+class TransitionRefused(CatalogError):
+    """Wrong state, wrong role or another division's object."""
+
+
+class BaseInformationIncomplete(CatalogError):
+    def __init__(self, message: Any, *, missing: list[Any]) -> None:
+        super().__init__(message)
+        self.missing = missing
+
+
+class PriceGuardRefused(CatalogError):
+    """A selling price outside the guard rails without a valid override."""

@@ -1,0 +1,101 @@
+"""Pure business rules of the catalog: base-information completeness and the price guard.
+
+No queries beyond the product's own images; models import this module for the listing
+condition, so it must not import models itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class MissingItem:
+    """One missing piece of 《公司电商产品基础信息表》: a stable code and a label."""
+
+    code: str
+    label: Any
+
+
+def _has_images(product: Any) -> bool:
+    if product.pk is None:
+        return False
+    cache = getattr(product, "_prefetched_objects_cache", {})
+    if "images" in cache:
+        return bool(cache["images"])
+    return bool(product.images.exists())
+
+
+def missing_base_information(product: Any) -> list[MissingItem]:
+    """What is still missing before the product may be listed, in form order."""
+    checks = [
+        ("images", _("at least one product image"), _has_images(product)),
+        ("detail_content", _("detail-page content"), bool(product.detail_content.strip())),
+        ("offline_market_price", _("offline market price"), product.offline_market_price),
+        ("online_guide_price", _("online guide price"), product.online_guide_price),
+        (
+            "baseline_subsidy_price",
+            _("online baseline subsidy price"),
+            product.baseline_subsidy_price,
+        ),
+        ("selling_price", _("selling price"), product.selling_price),
+        (
+            "expected_monthly_sales",
+            _("expected monthly sales"),
+            product.expected_monthly_sales,
+        ),
+        ("promotion_plan", _("promotion plan"), bool(product.promotion_plan.strip())),
+    ]
+    return [MissingItem(code, label) for code, label, present in checks if not present]
+
+
+def base_information_complete(product: Any) -> bool:
+    """Condition of the `list_for_sale` transition."""
+    return not missing_base_information(product)
+
+
+def money(value: Decimal | None) -> Decimal | None:
+    """Prices are kept to the fen, rounded half up."""
+    if value is None:
+        return None
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class GuardViolation:
+    code: str  # "below_baseline" | "above_offline"
+    message: Any
+
+
+def price_guard_violation(
+    *,
+    selling_price: Decimal | None,
+    baseline_subsidy_price: Decimal | None,
+    offline_market_price: Decimal | None,
+) -> GuardViolation | None:
+    """The guard rail of SPEC §1: baseline subsidy price ≤ selling price ≤ offline market price.
+
+    Both bounds are inclusive: a selling price equal to the baseline is allowed, one fen
+    below is not.
+    """
+    if selling_price is None:
+        return None
+    if baseline_subsidy_price is not None and selling_price < baseline_subsidy_price:
+        return GuardViolation(
+            "below_baseline",
+            _("The selling price %(selling)s is below the online baseline subsidy price %(bound)s.")
+            % {"selling": selling_price, "bound": baseline_subsidy_price},
+        )
+    if offline_market_price is not None and selling_price > offline_market_price:
+        return GuardViolation(
+            "above_offline",
+            _("The selling price %(selling)s is above the offline market price %(bound)s.")
+            % {"selling": selling_price, "bound": offline_market_price},
+        )
+    return None
