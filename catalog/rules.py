@@ -37,18 +37,22 @@ def missing_base_information(product: Any) -> list[MissingItem]:
     checks = [
         ("images", _("at least one product image"), _has_images(product)),
         ("detail_content", _("detail-page content"), bool(product.detail_content.strip())),
-        ("offline_market_price", _("offline market price"), product.offline_market_price),
-        ("online_guide_price", _("online guide price"), product.online_guide_price),
+        (
+            "offline_market_price",
+            _("offline market price"),
+            product.offline_market_price is not None,
+        ),
+        ("online_guide_price", _("online guide price"), product.online_guide_price is not None),
         (
             "baseline_subsidy_price",
             _("online baseline subsidy price"),
-            product.baseline_subsidy_price,
+            product.baseline_subsidy_price is not None,
         ),
-        ("selling_price", _("selling price"), product.selling_price),
+        ("selling_price", _("selling price"), product.selling_price is not None),
         (
             "expected_monthly_sales",
             _("expected monthly sales"),
-            product.expected_monthly_sales,
+            product.expected_monthly_sales is not None,
         ),
         ("promotion_plan", _("promotion plan"), bool(product.promotion_plan.strip())),
     ]

@@ -1,0 +1,278 @@
+"""The price guard of SPEC §1 at its edges, overrides and the price history."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from catalog.exceptions import CatalogError, PriceGuardRefused, TransitionRefused
+from catalog.models import PriceChange, Product
+from catalog.rules import price_guard_violation
+from catalog.services import PriceSet, product_prices_change
+from core.audit import audit_history
+
+D = Decimal
+
+
+def _prices(product: Product, **changes: str) -> PriceSet:
+    current = PriceSet.of(product)
+    return PriceSet(**{**current.__dict__, **{k: D(v) for k, v in changes.items()}})
+
+
+@pytest.fixture
+def product(make_product: Any) -> Product:
+    """Offline market 100.00, guide 90.00, baseline subsidy 80.00, selling 85.00."""
+    return make_product(status=Product.Status.LISTED, complete=True)
+
+
+def _unchanged(product: Product) -> None:
+    product.refresh_from_db()
+    assert PriceSet.of(product) == PriceSet(D("100.00"), D("90.00"), D("80.00"), D("85.00"))
+    assert not PriceChange.objects.exists()
+    assert not audit_history(product).exists()
+
+
+@pytest.mark.parametrize(
+    ("selling", "allowed"),
+    [
+        ("80.00", True),  # equal to the baseline subsidy price
+        ("79.99", False),  # one fen below
+        ("100.00", True),  # equal to the offline market price
+        ("100.01", False),  # one fen above
+        ("90.00", True),
+    ],
+)
+def test_selling_price_guard_edges(
+    selling: str, allowed: bool, product: Product, users: dict[str, Any]
+) -> None:
+    prices = _prices(product, selling_price=selling)
+
+    if allowed:
+        product_prices_change(product=product, by=users["division_sales"], prices=prices)
+        product.refresh_from_db()
+        assert product.selling_price == D(selling)
+        change = PriceChange.objects.get()
+        assert (change.kind, change.old_value, change.new_value) == (
+            "selling_price",
+            D("85.00"),
+            D(selling),
+        )
+        assert change.changed_by == users["division_sales"]
+        assert change.is_guard_override is False
+    else:
+        with pytest.raises(PriceGuardRefused):
+            product_prices_change(product=product, by=users["division_sales"], prices=prices)
+        _unchanged(product)
+
+
+def test_the_guard_applies_to_the_product_group_too_without_override(
+    product: Product, users: dict[str, Any]
+) -> None:
+    with pytest.raises(PriceGuardRefused, match="below the online baseline subsidy price"):
+        product_prices_change(
+            product=product,
+            by=users["product_group"],
+            prices=_prices(product, selling_price="79.99"),
+            reason="促销",
+        )
+    _unchanged(product)
+
+
+def test_product_group_overrides_with_a_written_reason(
+    product: Product, users: dict[str, Any]
+) -> None:
+    product_prices_change(
+        product=product,
+        by=users["product_group"],
+        prices=_prices(product, selling_price="79.99"),
+        reason="双十一限时补贴,经领导批准",
+        override=True,
+    )
+
+    product.refresh_from_db()
+    assert product.selling_price == D("79.99")
+    change = PriceChange.objects.get()
+    assert change.is_guard_override is True
+    assert change.reason == "双十一限时补贴,经领导批准"
+    record = audit_history(product).get()
+    assert record.action == "prices_changed"
+    assert record.data == {
+        "prices": {"selling_price": ["85.00", "79.99"]},
+        "guard_override": True,
+    }
+
+
+def test_override_without_reason_is_refused(product: Product, users: dict[str, Any]) -> None:
+    with pytest.raises(PriceGuardRefused) as refused:
+        product_prices_change(
+            product=product,
+            by=users["product_group"],
+            prices=_prices(product, selling_price="100.01"),
+            reason="  ",
+            override=True,
+        )
+    assert refused.value.field == "reason"
+    _unchanged(product)
+
+
+def test_division_sales_cannot_override(product: Product, users: dict[str, Any]) -> None:
+    with pytest.raises(PriceGuardRefused, match="Only the product group"):
+        product_prices_change(
+            product=product,
+            by=users["division_sales"],
+            prices=_prices(product, selling_price="79.99"),
+            reason="想促销",
+            override=True,
+        )
+    _unchanged(product)
+
+
+def test_raising_the_baseline_above_the_selling_price_is_guarded(
+    product: Product, users: dict[str, Any]
+) -> None:
+    with pytest.raises(PriceGuardRefused):
+        product_prices_change(
+            product=product,
+            by=users["division_sales"],
+            prices=_prices(product, baseline_subsidy_price="85.01"),
+        )
+    _unchanged(product)
+
+
+def test_changing_only_the_guide_price_keeps_an_earlier_override(
+    product: Product, users: dict[str, Any]
+) -> None:
+    product_prices_change(
+        product=product,
+        by=users["product_group"],
+        prices=_prices(product, selling_price="79.00"),
+        reason="清仓",
+        override=True,
+    )
+    product.refresh_from_db()
+
+    product_prices_change(
+        product=product, by=users["division_sales"], prices=_prices(product, online_guide_price="88.00")
+    )
+
+    product.refresh_from_db()
+    assert (product.selling_price, product.online_guide_price) == (D("79.00"), D("88.00"))
+
+
+def test_every_changed_price_gets_its_own_history_row(
+    product: Product, users: dict[str, Any]
+) -> None:
+    product_prices_change(
+        product=product,
+        by=users["product_group"],
+        prices=_prices(product, offline_market_price="110.00", selling_price="95.50"),
+        reason="调价",
+    )
+
+    rows = {c.kind: (c.old_value, c.new_value, c.reason) for c in PriceChange.objects.all()}
+    assert rows == {
+        "offline_market_price": (D("100.00"), D("110.00"), "调价"),
+        "selling_price": (D("85.00"), D("95.50"), "调价"),
+    }
+
+
+def test_prices_are_rounded_to_the_fen_half_up(product: Product, users: dict[str, Any]) -> None:
+    product_prices_change(
+        product=product,
+        by=users["division_sales"],
+        prices=_prices(product, selling_price="80.005"),
+    )
+    product.refresh_from_db()
+    assert product.selling_price == D("80.01")
+
+
+def test_unchanged_prices_are_refused(product: Product, users: dict[str, Any]) -> None:
+    with pytest.raises(CatalogError, match="No price was changed"):
+        product_prices_change(product=product, by=users["division_sales"], prices=_prices(product))
+    _unchanged(product)
+
+
+def test_a_role_without_price_permission_is_refused(
+    product: Product, users: dict[str, Any]
+) -> None:
+    with pytest.raises(TransitionRefused):
+        product_prices_change(
+            product=product, by=users["sales_rep"], prices=_prices(product, selling_price="90.00")
+        )
+    _unchanged(product)
+
+
+def test_another_divisions_sales_manager_is_refused(
+    product: Product, make_user: Any, other_division: Any
+) -> None:
+    stranger = make_user("division_sales", divisions=[other_division])
+    with pytest.raises(TransitionRefused):
+        product_prices_change(
+            product=product, by=stranger, prices=_prices(product, selling_price="90.00")
+        )
+    _unchanged(product)
+
+
+def test_selling_price_needs_both_bounds_first(make_product: Any, users: dict[str, Any]) -> None:
+    product = make_product(offline_market_price=D("100.00"))
+
+    with pytest.raises(PriceGuardRefused, match="before the selling price"):
+        product_prices_change(
+            product=product,
+            by=users["product_group"],
+            prices=PriceSet(offline_market_price=D("100.00"), selling_price=D("90.00")),
+        )
+    product.refresh_from_db()
+    assert product.selling_price is None
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"baseline_subsidy_price": "100.01"}, "cannot be above the offline market price"),
+        ({"selling_price": "0.00"}, "greater than zero"),
+    ],
+)
+def test_impossible_prices_are_refused(
+    changes: dict[str, str], message: str, product: Product, users: dict[str, Any]
+) -> None:
+    with pytest.raises(CatalogError, match=message):
+        product_prices_change(
+            product=product, by=users["product_group"], prices=_prices(product, **changes)
+        )
+    _unchanged(product)
+
+
+def test_a_price_cannot_be_removed(product: Product, users: dict[str, Any]) -> None:
+    prices = PriceSet(**{**PriceSet.of(product).__dict__, "online_guide_price": None})
+    with pytest.raises(CatalogError, match="cannot be removed"):
+        product_prices_change(product=product, by=users["product_group"], prices=prices)
+    _unchanged(product)
+
+
+def test_price_history_is_append_only(product: Product, users: dict[str, Any]) -> None:
+    product_prices_change(
+        product=product, by=users["division_sales"], prices=_prices(product, selling_price="90.00")
+    )
+    change = PriceChange.objects.get()
+
+    with pytest.raises(PermissionError):
+        change.save()
+    with pytest.raises(PermissionError):
+        change.delete()
+    with pytest.raises(PermissionError):
+        PriceChange.objects.all().update(reason="x")
+    assert PriceChange.objects.get().new_value == D("90.00")
+
+
+@pytest.mark.parametrize(
+    ("selling", "code"),
+    [("79.99", "below_baseline"), ("80.00", None), ("100.00", None), ("100.01", "above_offline")],
+)
+def test_price_guard_rule(selling: str, code: str | None) -> None:
+    violation = price_guard_violation(
+        selling_price=D(selling), baseline_subsidy_price=D("80.00"), offline_market_price=D("100.00")
+    )
+    assert (violation.code if violation else None) == code

@@ -1,0 +1,34 @@
+"""The sales input contract the orders app feeds."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from catalog.sales import register_sales_source, units_sold_since
+
+
+def test_without_a_source_there_are_no_sales() -> None:
+    assert units_sold_since(since=timezone.now()) == {}
+
+
+def test_a_registered_source_is_called_with_since_and_cleaned() -> None:
+    seen = []
+
+    def source(*, since: dt.datetime) -> dict[int, int]:
+        seen.append(since)
+        return {1: 5, 2: 0, 3: -2}
+
+    since = timezone.now() - dt.timedelta(days=90)
+    previous = register_sales_source(source)
+
+    assert units_sold_since(since=since) == {1: 5}
+    assert seen == [since]
+    assert register_sales_source(previous) is source
+
+
+def test_naive_datetimes_are_refused() -> None:
+    with pytest.raises(ValueError):
+        units_sold_since(since=dt.datetime(2026, 1, 1))
