@@ -1,0 +1,201 @@
+"""The platform intake API, mounted at /api/v1/ (SPEC §7); OpenAPI at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI, Status
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer
+
+from core.working_calendar import to_local
+
+from . import validators
+from .api_schemas import ConflictOut, ErrorOut, OrderIn, OrderOut, ReceiptIn
+from .exceptions import FieldError, IntakeConflict, IntakeInvalid, OrderError
+from .models import Order, Platform
+from .services import BuyerInput, LineInput, OrderInput, ShipToInput, order_receive
+from .services.platforms import platform_authenticate
+from .services.transitions import order_mark_delivered
+
+
+class PlatformToken(HttpBearer):
+    """`Authorization: Bearer <token>`; the request's platform is `request.auth`."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Platform | None:
+        return platform_authenticate(token=token)
+
+
+api = NinjaAPI(
+    title="ecomops intake API",
+    version="1",
+    description="Orders from the e-commerce platform into ecomops (SPEC §7).",
+    urls_namespace="api-v1",
+    auth=PlatformToken(),
+    # The docs page needs ninja's bundled assets (no CDN); they are served only when
+    # "ninja" is an installed app.
+    docs_url="/docs" if apps.is_installed("ninja") else None,
+)
+
+
+def _error_response(request: HttpRequest, errors: list[FieldError]) -> HttpResponse:
+    body = {"detail": "The request is invalid.", "errors": [e.as_dict() for e in errors]}
+    return api.create_response(request, body, status=422)
+
+
+def _path(location: tuple[Any, ...]) -> str:
+    parts = list(location[2:]) if location[:1] == ("body",) else list(location[1:])
+    path = ""
+    for part in parts:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path or "body"
+
+
+@api.exception_handler(NinjaValidationError)
+def shape_errors(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors = [
+        FieldError(
+            _path(tuple(e.get("loc", ()))), str(e.get("type", "invalid")), str(e.get("msg", ""))
+        )
+        for e in exc.errors
+    ]
+    return _error_response(request, errors)
+
+
+def _order_out(order: Order) -> dict[str, Any]:
+    tracking = None
+    if order.shipped_at is not None:
+        tracking = {
+            "carrier": order.carrier,
+            "tracking_number": order.tracking_number,
+            "shipped_at": to_local(order.shipped_at),
+        }
+    return {
+        "number": order.number,
+        "platform_order_no": order.platform_order_no,
+        "status": order.status,
+        "placed_at": to_local(order.placed_at),
+        "ship_by": order.ship_by,
+        "warehouse": order.warehouse.code if order.warehouse_id else None,
+        "due": {step: to_local(due) for step, due in order.due_times().items()},
+        "tracking": tracking,
+        "received_at": to_local(order.delivered_at) if order.delivered_at else None,
+    }
+
+
+def _order_input(payload: OrderIn) -> OrderInput:
+    buyer, ship_to = payload.buyer, payload.ship_to
+    return OrderInput(
+        platform_order_no=payload.platform_order_no,
+        placed_at=payload.placed_at,
+        division=payload.division,
+        buyer=BuyerInput(
+            kind=buyer.kind,
+            name=buyer.name,
+            phone=buyer.phone,
+            org_code=buyer.org_code or "",
+            id_number=buyer.id_number or "",
+            contact_name=buyer.contact_name or "",
+        ),
+        ship_to=ShipToInput(
+            province=ship_to.province,
+            city=ship_to.city,
+            street=ship_to.street,
+            postcode=ship_to.postcode,
+            recipient=ship_to.recipient,
+            phone=ship_to.phone,
+            district=ship_to.district,
+        ),
+        lines=[
+            LineInput(sku=line.sku, quantity=line.quantity, unit_price=line.unit_price)
+            for line in payload.lines
+        ],
+        freight=payload.freight,
+        paid=payload.paid,
+    )
+
+
+def _platform_order(request: HttpRequest, platform_order_no: str) -> Order | None:
+    return (
+        Order.objects.select_related("warehouse", "platform")
+        .filter(platform=request.auth, platform_order_no=platform_order_no)
+        .first()
+    )
+
+
+def _invalid(detail: str, errors: list[FieldError]) -> Status[dict[str, Any]]:
+    return Status(422, {"detail": detail, "errors": [e.as_dict() for e in errors]})
+
+
+NOT_FOUND = {"detail": "No order with this platform order number."}
+
+
+@api.post(
+    "/orders",
+    response={200: OrderOut, 201: OrderOut, 409: ConflictOut, 422: ErrorOut},
+    summary="Create an order (idempotent on platform_order_no)",
+    tags=["orders"],
+)
+def create_order(request: HttpRequest, payload: OrderIn) -> Status[Any]:
+    """201 with the new order; the same body again → 200 with the same order; another
+    body under the same number → 409; invalid data → 422 naming field and rule."""
+    platform: Platform = request.auth  # type: ignore[attr-defined]
+    try:
+        result = order_receive(platform=platform, data=_order_input(payload))
+    except IntakeInvalid as invalid:
+        return _invalid("The order is invalid.", invalid.errors)
+    except IntakeConflict as conflict:
+        detail = "This platform order number was received with different content."
+        return Status(409, {"detail": detail, "number": conflict.order.number})  # type: ignore[attr-defined]
+    return Status(201 if result.created else 200, _order_out(result.order))
+
+
+@api.get(
+    "/orders/{platform_order_no}",
+    response={200: OrderOut, 404: ErrorOut},
+    tags=["orders"],
+    summary="The order's state, ship-by date, warehouse, due times and tracking",
+)
+def get_order(request: HttpRequest, platform_order_no: str) -> Status[Any]:
+    order = _platform_order(request, platform_order_no)
+    if order is None:
+        return Status(404, NOT_FOUND)
+    return Status(200, _order_out(order))
+
+
+@api.post(
+    "/orders/{platform_order_no}/receipt",
+    response={200: OrderOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    tags=["orders"],
+    summary="The customer confirmed receipt (idempotent)",
+)
+def confirm_receipt(
+    request: HttpRequest, platform_order_no: str, payload: ReceiptIn | None = None
+) -> Status[Any]:
+    """200 with the delivered order (also when receipt was already recorded); 409 while
+    the order is not shipped; 422 for a bad time."""
+    order = _platform_order(request, platform_order_no)
+    if order is None:
+        return Status(404, NOT_FOUND)
+    if order.delivered_at is not None:
+        return Status(200, _order_out(order))
+    received_at = None
+    if payload is not None and payload.received_at:
+        try:
+            received_at = validators.parse_placed_at(payload.received_at)
+        except validators.RuleViolation as violation:
+            error = FieldError("received_at", violation.rule, violation.message)
+            return _invalid("The receipt is invalid.", [error])
+    if order.status != Order.Status.SHIPPED:
+        return Status(409, {"detail": f"The order is {order.status}, not shipped."})
+    try:
+        order = order_mark_delivered(
+            order=order, by=None, at=received_at, note=f"platform {order.platform.code}"
+        )
+    except OrderError as error:
+        return _invalid(
+            "The receipt is invalid.", [FieldError("received_at", "after_shipment", str(error))]
+        )
+    return Status(200, _order_out(order))

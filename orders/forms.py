@@ -1,0 +1,252 @@
+"""Forms check shape; the intake rules are the same code as the API's (services.intake)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.models import Warehouse
+from core.scoping import divisions_for_user
+
+from . import validators
+from .exceptions import FieldError
+from .models import Customer, Order, Platform, Step
+from .services.intake import BuyerInput, LineInput, OrderInput, ShipToInput
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+def _rule(clean: Any, value: Any) -> Any:
+    """Run a shared validator; its rule becomes the error code."""
+    try:
+        return clean(value)
+    except validators.RuleViolation as violation:
+        raise ValidationError(violation.message, code=violation.rule) from violation
+
+
+# --- triage filters ------------------------------------------------------------------------
+class OrderFilterForm(forms.Form):
+    DUE_WITHIN = [
+        ("", _("any time")), ("15", _("15 minutes")), ("30", _("30 minutes")),
+        ("60", _("1 hour")), ("120", _("2 hours")), ("480", _("8 hours")),
+    ]
+
+    q = forms.CharField(label=_("Search"), required=False,
+                        widget=forms.TextInput(attrs={"placeholder": _("order, platform no., customer")}))
+    status = forms.MultipleChoiceField(label=_("Status"), choices=Order.Status.choices,
+                                       required=False, widget=forms.SelectMultiple(attrs={"size": 4}))
+    due_within = forms.TypedChoiceField(label=_("Due within"), choices=DUE_WITHIN, coerce=int,
+                                        empty_value=None, required=False)
+    breached = forms.BooleanField(label=_("Breached only"), required=False)
+    division = forms.ModelChoiceField(label=_("Division"), queryset=None, required=False)
+    warehouse = forms.ModelChoiceField(label=_("Warehouse"), queryset=None, required=False)
+    ship_by = forms.DateField(label=_("Ship by"), required=False, widget=DATE)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        divisions = divisions_for_user(user)
+        self.fields["division"].queryset = divisions  # type: ignore[attr-defined]
+        self.fields["warehouse"].queryset = Warehouse.objects.filter(  # type: ignore[attr-defined]
+            division__in=divisions, is_active=True
+        )
+
+
+# --- keyed-in order ------------------------------------------------------------------------
+class OrderKeyInForm(forms.Form):
+    platform = forms.ModelChoiceField(label=_("Platform"), queryset=Platform.objects.filter(is_active=True))
+    platform_order_no = forms.CharField(label=_("Platform order number"), max_length=64)
+    division = forms.ModelChoiceField(label=_("Division"), queryset=None)
+    buyer_kind = forms.ChoiceField(label=_("Buyer kind"), choices=Customer.Kind.choices,
+                                   widget=forms.RadioSelect, initial=Customer.Kind.CORPORATE)
+    buyer_name = forms.CharField(label=_("Company or person name"), max_length=200)
+    buyer_org_code = forms.CharField(label=_("Organisation code"), max_length=30, required=False,
+                                     help_text=_("Corporate: 18-character credit code or 9-character code"))
+    buyer_contact_name = forms.CharField(label=_("Responsible person"), max_length=100, required=False)
+    buyer_id_number = forms.CharField(label=_("Resident ID number"), max_length=30, required=False,
+                                      help_text=_("Individual: 18 digits"))
+    buyer_phone = forms.CharField(label=_("Buyer phone"), max_length=30)
+    ship_province = forms.CharField(label=_("Province"), max_length=32)
+    ship_city = forms.CharField(label=_("City"), max_length=64)
+    ship_district = forms.CharField(label=_("District"), max_length=64, required=False)
+    ship_street = forms.CharField(label=_("Street and number"), max_length=200)
+    ship_postcode = forms.CharField(label=_("Postcode"), max_length=10)
+    ship_recipient = forms.CharField(label=_("Recipient"), max_length=100)
+    ship_phone = forms.CharField(label=_("Recipient phone"), max_length=30)
+    freight = forms.CharField(label=_("Freight"), max_length=20, initial="0.00")
+    paid = forms.BooleanField(label=_("Paid"), required=False)
+
+    # intake error path → form field
+    FIELD_PATHS = {
+        "platform_order_no": "platform_order_no", "division": "division", "freight": "freight",
+        "buyer.kind": "buyer_kind", "buyer.name": "buyer_name", "buyer.org_code": "buyer_org_code",
+        "buyer.contact_name": "buyer_contact_name", "buyer.id_number": "buyer_id_number",
+        "buyer.phone": "buyer_phone", "ship_to.province": "ship_province",
+        "ship_to.city": "ship_city", "ship_to.district": "ship_district",
+        "ship_to.street": "ship_street", "ship_to.postcode": "ship_postcode",
+        "ship_to.recipient": "ship_recipient", "ship_to.phone": "ship_phone",
+    }
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["division"].queryset = divisions_for_user(user)  # type: ignore[attr-defined]
+
+    def to_input(self, lines: list[dict[str, Any]], *, placed_at: dt.datetime) -> OrderInput:
+        data = self.cleaned_data
+        return OrderInput(
+            platform_order_no=data["platform_order_no"],
+            placed_at=placed_at,
+            division=data["division"].code,
+            buyer=BuyerInput(kind=data["buyer_kind"], name=data["buyer_name"],
+                             phone=data["buyer_phone"], org_code=data["buyer_org_code"],
+                             id_number=data["buyer_id_number"],
+                             contact_name=data["buyer_contact_name"]),
+            ship_to=ShipToInput(province=data["ship_province"], city=data["ship_city"],
+                                street=data["ship_street"], postcode=data["ship_postcode"],
+                                recipient=data["ship_recipient"], phone=data["ship_phone"],
+                                district=data["ship_district"]),
+            lines=[LineInput(sku=l["sku"], quantity=l["quantity"], unit_price=l["unit_price"])
+                   for l in lines],
+            freight=data["freight"],
+            paid=data["paid"],
+        )
+
+    def add_intake_errors(self, errors: list[FieldError], line_forms: list[forms.Form]) -> None:
+        """Put each broken intake rule on the field it names."""
+        for error in errors:
+            exc = ValidationError(error.message, code=error.rule)
+            if error.field.startswith("lines[") and "]." in error.field:
+                index, name = error.field[6:].split("].", 1)
+                if int(index) < len(line_forms):
+                    line_forms[int(index)].add_error(name, exc)
+                    continue
+            self.add_error(self.FIELD_PATHS.get(error.field), exc)
+
+
+class OrderLineForm(forms.Form):
+    sku = forms.CharField(label=_("SKU"), max_length=64)
+    quantity = forms.IntegerField(label=_("Quantity"))
+    unit_price = forms.CharField(label=_("Unit price"), max_length=20)
+
+
+OrderLineFormSet = forms.formset_factory(OrderLineForm, extra=4, min_num=1, validate_min=True)
+
+
+# --- customer master ------------------------------------------------------------------------
+class CustomerForm(forms.Form):
+    """Customer master data. ID and phone numbers are never shown in full here: left
+    blank they keep the value they have (or take the order's, when creating)."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    org_code = forms.CharField(label=_("Organisation code"), max_length=30, required=False)
+    contact_name = forms.CharField(label=_("Responsible person"), max_length=100, required=False)
+    id_number = forms.CharField(label=_("Resident ID number"), max_length=30, required=False,
+                                help_text=_("Leave blank to keep the current value."))
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False,
+                            help_text=_("Leave blank to keep the current value."))
+    province = forms.CharField(label=_("Province"), max_length=32, required=False)
+    city = forms.CharField(label=_("City"), max_length=64, required=False)
+    district = forms.CharField(label=_("District"), max_length=64, required=False)
+    street = forms.CharField(label=_("Street and number"), max_length=200, required=False)
+    postcode = forms.CharField(label=_("Postcode"), max_length=10, required=False)
+    note = forms.CharField(label=_("Note (why the change)"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, kind: str, has_id_number: bool, has_phone: bool,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        self.has_id_number, self.has_phone = has_id_number, has_phone
+        if kind == Customer.Kind.CORPORATE:
+            del self.fields["id_number"]
+            self.fields["org_code"].required = True
+            self.fields["contact_name"].required = True
+        else:
+            del self.fields["org_code"]
+            self.fields["postcode"].required = True
+
+    def clean_org_code(self) -> str:
+        return _rule(validators.clean_org_code, self.cleaned_data["org_code"])
+
+    def clean_id_number(self) -> str:
+        value = self.cleaned_data["id_number"].strip()
+        if not value:
+            if not self.has_id_number:
+                raise ValidationError(_("An individual needs a resident ID number."), code="required")
+            return ""
+        return _rule(validators.clean_resident_id, value)
+
+    def clean_phone(self) -> str:
+        value = self.cleaned_data["phone"].strip()
+        if not value:
+            if not self.has_phone:
+                raise ValidationError(_("A phone number is required."), code="required")
+            return ""
+        clean = validators.clean_phone if self.kind == Customer.Kind.CORPORATE else validators.clean_mobile
+        return _rule(clean, value)
+
+    def clean_postcode(self) -> str:
+        value = self.cleaned_data["postcode"].strip()
+        return _rule(validators.clean_postcode, value) if value else ""
+
+    def master_data(self) -> dict[str, str]:
+        """The fields to store; blank personal fields are left out (kept / taken over)."""
+        data = {k: v for k, v in self.cleaned_data.items() if k != "note"}
+        for personal in ("id_number", "phone"):
+            if personal in data and not data[personal]:
+                del data[personal]
+        return data
+
+
+class CustomerMergeForm(forms.Form):
+    duplicate = forms.CharField(label=_("Customer number of the duplicate"), max_length=20)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+# --- transitions ----------------------------------------------------------------------------
+class OrderConfirmForm(forms.Form):
+    invoice_title = forms.CharField(label=_("Invoice title"), max_length=200)
+    invoice_tax_number = forms.CharField(label=_("Taxpayer number"), max_length=30, required=False)
+    freight = forms.CharField(label=_("Freight"), max_length=20)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def clean_freight(self) -> Any:
+        return _rule(validators.clean_amount, self.cleaned_data["freight"])
+
+    def clean_invoice_tax_number(self) -> str:
+        value = self.cleaned_data["invoice_tax_number"].strip()
+        return _rule(validators.clean_org_code, value) if value else ""
+
+
+class OrderCancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class OrderDeliverForm(forms.Form):
+    received_at = forms.DateTimeField(
+        label=_("Receipt confirmed at"), required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=_("Beijing time; now if left blank."),
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def clean_received_at(self) -> dt.datetime | None:
+        value = self.cleaned_data["received_at"]
+        if value and value > timezone.now():
+            raise ValidationError(_("The receipt cannot lie in the future."), code="not_in_future")
+        return value
+
+
+class SlaReportForm(forms.Form):
+    date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
+    date_to = forms.DateField(label=_("To"), required=False, widget=DATE)
+    division = forms.ModelChoiceField(label=_("Division"), queryset=None, required=False)
+    step = forms.ChoiceField(label=_("Step"), choices=[("", _("all steps")), *Step.choices],
+                             required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["division"].queryset = divisions_for_user(user)  # type: ignore[attr-defined]

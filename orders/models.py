@@ -1,1 +1,0 @@
-"""Models of this app arrive with its issue; see SPEC.md."""

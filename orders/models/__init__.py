@@ -1,0 +1,19 @@
+"""Models of the orders app (SPEC §2, §7)."""
+
+from .customer import Customer
+from .order import Order, OrderLine
+from .platform import Platform
+from .routing import ProvinceRoute
+from .sequence import NumberSequence
+from .sla import SlaBreach, Step
+
+__all__ = [
+    "Customer",
+    "NumberSequence",
+    "Order",
+    "OrderLine",
+    "Platform",
+    "ProvinceRoute",
+    "SlaBreach",
+    "Step",
+]

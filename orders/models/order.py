@@ -1,0 +1,466 @@
+"""The order and its state machine (SPEC §2).
+
+Transition methods only change fields of the order; the services in
+`orders.services.transitions` lock the row, check role and division, call them, save
+and write the audit row. Due times are computed by the services (they need the
+working calendar) and passed in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+
+from catalog.models import Product
+from core.crypto import EncryptedTextField, mask, mask_phone
+from core.models import Division, Warehouse
+
+from .customer import Customer
+from .platform import Platform
+from .sla import Step
+
+ZERO = Decimal("0.00")
+
+
+class OrderQuerySet(models.QuerySet["Order"]):
+    def open(self) -> OrderQuerySet:
+        """Orders whose clocks still run (not yet shipped, not cancelled)."""
+        return self.filter(status__in=Order.OPEN_STATUSES)
+
+    def due_before(self, moment: dt.datetime) -> OrderQuerySet:
+        return self.filter(next_due_at__lt=moment)
+
+    def breached(self, now: dt.datetime | None = None) -> OrderQuerySet:
+        return self.open().due_before(now or timezone.now())
+
+
+def _masked_phone(value: str) -> str:
+    return mask_phone(value) if len(value) == 11 else mask(value, visible_start=3)
+
+
+class Order(ConcurrentTransitionMixin, models.Model):
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        IDENTIFIED = "identified", _("Customer identified")
+        CONFIRMED = "confirmed", _("Sales order confirmed")
+        ON_HOLD = "on_hold", _("On hold (no stock)")
+        ALLOCATED = "allocated", _("Allocated")
+        INVOICED = "invoiced", _("Invoiced")
+        SHIPPED = "shipped", _("Shipped")
+        DELIVERED = "delivered", _("Delivered")
+        CLOSED = "closed", _("Closed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Source(models.TextChoices):
+        API = "api", _("Intake API")
+        KEYED_IN = "keyed_in", _("Keyed in")
+
+    class IdentifiedBy(models.TextChoices):
+        ORG_CODE = "org_code", _("Organisation code (automatic)")
+        ID_NUMBER = "id_number", _("ID number (automatic)")
+        LINKED = "linked", _("Linked by a sales representative")
+        CREATED = "created", _("New customer created")
+
+    OPEN_STATUSES = (
+        Status.RECEIVED,
+        Status.IDENTIFIED,
+        Status.CONFIRMED,
+        Status.ON_HOLD,
+        Status.ALLOCATED,
+        Status.INVOICED,
+    )
+    CANCELLABLE_STATUSES = OPEN_STATUSES
+    CURRENT_STEP = {
+        Status.RECEIVED: Step.IDENTIFY,
+        Status.IDENTIFIED: Step.SALES_ORDER,
+        Status.CONFIRMED: Step.DELIVERY_NOTE,
+        Status.ON_HOLD: Step.DELIVERY_NOTE,
+        Status.ALLOCATED: Step.INVOICE,
+        Status.INVOICED: Step.HANDOVER,
+    }
+
+    number = models.CharField(_("order number"), max_length=32, unique=True)
+    platform = models.ForeignKey(
+        Platform, on_delete=models.PROTECT, related_name="orders", verbose_name=_("platform")
+    )
+    platform_order_no = models.CharField(_("platform order number"), max_length=64)
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    payload_hash = models.CharField(max_length=64, editable=False)
+    division = models.ForeignKey(
+        Division, on_delete=models.PROTECT, related_name="orders", verbose_name=_("division")
+    )
+    warehouse = models.ForeignKey(
+        Warehouse,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+        verbose_name=_("planned warehouse"),
+    )
+    status = FSMField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.RECEIVED, protected=True
+    )
+    placed_at = models.DateTimeField(_("placed at"))
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    ship_by = models.DateField(_("ship by"))
+    keyed_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("keyed in by"),
+    )
+
+    # The buyer as the platform sent it (the master record is `customer`).
+    buyer_kind = models.CharField(_("buyer kind"), max_length=16, choices=Customer.Kind.choices)
+    buyer_name = models.CharField(_("buyer"), max_length=200)
+    buyer_org_code = models.CharField(_("organisation code"), max_length=18, blank=True)
+    buyer_contact_name = models.CharField(_("responsible person"), max_length=100, blank=True)
+    buyer_id_number = EncryptedTextField(_("ID number"), blank=True)
+    buyer_id_number_index = models.CharField(max_length=64, blank=True, editable=False)
+    buyer_phone = EncryptedTextField(_("buyer phone"))
+    buyer_phone_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+
+    ship_province = models.CharField(_("province"), max_length=32)
+    province_code = models.CharField(_("province code"), max_length=2)
+    ship_city = models.CharField(_("city"), max_length=64)
+    ship_district = models.CharField(_("district"), max_length=64, blank=True)
+    ship_street = models.CharField(_("street and number"), max_length=200)
+    ship_postcode = models.CharField(_("postcode"), max_length=6)
+    ship_recipient = models.CharField(_("recipient"), max_length=100)
+    ship_phone = EncryptedTextField(_("recipient phone"))
+
+    goods_amount = models.DecimalField(_("goods amount"), max_digits=12, decimal_places=2)
+    freight = models.DecimalField(_("freight"), max_digits=12, decimal_places=2, default=ZERO)
+    is_paid = models.BooleanField(_("paid"), default=False)
+
+    customer = models.ForeignKey(
+        Customer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+        verbose_name=_("customer"),
+    )
+    identification_method = models.CharField(
+        _("identified by"), max_length=16, choices=IdentifiedBy.choices, blank=True
+    )
+    sales_order_number = models.CharField(_("sales order number"), max_length=32, blank=True)
+    invoice_title = models.CharField(_("invoice title"), max_length=200, blank=True)
+    invoice_tax_number = models.CharField(_("taxpayer number"), max_length=18, blank=True)
+    delivery_note_number = models.CharField(_("delivery note"), max_length=32, blank=True)
+    invoice_number = models.CharField(_("invoice number"), max_length=32, blank=True)
+    carrier = models.CharField(_("carrier"), max_length=100, blank=True)
+    tracking_number = models.CharField(_("tracking number"), max_length=64, blank=True)
+    hold_reason = models.CharField(_("hold reason"), max_length=200, blank=True)
+    cancel_reason = models.CharField(_("cancellation reason"), max_length=200, blank=True)
+
+    # SLA clocks: due time of each step, and when / by whom it was done.
+    identify_due_at = models.DateTimeField(_("identify by"), null=True, blank=True)
+    sales_order_due_at = models.DateTimeField(_("sales order by"), null=True, blank=True)
+    delivery_note_due_at = models.DateTimeField(_("delivery note by"), null=True, blank=True)
+    invoice_due_at = models.DateTimeField(_("invoice by"), null=True, blank=True)
+    handover_due_at = models.DateTimeField(_("hand over by"), null=True, blank=True)
+    identified_at = models.DateTimeField(_("identified at"), null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    delivery_note_at = models.DateTimeField(_("delivery note at"), null=True, blank=True)
+    invoiced_at = models.DateTimeField(_("invoiced at"), null=True, blank=True)
+    shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("receipt confirmed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    on_hold_at = models.DateTimeField(_("on hold since"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    identified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    delivery_note_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    invoiced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    shipped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The running step and its due time, kept by the transitions for sorting queues.
+    next_step = models.CharField(_("next step"), max_length=16, choices=Step.choices, blank=True)
+    next_due_at = models.DateTimeField(_("next due"), null=True, blank=True)
+
+    objects = OrderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["next_due_at", "id"]
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        permissions = [
+            ("identify_order", "Can identify the customer of an order"),
+            ("confirm_order", "Can confirm a sales order"),
+            ("hold_order", "Can put an order on hold"),
+            ("allocate_order", "Can allocate an order"),
+            ("invoice_order", "Can mark an order invoiced"),
+            ("ship_order", "Can mark an order shipped"),
+            ("deliver_order", "Can record the receipt of an order"),
+            ("close_order", "Can close an order"),
+            ("cancel_order", "Can cancel an order"),
+            ("view_sla_report", "Can view the SLA report"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["platform", "platform_order_no"], name="unique_platform_order_no"
+            ),
+            models.UniqueConstraint(
+                fields=["sales_order_number"],
+                condition=~Q(sales_order_number=""),
+                name="unique_sales_order_number",
+            ),
+            models.CheckConstraint(condition=Q(freight__gte=0), name="order_freight_not_negative"),
+            models.CheckConstraint(
+                condition=Q(goods_amount__gte=0), name="order_goods_amount_not_negative"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "next_due_at"]),
+            models.Index(fields=["division", "status"]),
+            models.Index(fields=["ship_by", "warehouse"]),
+            models.Index(fields=["placed_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    # --- display helpers ----------------------------------------------------------
+    @property
+    def total_amount(self) -> Decimal:
+        return (self.goods_amount + self.freight).quantize(Decimal("0.01"))
+
+    @property
+    def buyer_id_number_masked(self) -> str:
+        return mask(self.buyer_id_number)
+
+    @property
+    def buyer_phone_masked(self) -> str:
+        return _masked_phone(self.buyer_phone)
+
+    @property
+    def ship_phone_masked(self) -> str:
+        return _masked_phone(self.ship_phone)
+
+    @property
+    def ship_address(self) -> str:
+        return "".join((self.ship_province, self.ship_city, self.ship_district, self.ship_street))
+
+    @property
+    def is_corporate(self) -> bool:
+        return self.buyer_kind == Customer.Kind.CORPORATE
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    def due_times(self) -> dict[str, dt.datetime]:
+        """The due time of each step known so far, in step order."""
+        fields = {
+            Step.IDENTIFY: self.identify_due_at,
+            Step.SALES_ORDER: self.sales_order_due_at,
+            Step.DELIVERY_NOTE: self.delivery_note_due_at,
+            Step.INVOICE: self.invoice_due_at,
+            Step.HANDOVER: self.handover_due_at,
+        }
+        return {str(step): due for step, due in fields.items() if due is not None}
+
+    # --- conditions (pure predicates) ------------------------------------------------
+    def has_customer(self) -> bool:
+        return self.customer_id is not None
+
+    def has_goods(self) -> bool:
+        return self.goods_amount > 0
+
+    def has_invoice_title(self) -> bool:
+        return bool(self.invoice_title.strip())
+
+    def has_sales_order(self) -> bool:
+        return bool(self.sales_order_number)
+
+    def has_delivery_note(self) -> bool:
+        return bool(self.delivery_note_number) and self.delivery_note_at is not None
+
+    def has_invoice(self) -> bool:
+        return bool(self.invoice_number) and self.invoiced_at is not None
+
+    def has_tracking(self) -> bool:
+        return bool(self.tracking_number)
+
+    def has_receipt(self) -> bool:
+        return self.delivered_at is not None
+
+    def return_window_passed(self) -> bool:
+        days = getattr(settings, "ORDER_RETURN_WINDOW_DAYS", 5)
+        return self.delivered_at is not None and (
+            timezone.now() >= self.delivered_at + dt.timedelta(days=days)
+        )
+
+    # --- transitions -----------------------------------------------------------------
+    def _step_changed(self) -> None:
+        step = self.CURRENT_STEP.get(self.status)
+        self.next_step = step or ""
+        self.next_due_at = self.due_times().get(step) if step else None
+
+    @transition(
+        field=status,
+        source=Status.RECEIVED,
+        target=Status.IDENTIFIED,
+        conditions=[has_customer],
+        permission="orders.identify_order",
+    )
+    def identify(
+        self, *, identified_how: str, at: dt.datetime, by: Any, sales_order_due_at: Any
+    ) -> None:
+        self.identification_method = identified_how
+        self.identified_at = at
+        self.identified_by = by
+        self.sales_order_due_at = sales_order_due_at
+
+    @transition(
+        field=status,
+        source=Status.IDENTIFIED,
+        target=Status.CONFIRMED,
+        conditions=[has_customer, has_goods, has_invoice_title],
+        permission="orders.confirm_order",
+    )
+    def confirm(
+        self, *, sales_order_number: str, at: dt.datetime, by: Any, delivery_note_due_at: Any
+    ) -> None:
+        self.sales_order_number = sales_order_number
+        self.confirmed_at = at
+        self.confirmed_by = by
+        self.delivery_note_due_at = delivery_note_due_at
+
+    @transition(
+        field=status,
+        source=Status.CONFIRMED,
+        target=Status.ON_HOLD,
+        permission="orders.hold_order",
+    )
+    def hold(self, *, reason: str, at: dt.datetime) -> None:
+        self.hold_reason = reason
+        self.on_hold_at = at
+
+    @transition(
+        field=status,
+        source=[Status.CONFIRMED, Status.ON_HOLD],
+        target=Status.ALLOCATED,
+        conditions=[has_sales_order],
+        permission="orders.allocate_order",
+    )
+    def allocate(
+        self, *, delivery_note_number: str, at: dt.datetime, by: Any, invoice_due_at: Any
+    ) -> None:
+        self.delivery_note_number = delivery_note_number
+        self.delivery_note_at = at
+        self.delivery_note_by = by
+        self.invoice_due_at = invoice_due_at
+        self.hold_reason = ""
+
+    @transition(
+        field=status,
+        source=Status.ALLOCATED,
+        target=Status.INVOICED,
+        conditions=[has_delivery_note],
+        permission="orders.invoice_order",
+    )
+    def invoice(self, *, invoice_number: str, at: dt.datetime, by: Any) -> None:
+        self.invoice_number = invoice_number
+        self.invoiced_at = at
+        self.invoiced_by = by
+
+    @transition(
+        field=status,
+        source=Status.INVOICED,
+        target=Status.SHIPPED,
+        conditions=[has_delivery_note, has_invoice, has_tracking],
+        permission="orders.ship_order",
+    )
+    def ship(self, *, at: dt.datetime, by: Any) -> None:
+        self.shipped_at = at
+        self.shipped_by = by
+
+    @transition(
+        field=status,
+        source=Status.SHIPPED,
+        target=Status.DELIVERED,
+        permission="orders.deliver_order",
+    )
+    def deliver(self, *, at: dt.datetime) -> None:
+        self.delivered_at = at
+
+    @transition(
+        field=status,
+        source=Status.DELIVERED,
+        target=Status.CLOSED,
+        conditions=[has_receipt, return_window_passed],
+        permission="orders.close_order",
+    )
+    def close(self, *, at: dt.datetime) -> None:
+        self.closed_at = at
+
+    @transition(
+        field=status,
+        source=list(CANCELLABLE_STATUSES),
+        target=Status.CANCELLED,
+        permission="orders.cancel_order",
+    )
+    def cancel(self, *, reason: str, at: dt.datetime, by: Any) -> None:
+        self.cancel_reason = reason
+        self.cancelled_at = at
+        self.cancelled_by = by
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="lines", verbose_name=_("order")
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="order_lines", verbose_name=_("product")
+    )
+    sku = models.CharField(_("SKU"), max_length=64)
+    name = models.CharField(_("name"), max_length=200)
+    unit = models.CharField(_("unit"), max_length=16)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
+    vat_rate = models.DecimalField(_("VAT rate"), max_digits=4, decimal_places=3)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        ordering = ["order", "position"]
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "position"], name="unique_order_line_position"
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0), name="order_line_quantity_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(unit_price__gte=0), name="order_line_unit_price_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}/{self.position} {self.sku} × {self.quantity}"

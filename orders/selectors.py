@@ -1,0 +1,237 @@
+"""Reads of the orders app; every list for a user goes through division scoping."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from core.scoping import scope_to_user_divisions
+from core.working_calendar import at_local
+
+from .matching import id_number_index, name_similarity, normalise_name, phone_index
+from .models import Customer, Order, OrderLine, SlaBreach
+from .validators import RuleViolation, clean_mobile, clean_resident_id
+
+
+def order_queryset_for_user(*, user: Any) -> QuerySet[Order]:
+    return scope_to_user_divisions(Order.objects.all(), user=user)
+
+
+def order_get_for_user(*, user: Any, pk: int) -> Order:
+    """One order, or the same 404 for "does not exist" and "not yours"."""
+    order = (
+        order_queryset_for_user(user=user)
+        .select_related(
+            "division",
+            "warehouse",
+            "platform",
+            "customer",
+            "keyed_in_by",
+            "identified_by",
+            "confirmed_by",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if order is None:
+        raise Http404("No such order.")
+    return order
+
+
+def order_lines(*, order: Order) -> QuerySet[OrderLine]:
+    return order.lines.select_related("product").order_by("position")
+
+
+def _search(queryset: QuerySet[Order], text: str) -> QuerySet[Order]:
+    text = text.strip()
+    condition = (
+        Q(number__icontains=text)
+        | Q(platform_order_no__icontains=text)
+        | Q(sales_order_number__icontains=text)
+        | Q(buyer_name__icontains=text)
+        | Q(customer__name__icontains=text)
+        | Q(customer__number__iexact=text)
+    )
+    try:  # an exact phone or ID number finds the order through the blind index
+        condition |= Q(buyer_phone_index=phone_index(clean_mobile(text)))
+    except RuleViolation:
+        pass
+    with contextlib.suppress(RuleViolation):
+        condition |= Q(buyer_id_number_index=id_number_index(clean_resident_id(text)))
+    return queryset.filter(condition)
+
+
+def order_list_for_user(*, user: Any, filters: dict[str, Any]) -> QuerySet[Order]:
+    """The triage list: filters from `OrderFilterForm.cleaned_data`, sorted by the next
+    due time (open orders first, the most urgent on top)."""
+    now = timezone.now()
+    orders = order_queryset_for_user(user=user).select_related(
+        "division", "warehouse", "customer", "platform"
+    )
+    if filters.get("status"):
+        orders = orders.filter(status__in=filters["status"])
+    if filters.get("due_within") is not None:
+        orders = orders.open().filter(
+            next_due_at__lte=now + dt.timedelta(minutes=filters["due_within"])
+        )
+    if filters.get("breached"):
+        orders = orders.breached(now)
+    if filters.get("division"):
+        orders = orders.filter(division=filters["division"])
+    if filters.get("warehouse"):
+        orders = orders.filter(warehouse=filters["warehouse"])
+    if filters.get("ship_by"):
+        orders = orders.filter(ship_by=filters["ship_by"])
+    if filters.get("q"):
+        orders = _search(orders, filters["q"])
+    return orders.order_by("next_due_at", "placed_at", "id")
+
+
+# --- customers --------------------------------------------------------------------------
+def customer_queryset_for_user(*, user: Any) -> QuerySet[Customer]:
+    """Customers of the user's divisions: created there, or with an order there."""
+    home = scope_to_user_divisions(Customer.objects.all(), user=user).values("pk")
+    ordered = scope_to_user_divisions(Order.objects.all(), user=user).values("customer_id")
+    return Customer.objects.filter(Q(pk__in=home) | Q(pk__in=ordered))
+
+
+def customer_get_for_user(*, user: Any, pk: int) -> Customer:
+    customer = (
+        customer_queryset_for_user(user=user)
+        .select_related("division", "merged_into")
+        .filter(pk=pk)
+        .first()
+    )
+    if customer is None:
+        raise Http404("No such customer.")
+    return customer
+
+
+def customer_list_for_user(*, user: Any, query: str = "") -> QuerySet[Customer]:
+    customers = customer_queryset_for_user(user=user).active().select_related("division")
+    query = query.strip()
+    if query:
+        condition = (
+            Q(name__icontains=query)
+            | Q(number__iexact=query)
+            | Q(org_code__iexact=query.upper())
+            | Q(contact_name__icontains=query)
+            | Q(name_normalised__contains=normalise_name(query, corporate=True))
+        )
+        with contextlib.suppress(RuleViolation):
+            condition |= Q(phone_index=phone_index(clean_mobile(query)))
+        with contextlib.suppress(RuleViolation):
+            condition |= Q(id_number_index=id_number_index(clean_resident_id(query)))
+        customers = customers.filter(condition)
+    return customers.annotate(order_count=Count("orders")).order_by("name", "id")
+
+
+@dataclass
+class Candidate:
+    customer: Customer
+    score: int
+    reasons: list[str] = field(default_factory=list)
+
+
+def customer_candidates(*, order: Order, user: Any, limit: int = 5) -> list[Candidate]:
+    """Customers that may be the buyer of an unidentified order, best first: normalised
+    company name (exact or similar), customer / responsible person name, phone."""
+    corporate = order.is_corporate
+    wanted = normalise_name(order.buyer_name, corporate=corporate)
+    person = normalise_name(
+        order.buyer_contact_name or ("" if corporate else order.buyer_name), corporate=False
+    )
+    condition = Q(name_normalised=wanted) | Q(phone_index=order.buyer_phone_index)
+    if len(wanted) >= 2:
+        condition |= Q(name_normalised__contains=wanted[:4]) | Q(
+            name__icontains=order.buyer_name[:4]
+        )
+    if person:
+        condition |= (
+            Q(contact_name=order.buyer_contact_name.strip()) if order.buyer_contact_name else Q()
+        )
+    pool = (
+        customer_queryset_for_user(user=user)
+        .active()
+        .filter(kind=order.buyer_kind)
+        .filter(condition)[:50]
+    )
+    ranked = [_score(customer, wanted, person, order) for customer in pool]
+    ranked = [c for c in ranked if c.score > 0]
+    return sorted(ranked, key=lambda c: (-c.score, c.customer.pk))[:limit]
+
+
+def _score(customer: Customer, wanted: str, person: str, order: Order) -> Candidate:
+    from django.utils.translation import gettext as _
+
+    candidate = Candidate(customer, 0)
+    similarity = name_similarity(customer.name_normalised, wanted)
+    if similarity == 1.0:
+        candidate.score += 60
+        candidate.reasons.append(_("same name"))
+    elif similarity >= 0.6:
+        candidate.score += int(40 * similarity)
+        candidate.reasons.append(_("similar name (%(percent)d%%)") % {"percent": similarity * 100})
+    contact = normalise_name(customer.contact_name, corporate=False)
+    if person and contact and contact == person:
+        candidate.score += 25
+        candidate.reasons.append(_("same responsible person"))
+    if order.buyer_phone_index and customer.phone_index == order.buyer_phone_index:
+        candidate.score += 50
+        candidate.reasons.append(_("same phone"))
+    return candidate
+
+
+def customer_orders(*, customer: Customer) -> QuerySet[Order]:
+    return customer.orders.select_related("division").order_by("-placed_at")
+
+
+def customer_history_objects(*, customer: Customer) -> list[Customer]:
+    """The customer and every duplicate merged into it (their histories belong together)."""
+    return [customer, *Customer.objects.filter(merged_into=customer)]
+
+
+# --- catalog sales source ----------------------------------------------------------------
+def units_sold_since(*, since: dt.datetime) -> dict[int, int]:
+    """Product id → units on order lines of orders placed since `since`, cancelled
+    orders left out (the catalog's velocity classes read this)."""
+    rows = (
+        OrderLine.objects.filter(order__placed_at__gte=since)
+        .exclude(order__status=Order.Status.CANCELLED)
+        .values("product_id")
+        .annotate(units=Sum("quantity"))
+    )
+    return {row["product_id"]: int(row["units"]) for row in rows}
+
+
+# --- dashboard -----------------------------------------------------------------------------
+def triage_summary(*, user: Any) -> dict[str, Any]:
+    now = timezone.now()
+    orders = order_queryset_for_user(user=user)
+    counts = orders.aggregate(
+        waiting_identification=Count("pk", filter=Q(status=Order.Status.RECEIVED)),
+        waiting_confirmation=Count("pk", filter=Q(status=Order.Status.IDENTIFIED)),
+        breached=Count("pk", filter=Q(status__in=Order.OPEN_STATUSES, next_due_at__lt=now)),
+    )
+    upcoming = list(
+        orders.filter(status__in=(Order.Status.RECEIVED, Order.Status.IDENTIFIED))
+        .order_by("next_due_at", "id")
+        .only("pk", "number", "buyer_name", "status", "next_due_at", "next_step")[:5]
+    )
+    return {**counts, "upcoming": upcoming, "now": now}
+
+
+def open_breaches(*, user: Any) -> QuerySet[SlaBreach]:
+    return SlaBreach.objects.filter(
+        order__in=order_queryset_for_user(user=user).open(), completed_at__isnull=True
+    )
+
+
+def day_start(day: dt.date) -> dt.datetime:
+    return at_local(day, dt.time(0, 0))

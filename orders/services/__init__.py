@@ -1,0 +1,54 @@
+"""Writes of the orders app. Later apps use these (never `order.status = …`)."""
+
+from .customers import (
+    customer_create,
+    customer_find_exact,
+    customer_merge,
+    customer_update,
+    personal_data_reveal,
+)
+from .intake import BuyerInput, LineInput, OrderInput, ShipToInput, order_input_check, order_receive
+from .platforms import platform_create, platform_set_token
+from .sla import sla_scan
+from .transitions import (
+    order_cancel,
+    order_close,
+    order_confirm,
+    order_hold,
+    order_identify,
+    order_mark_allocated,
+    order_mark_delivered,
+    order_mark_invoiced,
+    order_mark_shipped,
+    transition_allowed,
+)
+from .triage import order_create_customer, order_link_customer
+
+__all__ = [
+    "BuyerInput",
+    "LineInput",
+    "OrderInput",
+    "ShipToInput",
+    "customer_create",
+    "customer_find_exact",
+    "customer_merge",
+    "customer_update",
+    "order_cancel",
+    "order_close",
+    "order_confirm",
+    "order_create_customer",
+    "order_hold",
+    "order_identify",
+    "order_input_check",
+    "order_link_customer",
+    "order_mark_allocated",
+    "order_mark_delivered",
+    "order_mark_invoiced",
+    "order_mark_shipped",
+    "order_receive",
+    "personal_data_reveal",
+    "platform_create",
+    "platform_set_token",
+    "sla_scan",
+    "transition_allowed",
+]

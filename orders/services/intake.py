@@ -1,0 +1,361 @@
+"""Order intake (SPEC §2, §7): the same checks and the same creation path for the API
+and for orders keyed in by a sales representative."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from catalog.models import Product
+from catalog.selectors import products_by_sku
+from core.audit import audit_record
+from core.models import Division
+from core.working_calendar import to_local
+
+from .. import clocks, validators
+from ..exceptions import FieldError, IntakeConflict, IntakeInvalid
+from ..matching import id_number_index, phone_index
+from ..models import Customer, Order, OrderLine, Platform
+from .numbers import order_number_next
+from .routing import province_resolve, warehouse_for_province
+
+_PLATFORM_ORDER_NO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
+
+
+@dataclass
+class BuyerInput:
+    kind: str
+    name: str
+    phone: str
+    org_code: str = ""
+    id_number: str = ""
+    contact_name: str = ""
+
+
+@dataclass
+class ShipToInput:
+    province: str
+    city: str
+    street: str
+    postcode: str
+    recipient: str
+    phone: str
+    district: str = ""
+
+
+@dataclass
+class LineInput:
+    sku: str
+    quantity: int
+    unit_price: str
+
+
+@dataclass
+class OrderInput:
+    """An order as received: strings as sent, nothing checked yet."""
+
+    platform_order_no: str
+    placed_at: str | dt.datetime
+    division: str
+    buyer: BuyerInput
+    ship_to: ShipToInput
+    lines: list[LineInput]
+    freight: str = "0"
+    paid: bool = False
+
+    def fingerprint(self) -> str:
+        """Hash of the content, to tell a replay from a different order with the same number."""
+        canonical = json.dumps(asdict(self), sort_keys=True, default=str, ensure_ascii=False)
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@dataclass
+class CleanLine:
+    product: Product
+    quantity: int
+    unit_price: Decimal
+
+    @property
+    def amount(self) -> Decimal:
+        return (self.unit_price * self.quantity).quantize(Decimal("0.01"))
+
+
+@dataclass
+class CleanOrder:
+    platform_order_no: str
+    placed_at: dt.datetime
+    division: Division
+    buyer: BuyerInput
+    ship_to: ShipToInput
+    province_code: str
+    lines: list[CleanLine]
+    freight: Decimal
+    paid: bool
+    errors: list[FieldError] = field(default_factory=list)
+
+
+class _Checker:
+    """Collects every broken rule instead of stopping at the first."""
+
+    def __init__(self) -> None:
+        self.errors: list[FieldError] = []
+
+    def add(self, path: str, rule: str, message: str) -> None:
+        self.errors.append(FieldError(path, rule, str(message)))
+
+    def text(self, path: str, value: str, *, max_length: int, required: bool = True) -> str:
+        text = (value or "").strip()
+        if required and not text:
+            self.add(path, "required", _("This field is required."))
+        elif len(text) > max_length:
+            self.add(path, "max_length", _("At most %(n)d characters.") % {"n": max_length})
+        return text
+
+    def rule(self, path: str, clean: Any, value: Any) -> Any:
+        try:
+            return clean(value)
+        except validators.RuleViolation as violation:
+            self.add(path, violation.rule, violation.message)
+            return None
+
+
+def order_input_check(*, data: OrderInput, now: dt.datetime | None = None) -> CleanOrder:
+    """Every rule of SPEC §2/§7; raises IntakeInvalid listing each broken one."""
+    check = _Checker()
+    number = (data.platform_order_no or "").strip()
+    if not _PLATFORM_ORDER_NO.match(number):
+        check.add(
+            "platform_order_no",
+            "platform_order_no_format",
+            _("Letters, digits, '.', '_' and '-', at most 64 characters."),
+        )
+    placed_at = check.rule(
+        "placed_at", lambda v: validators.parse_placed_at(v, now=now), data.placed_at
+    )
+    division = Division.objects.filter(code=(data.division or "").strip(), is_active=True).first()
+    if division is None:
+        check.add("division", "division_unknown", _("No active division has this code."))
+    buyer = _check_buyer(check, data.buyer)
+    ship_to, code = _check_ship_to(check, data.ship_to)
+    lines = _check_lines(check, data.lines, division)
+    freight = check.rule("freight", validators.clean_amount, data.freight)
+    if check.errors:
+        raise IntakeInvalid(check.errors)
+    assert division is not None and code is not None and placed_at is not None
+    return CleanOrder(number, placed_at, division, buyer, ship_to, code, lines, freight, data.paid)
+
+
+def _check_buyer(check: _Checker, buyer: BuyerInput) -> BuyerInput:
+    kind = buyer.kind
+    if kind not in Customer.Kind.values:
+        check.add("buyer.kind", "choice", _("Either corporate or individual."))
+    clean = BuyerInput(
+        kind=kind, name=check.text("buyer.name", buyer.name, max_length=200), phone=""
+    )
+    if kind == Customer.Kind.CORPORATE:
+        if not (buyer.org_code or "").strip():
+            check.add(
+                "buyer.org_code", "required", _("A corporate buyer needs its organisation code.")
+            )
+        else:
+            clean.org_code = (
+                check.rule("buyer.org_code", validators.clean_org_code, buyer.org_code) or ""
+            )
+        clean.contact_name = check.text("buyer.contact_name", buyer.contact_name, max_length=100)
+        clean.phone = check.rule("buyer.phone", validators.clean_phone, buyer.phone) or ""
+    elif kind == Customer.Kind.INDIVIDUAL:
+        if not (buyer.id_number or "").strip():
+            check.add(
+                "buyer.id_number", "required", _("An individual buyer needs a resident ID number.")
+            )
+        else:
+            clean.id_number = (
+                check.rule("buyer.id_number", validators.clean_resident_id, buyer.id_number) or ""
+            )
+        clean.contact_name = check.text(
+            "buyer.contact_name", buyer.contact_name, max_length=100, required=False
+        )
+        clean.phone = check.rule("buyer.phone", validators.clean_mobile, buyer.phone) or ""
+    return clean
+
+
+def _check_ship_to(check: _Checker, ship_to: ShipToInput) -> tuple[ShipToInput, str | None]:
+    province = check.text("ship_to.province", ship_to.province, max_length=32)
+    code = province_resolve(province) if province else None
+    if province and code is None:
+        check.add(
+            "ship_to.province",
+            "province_unknown",
+            _("Unknown province; give its name or GB/T 2260 code."),
+        )
+    clean = ShipToInput(
+        province=province,
+        city=check.text("ship_to.city", ship_to.city, max_length=64),
+        district=check.text("ship_to.district", ship_to.district, max_length=64, required=False),
+        street=check.text("ship_to.street", ship_to.street, max_length=200),
+        postcode=check.rule("ship_to.postcode", validators.clean_postcode, ship_to.postcode) or "",
+        recipient=check.text("ship_to.recipient", ship_to.recipient, max_length=100),
+        phone=check.rule("ship_to.phone", validators.clean_mobile, ship_to.phone) or "",
+    )
+    return clean, code
+
+
+def _check_lines(
+    check: _Checker, lines: list[LineInput], division: Division | None
+) -> list[CleanLine]:
+    if not lines:
+        check.add("lines", "required", _("An order needs at least one line."))
+        return []
+    products = products_by_sku(skus=[(line.sku or "").strip() for line in lines])
+    clean: list[CleanLine] = []
+    for index, line in enumerate(lines):
+        path = f"lines[{index}]"
+        product = products.get((line.sku or "").strip())
+        if product is None:
+            check.add(f"{path}.sku", "sku_unknown", _("No product has this SKU."))
+        elif product.status != Product.Status.LISTED:
+            check.add(f"{path}.sku", "sku_not_listed", _("This product is not listed."))
+        elif division is not None and product.division_id != division.pk:
+            check.add(
+                f"{path}.sku", "sku_other_division", _("This product belongs to another division.")
+            )
+        quantity = check.rule(f"{path}.quantity", validators.clean_quantity, line.quantity)
+        price = check.rule(f"{path}.unit_price", validators.clean_amount, line.unit_price)
+        if product is not None and quantity is not None and price is not None:
+            clean.append(CleanLine(product, quantity, price))
+    return clean
+
+
+@dataclass
+class IntakeResult:
+    order: Order
+    created: bool
+
+
+def order_receive(
+    *,
+    platform: Platform,
+    data: OrderInput,
+    source: str = Order.Source.API,
+    by: Any = None,
+    now: dt.datetime | None = None,
+) -> IntakeResult:
+    """Take in an order, idempotently on (platform, platform order number).
+
+    The same content again returns the existing order (created=False) even if the
+    rules have since changed (a delisted product); other content raises IntakeConflict;
+    broken rules raise IntakeInvalid. A known customer is identified at once.
+    """
+    fingerprint = data.fingerprint()
+    existing = _existing(platform, data.platform_order_no, fingerprint)
+    if existing is not None:
+        return IntakeResult(existing, False)
+    clean = order_input_check(data=data, now=now)
+    try:
+        with transaction.atomic():
+            order = _create(platform, clean, source, fingerprint, by)
+    except IntegrityError:
+        # Another request created the same number meanwhile (the unique constraint won).
+        existing = _existing(platform, data.platform_order_no, fingerprint)
+        if existing is None:
+            raise
+        return IntakeResult(existing, False)
+    return IntakeResult(order, True)
+
+
+def _existing(platform: Platform, number: str, fingerprint: str) -> Order | None:
+    order = (
+        Order.objects.select_related("warehouse", "division", "platform")
+        .filter(platform=platform, platform_order_no=(number or "").strip())
+        .first()
+    )
+    if order is not None and order.payload_hash != fingerprint:
+        raise IntakeConflict(order)
+    return order
+
+
+def _create(platform: Platform, clean: CleanOrder, source: str, fingerprint: str, by: Any) -> Order:
+    from .customers import customer_find_exact
+    from .transitions import order_identify
+
+    received_at = timezone.now()
+    ship_by = clocks.ship_by(clean.placed_at)
+    buyer, ship_to = clean.buyer, clean.ship_to
+    order = Order(
+        number=order_number_next(division=clean.division, day=to_local(received_at).date()),
+        platform=platform,
+        platform_order_no=clean.platform_order_no,
+        source=source,
+        payload_hash=fingerprint,
+        division=clean.division,
+        warehouse=warehouse_for_province(division=clean.division, code=clean.province_code),
+        placed_at=clean.placed_at,
+        received_at=received_at,
+        ship_by=ship_by,
+        keyed_in_by=by if source == Order.Source.KEYED_IN else None,
+        buyer_kind=buyer.kind,
+        buyer_name=buyer.name,
+        buyer_org_code=buyer.org_code,
+        buyer_contact_name=buyer.contact_name,
+        buyer_id_number=buyer.id_number,
+        buyer_id_number_index=id_number_index(buyer.id_number) if buyer.id_number else "",
+        buyer_phone=buyer.phone,
+        buyer_phone_index=phone_index(buyer.phone),
+        ship_province=ship_to.province,
+        province_code=clean.province_code,
+        ship_city=ship_to.city,
+        ship_district=ship_to.district,
+        ship_street=ship_to.street,
+        ship_postcode=ship_to.postcode,
+        ship_recipient=ship_to.recipient,
+        ship_phone=ship_to.phone,
+        goods_amount=sum((line.amount for line in clean.lines), Decimal("0.00")),
+        freight=clean.freight,
+        is_paid=clean.paid,
+        identify_due_at=clocks.identify_due(clean.placed_at),
+        invoice_due_at=clocks.invoice_due(ship_by, None),
+        handover_due_at=clocks.handover_due(ship_by),
+    )
+    order._step_changed()
+    order.save()
+    OrderLine.objects.bulk_create(
+        OrderLine(
+            order=order,
+            position=position,
+            product=line.product,
+            sku=line.product.sku,
+            name=line.product.name,
+            unit=line.product.unit,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            vat_rate=line.product.vat_rate,
+            amount=line.amount,
+        )
+        for position, line in enumerate(clean.lines, start=1)
+    )
+    audit_record(
+        obj=order,
+        action="received",
+        by=by,
+        to_state=order.status,
+        data={
+            "source": source,
+            "platform": platform.code,
+            "platform_order_no": order.platform_order_no,
+        },
+    )
+    customer, method = customer_find_exact(
+        kind=buyer.kind, org_code=buyer.org_code, id_number=buyer.id_number
+    )
+    if customer is not None:
+        order = order_identify(order=order, customer=customer, by=None, method=method)
+    return order

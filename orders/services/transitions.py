@@ -1,0 +1,348 @@
+"""The order state machine's services (SPEC §2). One service per transition: lock the
+row, check state, conditions, role and division, transition, save, write the audit
+row, close any open SLA breach of the finished step.
+
+Later apps call these and never write `order.status`:
+fulfilment → order_hold / order_mark_allocated / order_mark_shipped,
+billing → order_mark_invoiced, the intake API → order_mark_delivered.
+`by=None` means the system (a scheduled job, the platform); role checks then do not apply.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import can_proceed, has_transition_perm
+
+from core.audit import audit_record
+from core.working_calendar import to_local
+
+from .. import clocks
+from ..exceptions import OrderError, PermissionDenied, TransitionNotAllowed
+from ..hooks import release_stock
+from ..models import Customer, Order, SlaBreach, Step
+from .customers import user_can_reach_division
+from .numbers import sales_order_number_next
+
+_ALWAYS = ("status", "next_step", "next_due_at")
+
+CONDITION_MESSAGES: dict[str, Any] = {
+    "has_customer": lambda: _("the customer is not identified"),
+    "has_goods": lambda: _("the order has no goods amount"),
+    "has_invoice_title": lambda: _("the invoice title is missing"),
+    "has_sales_order": lambda: _("there is no sales order"),
+    "has_delivery_note": lambda: _("there is no delivery note"),
+    "has_invoice": lambda: _("there is no invoice"),
+    "has_tracking": lambda: _("there is no tracking number"),
+    "has_receipt": lambda: _("the customer has not confirmed receipt"),
+    "return_window_passed": lambda: _("the return window is still open"),
+}
+
+
+def _lock(order: Order) -> Order:
+    return Order.objects.select_for_update().select_related("division").get(pk=order.pk)
+
+
+def _unmet_conditions(order: Order, method: Callable[..., Any]) -> list[str]:
+    meta = method._django_fsm  # type: ignore[attr-defined]
+    transition = meta.get_transition(order.status)
+    if transition is None:
+        return []
+    return [
+        str(CONDITION_MESSAGES.get(c.__name__, lambda name=c.__name__: name)())
+        for c in transition.conditions
+        if not c(order)
+    ]
+
+
+def _check(order: Order, name: str, by: Any) -> Callable[..., Any]:
+    method = getattr(order, name)
+    if not can_proceed(method, check_conditions=False):
+        raise TransitionNotAllowed(
+            _("Order %(number)s is %(status)s; this step is not possible now.")
+            % {"number": order.number, "status": order.get_status_display()}
+        )
+    unmet = _unmet_conditions(order, method)
+    if unmet:
+        raise TransitionNotAllowed(
+            _("Order %(number)s cannot go on: %(reasons)s.")
+            % {"number": order.number, "reasons": "; ".join(unmet)}
+        )
+    if by is not None and not (
+        has_transition_perm(method, by) and user_can_reach_division(by, order.division_id)
+    ):
+        raise PermissionDenied(
+            _("Your role may not do this on order %(number)s.") % {"number": order.number}
+        )
+    return method
+
+
+def _finish(
+    order: Order,
+    *,
+    action: str,
+    before: str,
+    by: Any,
+    fields: tuple[str, ...],
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    step_done: str | None = None,
+    at: dt.datetime | None = None,
+) -> Order:
+    order._step_changed()
+    order.save(update_fields=[*_ALWAYS, *fields])
+    audit_record(
+        obj=order,
+        action=action,
+        by=by,
+        from_state=before,
+        to_state=order.status,
+        note=note,
+        data=data,
+    )
+    if step_done:
+        SlaBreach.objects.filter(order=order, step=step_done, completed_at__isnull=True).update(
+            completed_at=at or timezone.now()
+        )
+    return order
+
+
+def transition_allowed(*, order: Order, name: str, user: Any) -> bool:
+    """Whether `user` could run transition `name` on the order now (for buttons)."""
+    try:
+        _check(order, name, user)
+    except OrderError:
+        return False
+    return True
+
+
+@transaction.atomic
+def order_identify(*, order: Order, customer: Customer, by: Any, method: str) -> Order:
+    """received → identified: the order belongs to `customer` (found automatically at
+    intake, linked by a rep, or newly created). Starts the 30-minute sales-order clock."""
+    order = _lock(order)
+    if not customer.is_active:
+        raise OrderError(_("This customer was merged into another one."))
+    before, now = order.status, timezone.now()
+    order.customer = customer
+    _check(order, "identify", by)
+    order.identify(identified_how=method, at=now, by=by, sales_order_due_at=clocks.sales_order_due(now))
+    return _finish(
+        order,
+        action="identified",
+        before=before,
+        by=by,
+        step_done=Step.IDENTIFY,
+        at=now,
+        fields=(
+            "customer",
+            "identification_method",
+            "identified_at",
+            "identified_by",
+            "sales_order_due_at",
+        ),
+        data={"customer": customer.number, "method": method},
+    )
+
+
+@transaction.atomic
+def order_confirm(
+    *,
+    order: Order,
+    by: Any,
+    invoice_title: str,
+    invoice_tax_number: str = "",
+    freight: Decimal | None = None,
+    note: str = "",
+) -> Order:
+    """identified → confirmed: the rep confirms the sales order (lines, prices, freight,
+    invoice title); a gap-free sales-order number is assigned."""
+    order = _lock(order)
+    before, now = order.status, timezone.now()
+    order.invoice_title = invoice_title.strip()
+    order.invoice_tax_number = invoice_tax_number.strip()
+    data: dict[str, Any] = {}
+    if freight is not None and freight != order.freight:
+        data["freight"] = {"old": str(order.freight), "new": str(freight)}
+        order.freight = freight.quantize(Decimal("0.01"))
+    _check(order, "confirm", by)
+    number = sales_order_number_next(division=order.division, year=to_local(now).year)
+    order.confirm(
+        sales_order_number=number, at=now, by=by, delivery_note_due_at=clocks.delivery_note_due(now)
+    )
+    data["sales_order_number"] = number
+    return _finish(
+        order,
+        action="confirmed",
+        before=before,
+        by=by,
+        note=note,
+        data=data,
+        step_done=Step.SALES_ORDER,
+        at=now,
+        fields=(
+            "invoice_title",
+            "invoice_tax_number",
+            "freight",
+            "sales_order_number",
+            "confirmed_at",
+            "confirmed_by",
+            "delivery_note_due_at",
+        ),
+    )
+
+
+@transaction.atomic
+def order_hold(*, order: Order, by: Any, reason: str) -> Order:
+    """confirmed → on_hold: no stock for the delivery note; fulfilment releases it with
+    order_mark_allocated once stock arrives. The delivery-note clock keeps running."""
+    order = _lock(order)
+    before = order.status
+    _check(order, "hold", by)
+    order.hold(reason=reason, at=timezone.now())
+    return _finish(
+        order,
+        action="put_on_hold",
+        before=before,
+        by=by,
+        note=reason,
+        fields=("hold_reason", "on_hold_at"),
+    )
+
+
+@transaction.atomic
+def order_mark_allocated(
+    *, order: Order, by: Any, delivery_note_number: str, at: dt.datetime | None = None
+) -> Order:
+    """confirmed | on_hold → allocated: fulfilment created delivery note
+    `delivery_note_number` and reserved the stock. Fixes the invoice due time (15:00 on
+    the ship-by day, or 60 business minutes after the note if later)."""
+    order = _lock(order)
+    before, at = order.status, at or timezone.now()
+    _check(order, "allocate", by)
+    order.allocate(
+        delivery_note_number=delivery_note_number,
+        at=at,
+        by=by,
+        invoice_due_at=clocks.invoice_due(order.ship_by, at),
+    )
+    return _finish(
+        order,
+        action="allocated",
+        before=before,
+        by=by,
+        step_done=Step.DELIVERY_NOTE,
+        at=at,
+        data={"delivery_note": delivery_note_number},
+        fields=(
+            "delivery_note_number",
+            "delivery_note_at",
+            "delivery_note_by",
+            "invoice_due_at",
+            "hold_reason",
+        ),
+    )
+
+
+@transaction.atomic
+def order_mark_invoiced(
+    *, order: Order, by: Any, invoice_number: str, at: dt.datetime | None = None
+) -> Order:
+    """allocated → invoiced: billing issued invoice `invoice_number` (needs the delivery note)."""
+    order = _lock(order)
+    before, at = order.status, at or timezone.now()
+    _check(order, "invoice", by)
+    order.invoice(invoice_number=invoice_number, at=at, by=by)
+    return _finish(
+        order,
+        action="invoiced",
+        before=before,
+        by=by,
+        step_done=Step.INVOICE,
+        at=at,
+        data={"invoice": invoice_number},
+        fields=("invoice_number", "invoiced_at", "invoiced_by"),
+    )
+
+
+@transaction.atomic
+def order_mark_shipped(
+    *, order: Order, by: Any, carrier: str, tracking_number: str, at: dt.datetime | None = None
+) -> Order:
+    """invoiced → shipped: the warehouse handed the parcels to `carrier`. Refused
+    without an invoice, a delivery note and a tracking number."""
+    order = _lock(order)
+    before, at = order.status, at or timezone.now()
+    order.carrier, order.tracking_number = carrier.strip(), tracking_number.strip()
+    _check(order, "ship", by)
+    order.ship(at=at, by=by)
+    return _finish(
+        order,
+        action="shipped",
+        before=before,
+        by=by,
+        step_done=Step.HANDOVER,
+        at=at,
+        data={"carrier": order.carrier, "tracking_number": order.tracking_number},
+        fields=("carrier", "tracking_number", "shipped_at", "shipped_by"),
+    )
+
+
+@transaction.atomic
+def order_mark_delivered(
+    *, order: Order, by: Any = None, at: dt.datetime | None = None, note: str = ""
+) -> Order:
+    """shipped → delivered: the customer confirmed receipt at `at` (platform API or a
+    rep recording it); starts the 5-day return window."""
+    order = _lock(order)
+    before, at = order.status, at or timezone.now()
+    _check(order, "deliver", by)
+    if order.shipped_at and at < order.shipped_at:
+        raise OrderError(_("The receipt cannot precede the shipment."))
+    order.deliver(at=at)
+    return _finish(
+        order,
+        action="delivered",
+        before=before,
+        by=by,
+        note=note,
+        data={"received_at": at.isoformat()},
+        fields=("delivered_at",),
+    )
+
+
+@transaction.atomic
+def order_close(*, order: Order, by: Any = None, note: str = "") -> Order:
+    """delivered → closed, once the return window after receipt has passed."""
+    order = _lock(order)
+    before = order.status
+    _check(order, "close", by)
+    order.close(at=timezone.now())
+    return _finish(order, action="closed", before=before, by=by, note=note, fields=("closed_at",))
+
+
+@transaction.atomic
+def order_cancel(*, order: Order, by: Any, reason: str) -> Order:
+    """Any state before shipment → cancelled. Reserved stock is freed through the
+    registered stock-release callbacks (orders.hooks) inside this transaction."""
+    if not reason.strip():
+        raise OrderError(_("Give a reason for the cancellation."))
+    order = _lock(order)
+    before = order.status
+    _check(order, "cancel", by)
+    release_stock(order=order, by=by)
+    order.cancel(reason=reason.strip(), at=timezone.now(), by=by)
+    return _finish(
+        order,
+        action="cancelled",
+        before=before,
+        by=by,
+        note=reason,
+        fields=("cancel_reason", "cancelled_at", "cancelled_by"),
+    )

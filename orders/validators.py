@@ -1,0 +1,192 @@
+"""Field rules shared by the intake API and the keyed-in order form (SPEC §2, §7).
+
+Each function takes raw input and returns the clean value or raises `RuleViolation`
+naming the rule; the API turns that into a 422 error item, the form into a field error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from stdnum.cn import ric, uscc
+from stdnum.exceptions import ValidationError as StdnumValidationError
+
+MAX_FUTURE_SKEW = dt.timedelta(minutes=10)
+_ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+_ORG_CODE_BODY = re.compile(r"^[0-9A-Z]{8}$")
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
+_POSTCODE = re.compile(r"^\d{6}$")
+_DECIMAL = re.compile(r"^\d+(\.\d+)?$")
+
+
+class RuleViolation(ValueError):
+    """One broken rule: `rule` is a stable identifier, `message` is for people."""
+
+    def __init__(self, rule: str, message: str) -> None:
+        super().__init__(message)
+        self.rule = rule
+        self.message = message
+
+
+def _compact(value: str) -> str:
+    return re.sub(r"[\s\-]", "", value or "").upper()
+
+
+def organisation_code_check_character(body: str) -> str:
+    """GB 11714 check character of an 8-character body: weights 3,7,9,10,5,8,4,2, mod 11."""
+    total = sum(
+        (int(char) if char.isdigit() else ord(char) - 55) * weight
+        for char, weight in zip(body, _ORG_CODE_WEIGHTS, strict=True)
+    )
+    check = 11 - total % 11
+    return {10: "X", 11: "0"}.get(check, str(check))
+
+
+def is_valid_organisation_code(value: str) -> bool:
+    code = _compact(value)
+    if len(code) != 9 or not _ORG_CODE_BODY.match(code[:8]):
+        return False
+    return code[8] == organisation_code_check_character(code[:8])
+
+
+def clean_organisation_code(value: str) -> str:
+    """A legacy 9-character organisation code (GB 11714), e.g. `60003734-1` → `600037341`."""
+    code = _compact(value)
+    if len(code) != 9 or not _ORG_CODE_BODY.match(code[:8]) or code[8] not in "0123456789X":
+        raise RuleViolation(
+            "gb11714_format",
+            _("An organisation code has 8 digits or capital letters and a check character."),
+        )
+    if not is_valid_organisation_code(code):
+        raise RuleViolation(
+            "gb11714_checksum",
+            _("The check character of the organisation code (GB 11714) is wrong."),
+        )
+    return code
+
+
+def clean_credit_code(value: str) -> str:
+    """An 18-character Unified Social Credit Code (GB 32100) whose embedded organisation
+    code (characters 9–17) must pass GB 11714 too; stdnum checks only the last character."""
+    try:
+        code = uscc.validate(value)
+    except StdnumValidationError as error:
+        rule = "gb32100_checksum" if isinstance(error, uscc.InvalidChecksum) else "gb32100_format"
+        raise RuleViolation(
+            rule, _("The unified social credit code (GB 32100) is invalid.")
+        ) from error
+    if not is_valid_organisation_code(code[8:17]):
+        raise RuleViolation(
+            "gb32100_organisation_code",
+            _(
+                "The organisation code inside the unified social credit code fails its GB 11714 check."
+            ),
+        )
+    return code
+
+
+def clean_org_code(value: str) -> str:
+    """Either form of organisation code, told apart by length."""
+    code = _compact(value)
+    if len(code) == 18:
+        return clean_credit_code(code)
+    if len(code) == 9:
+        return clean_organisation_code(code)
+    raise RuleViolation(
+        "org_code_length",
+        _("An organisation code has 18 characters (unified social credit code) or 9 (GB 11714)."),
+    )
+
+
+def organisation_code_core(org_code: str) -> str:
+    """The 9-character organisation code inside either form (for matching customers)."""
+    return org_code[8:17] if len(org_code) == 18 else org_code
+
+
+def clean_resident_id(value: str) -> str:
+    """An 18-digit resident identity number (GB 11643: check digit, birth date, region)."""
+    try:
+        return ric.validate(value)
+    except StdnumValidationError as error:
+        rule = "gb11643_checksum" if isinstance(error, ric.InvalidChecksum) else "gb11643_format"
+        raise RuleViolation(rule, _("The resident ID number (GB 11643) is invalid.")) from error
+
+
+def clean_postcode(value: str) -> str:
+    code = (value or "").strip()
+    if not _POSTCODE.match(code):
+        raise RuleViolation("postcode_format", _("A postcode has exactly 6 digits."))
+    return code
+
+
+def clean_mobile(value: str) -> str:
+    """A mainland mobile number, 11 digits starting 13–19; +86/0086 and separators dropped."""
+    number = re.sub(r"[\s\-()]", "", value or "")
+    number = re.sub(r"^(\+86|0086)", "", number)
+    if not _MOBILE.match(number):
+        raise RuleViolation(
+            "mobile_format", _("A mainland mobile number has 11 digits and starts with 13–19.")
+        )
+    return number
+
+
+def clean_phone(value: str) -> str:
+    """A mobile number, or a landline with area code (companies often give one)."""
+    try:
+        return clean_mobile(value)
+    except RuleViolation:
+        number = re.sub(r"[\s()]", "", value or "")
+        if _LANDLINE.match(number):
+            return number
+        raise RuleViolation(
+            "phone_format", _("Give a mainland mobile number or a landline with its area code.")
+        ) from None
+
+
+def clean_amount(value: str) -> Decimal:
+    """A non-negative amount written as a decimal string with at most two decimal places."""
+    text = str(value).strip()
+    if not _DECIMAL.match(text):
+        raise RuleViolation(
+            "decimal_format", _('Write the amount as a decimal string, e.g. "12.50".')
+        )
+    try:
+        amount = Decimal(text)
+    except InvalidOperation as error:  # pragma: no cover - the pattern already excludes these
+        raise RuleViolation("decimal_format", _("Write the amount as a decimal string.")) from error
+    if "." in text and len(text.split(".")[1]) > 2:
+        raise RuleViolation("decimal_places", _("An amount has at most two decimal places."))
+    if amount >= Decimal("10000000000"):
+        raise RuleViolation("decimal_range", _("The amount is too large."))
+    return amount.quantize(Decimal("0.01"))
+
+
+def clean_quantity(value: int) -> int:
+    if value <= 0:
+        raise RuleViolation("quantity_positive", _("The quantity must be greater than zero."))
+    if value > 1_000_000:
+        raise RuleViolation("quantity_range", _("The quantity is too large."))
+    return value
+
+
+def parse_placed_at(value: str | dt.datetime, *, now: dt.datetime | None = None) -> dt.datetime:
+    """ISO 8601 with a UTC offset; in the past is fine (replays), the future only by 10 min."""
+    if isinstance(value, dt.datetime):
+        moment = value
+    else:
+        try:
+            moment = dt.datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+        except ValueError as error:
+            raise RuleViolation(
+                "datetime_format", _("Give the time in ISO 8601, e.g. 2026-03-02T10:15:00+08:00.")
+            ) from error
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise RuleViolation("offset_required", _("The time must carry a UTC offset, e.g. +08:00."))
+    if moment > (now or timezone.now()) + MAX_FUTURE_SKEW:
+        raise RuleViolation("not_in_future", _("The time lies more than 10 minutes in the future."))
+    return moment
