@@ -44,12 +44,7 @@ ALLOWED = {
     ("reject", A.SUBMITTED): ({"product_group", "admin"}, A.REJECTED, P.DRAFT),
 }
 
-TABLE = [
-    (action, state, role)
-    for action in ACTIONS
-    for state in A.values
-    for role in ROLES
-]
+TABLE = [(action, state, role) for action in ACTIONS for state in A.values for role in ROLES]
 
 
 @pytest.mark.parametrize(("action", "state", "role"), TABLE)

@@ -154,7 +154,9 @@ def test_changing_only_the_guide_price_keeps_an_earlier_override(
     product.refresh_from_db()
 
     product_prices_change(
-        product=product, by=users["division_sales"], prices=_prices(product, online_guide_price="88.00")
+        product=product,
+        by=users["division_sales"],
+        prices=_prices(product, online_guide_price="88.00"),
     )
 
     product.refresh_from_db()
@@ -273,6 +275,8 @@ def test_price_history_is_append_only(product: Product, users: dict[str, Any]) -
 )
 def test_price_guard_rule(selling: str, code: str | None) -> None:
     violation = price_guard_violation(
-        selling_price=D(selling), baseline_subsidy_price=D("80.00"), offline_market_price=D("100.00")
+        selling_price=D(selling),
+        baseline_subsidy_price=D("80.00"),
+        offline_market_price=D("100.00"),
     )
     assert (violation.code if violation else None) == code

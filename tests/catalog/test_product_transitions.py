@@ -63,9 +63,7 @@ def test_listing_sets_listed_at_and_tells_the_division(
 
     product.refresh_from_db()
     assert product.listed_at is not None
-    assert set(Notification.objects.values_list("recipient__username", flat=True)) == {
-        "sales_mgr"
-    }
+    assert set(Notification.objects.values_list("recipient__username", flat=True)) == {"sales_mgr"}
 
 
 def test_listing_is_refused_while_base_information_is_missing(

@@ -63,10 +63,7 @@ def sales(listed: dict[str, Product]) -> FakeSales:
 
 
 def _classes() -> dict[str, tuple[str, bool]]:
-    return {
-        p.sku: (p.velocity_class, p.is_slow_mover)
-        for p in Product.objects.order_by("sku")
-    }
+    return {p.sku: (p.velocity_class, p.is_slow_mover) for p in Product.objects.order_by("sku")}
 
 
 def test_classes_and_slow_movers_from_the_sales_table(
@@ -89,9 +86,7 @@ def test_classes_and_slow_movers_from_the_sales_table(
     assert set(Product.objects.values_list("velocity_classified_at", flat=True)) == {NOW}
 
 
-def test_running_twice_changes_nothing_more(
-    listed: dict[str, Product], sales: FakeSales
-) -> None:
+def test_running_twice_changes_nothing_more(listed: dict[str, Product], sales: FakeSales) -> None:
     first = velocity_classify(now=NOW)
     classes = _classes()
     audit_rows = sum(audit_history(p).count() for p in listed.values())

@@ -1,0 +1,112 @@
+"""Django admin for the catalog's master data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from catalog.models import PriceChange, Product, ProductBin
+from core.audit import audit_history
+from tests.catalog.factories import ProductBinFactory
+from tests.factories import WarehouseFactory
+
+
+@pytest.fixture
+def admin_client_for(users: dict[str, Any]) -> Client:
+    client = Client()
+    client.force_login(users["admin"])
+    return client
+
+
+@pytest.mark.parametrize(
+    "model", ["category", "product", "productbin", "listingapplication", "pricechange"]
+)
+def test_changelists_open(model: str, admin_client_for: Client, make_application: Any) -> None:
+    make_application()
+    response = admin_client_for.get(reverse(f"admin:catalog_{model}_changelist"))
+    assert response.status_code == 200
+
+
+def test_price_history_and_applications_are_read_only(admin_client_for: Client) -> None:
+    assert admin_client_for.get(reverse("admin:catalog_pricechange_add")).status_code == 403
+    assert admin_client_for.get(reverse("admin:catalog_listingapplication_add")).status_code == 403
+
+
+def _product_form(product: Product, warehouse: Any, bin_code: str) -> dict[str, str]:
+    return {
+        "sku": product.sku,
+        "name": product.name,
+        "division": str(product.division_id),
+        "category": "",
+        "specification": "",
+        "unit": product.unit,
+        "weight_kg": "1.000",
+        "vat_rate": "0.130",
+        "detail_content": "",
+        "expected_monthly_sales": "",
+        "promotion_plan": "",
+        "images-TOTAL_FORMS": "0",
+        "images-INITIAL_FORMS": "0",
+        "bins-TOTAL_FORMS": "1",
+        "bins-INITIAL_FORMS": "0",
+        "bins-0-warehouse": str(warehouse.pk),
+        "bins-0-bin_code": bin_code,
+    }
+
+
+def test_bins_are_edited_inline_and_audited(
+    admin_client_for: Client, make_product: Any, warehouses: dict[str, Any]
+) -> None:
+    product = make_product()
+
+    response = admin_client_for.post(
+        reverse("admin:catalog_product_change", args=[product.pk]),
+        _product_form(product, warehouses["central"], " c-02-03 "),
+    )
+
+    assert response.status_code == 302
+    bin_location = ProductBin.objects.get(product=product)
+    assert (bin_location.warehouse, bin_location.bin_code) == (warehouses["central"], "C-02-03")
+    actions = [r.action for r in audit_history(product)]
+    assert actions == ["product_changed_in_admin", "productbin_changed_in_admin"]
+
+
+def test_a_bin_in_another_divisions_warehouse_is_refused(
+    admin_client_for: Client, make_product: Any, other_division: Any
+) -> None:
+    product = make_product()
+    foreign = WarehouseFactory(division=other_division, code="DQ-MAIN")
+
+    response = admin_client_for.post(
+        reverse("admin:catalog_product_change", args=[product.pk]),
+        _product_form(product, foreign, "A-01-01"),
+    )
+
+    assert response.status_code == 200
+    assert not ProductBin.objects.exists()
+
+
+def test_one_bin_per_product_and_warehouse(make_product: Any, warehouses: dict[str, Any]) -> None:
+    from django.db import IntegrityError, transaction
+
+    product = make_product()
+    ProductBinFactory(product=product, warehouse=warehouses["main"])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ProductBinFactory(product=product, warehouse=warehouses["main"])
+
+
+def test_prices_and_status_are_read_only_in_the_product_admin(
+    admin_client_for: Client, make_product: Any, warehouses: dict[str, Any]
+) -> None:
+    product = make_product(status=Product.Status.LISTED, complete=True)
+    data = _product_form(product, warehouses["main"], "A-01-01")
+    data.update(selling_price="1.00", status="draft")
+
+    admin_client_for.post(reverse("admin:catalog_product_change", args=[product.pk]), data)
+
+    product.refresh_from_db()
+    assert (str(product.selling_price), product.status) == ("85.00", "listed")
+    assert not PriceChange.objects.exists()
