@@ -5,6 +5,7 @@ from __future__ import annotations
 import struct
 import zlib
 from decimal import Decimal
+
 import factory
 from django.core.files.base import ContentFile
 
