@@ -43,9 +43,10 @@ class AuditedAdmin(admin.ModelAdmin):
             "deleted": [str(o) for o in formset.deleted_objects],
         }
         if any(changes.values()):
+            model_name = formset.model._meta.model_name if formset.model else "inline"
             audit_record(
                 obj=form.instance,
-                action=f"{formset.model._meta.model_name}_changed_in_admin",
+                action=f"{model_name}_changed_in_admin",
                 by=request.user,
                 data=changes,
             )

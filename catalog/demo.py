@@ -41,7 +41,7 @@ CATEGORIES = {
 
 # sku, name, specification, unit, weight kg, category,
 # offline market, online guide, baseline subsidy, selling, expected monthly sales
-LISTED = [
+LISTED: list[tuple[Any, ...]] = [
     (
         "DEMO-001",
         "齿轮泵 CBN-E306",
@@ -306,7 +306,7 @@ LISTED = [
 
 # Applications that are not (yet) listed: sku, name, spec, unit, kg, category, offline,
 # guide, baseline, expected monthly sales, and what happens to them.
-OTHERS = [
+OTHERS: list[tuple[Any, ...]] = [
     (
         "GQ-N001",
         "电液比例方向阀 4WRE10",

@@ -9,6 +9,7 @@ from django import forms
 from django.core.validators import FileExtensionValidator, MinValueValidator, RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from core.models import Division
 from core.scoping import divisions_for_user
 
 from .models import Category, ListingApplication, Product
@@ -67,7 +68,9 @@ class ProductFilterForm(forms.Form):
             (SLOW_MOVER_FILTER, _("Slow movers")),
         ],
     )
-    division = forms.ModelChoiceField(label=_("Division"), queryset=None, required=False)
+    division = forms.ModelChoiceField(
+        label=_("Division"), queryset=Division.objects.none(), required=False
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -80,7 +83,7 @@ class ListingApplicationForm(forms.Form):
 
     sku = forms.CharField(label=_("SKU"), max_length=64, validators=[sku_validator])
     name = forms.CharField(label=_("Product name"), max_length=200)
-    division = forms.ModelChoiceField(label=_("Division"), queryset=None)
+    division = forms.ModelChoiceField(label=_("Division"), queryset=Division.objects.none())
     category = CategoryChoiceField(label=_("Category"), required=False)
     specification = forms.CharField(label=_("Specification"), max_length=200, required=False)
     unit = forms.CharField(label=_("Unit"), max_length=16, initial="件")

@@ -215,7 +215,7 @@ class ProductImage(models.Model):
         verbose_name_plural = _("product images")
 
     def __str__(self) -> str:
-        return self.caption or self.image.name
+        return self.caption or self.image.name or ""
 
 
 class ListingApplication(ConcurrentTransitionMixin, models.Model):

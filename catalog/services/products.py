@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files import File
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -155,7 +155,7 @@ def _text(value: Any) -> Any:
 
 @transaction.atomic
 def product_image_add(
-    *, product: Product, by: Any, file: UploadedFile, caption: str = ""
+    *, product: Product, by: Any, file: File, caption: str = ""
 ) -> ProductImage:
     product = lock(product)
     _ensure_may_edit(product=product, by=by)
@@ -177,7 +177,7 @@ def product_image_remove(*, image: ProductImage, by: Any) -> None:
     _ensure_may_edit(product=product, by=by)
     if product.is_listed and product.images.count() <= 1:
         raise CatalogError(_("A listed product must keep at least one image."))
-    name = image.image.name
+    name = image.image.name or ""
     storage = image.image.storage
     image.delete()
     audit_record(obj=product, action="product_image_removed", by=by, data={"image": name})

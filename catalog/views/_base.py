@@ -39,7 +39,7 @@ class PostActionView(LoginRequiredMixin, View):
         if form is not None and not form.is_valid():
             for errors in form.errors.values():
                 for error in errors:
-                    messages.error(request, error)
+                    messages.error(request, str(error))
             return self.redirect_to(obj)
         run_service(request, lambda: self.perform(obj, form), self.success_message)
         return self.redirect_to(obj)

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -152,7 +153,7 @@ class ApplicationEditView(RoleRequiredMixin, FormView):
     form_class = ListingApplicationForm
     required_roles = (Role.DIVISION_SALES,)
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated:
             self.application = selectors.application_get_for_user(
                 user=request.user, pk=kwargs["pk"]
