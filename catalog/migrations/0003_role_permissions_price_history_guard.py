@@ -29,12 +29,12 @@ DROP FUNCTION IF EXISTS catalog_pricechange_append_only();
 
 def guard_price_history(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(PRICE_GUARD_SQL)
+        schema_editor.execute(PRICE_GUARD_SQL, params=None)
 
 
 def unguard_price_history(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(PRICE_GUARD_DROP_SQL)
+        schema_editor.execute(PRICE_GUARD_DROP_SQL, params=None)
 
 
 class Migration(migrations.Migration):

@@ -154,9 +154,7 @@ def _text(value: Any) -> Any:
 
 
 @transaction.atomic
-def product_image_add(
-    *, product: Product, by: Any, file: File, caption: str = ""
-) -> ProductImage:
+def product_image_add(*, product: Product, by: Any, file: File, caption: str = "") -> ProductImage:
     product = lock(product)
     _ensure_may_edit(product=product, by=by)
     last = product.images.aggregate(last=Max("position"))["last"]
