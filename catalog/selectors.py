@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import models
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -18,6 +19,19 @@ SLOW_MOVER_FILTER = "slow"
 def products_by_sku(*, skus: Iterable[str]) -> dict[str, Product]:
     """Products with these SKUs (any status), keyed by SKU, in one query."""
     return {p.sku: p for p in Product.objects.filter(sku__in=set(skus)).select_related("division")}
+
+
+# --- transitions ------------------------------------------------------------------------
+def transitions_for_user(instance: models.Model, *, user: Any, names: tuple[str, ...]) -> list[str]:
+    """Of `names`, the transitions this user may start from the current state (conditions
+    are not checked: the page shows why a condition blocks)."""
+    allowed = []
+    for name in names:
+        meta = getattr(instance, name)._django_fsm
+        state = meta.field.get_state(instance)
+        if meta.has_transition(state) and meta.has_transition_perm(instance, state, user):
+            allowed.append(name)
+    return allowed
 
 
 # --- categories -------------------------------------------------------------------------

@@ -47,20 +47,6 @@ def check_transition(instance: models.Model, name: str, *, user: Any) -> Callabl
     return method
 
 
-def available_transitions(
-    instance: models.Model, *, user: Any, names: tuple[str, ...]
-) -> list[str]:
-    """Of `names`, the transitions this user may start from the current state (conditions
-    are not checked: the page shows why a condition blocks)."""
-    allowed = []
-    for name in names:
-        meta = getattr(instance, name)._django_fsm
-        state = meta.field.get_state(instance)
-        if meta.has_transition(state) and meta.has_transition_perm(instance, state, user):
-            allowed.append(name)
-    return allowed
-
-
 def portal_language() -> Any:
     """Messages are stored in the portal's first language (Simplified Chinese): the
     actor's own language must not decide what the recipients read."""

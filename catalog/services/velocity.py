@@ -39,16 +39,10 @@ def classify_by_units(units: Mapping[int, int], ranking: Sequence[int]) -> dict[
     for pk in ordered:
         sold = units.get(pk, 0)
         if sold <= 0 or total == 0:
-            classes[pk] = Product.VelocityClass.C
+            classes[pk] = "C"
             continue
         share = Decimal(before) / Decimal(total)
-        classes[pk] = (
-            Product.VelocityClass.A
-            if share < A_SHARE
-            else Product.VelocityClass.B
-            if share < B_SHARE
-            else Product.VelocityClass.C
-        )
+        classes[pk] = "A" if share < A_SHARE else "B" if share < B_SHARE else "C"
         before += sold
     return classes
 

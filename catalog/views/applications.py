@@ -31,7 +31,6 @@ from ..services import (
     listing_application_revise,
     listing_application_submit,
 )
-from ..services._common import available_transitions
 from ._base import PostActionView, back_to, form_error_from, query_string_without_page, run_service
 
 APPLICATION_ROLES = (Role.DIVISION_SALES, Role.PRODUCT_GROUP)
@@ -87,7 +86,7 @@ class ApplicationDetailView(RoleRequiredMixin, DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         application: ListingApplication = self.object
-        allowed = available_transitions(
+        allowed = selectors.transitions_for_user(
             application, user=self.request.user, names=("submit", "approve", "reject")
         )
         context.update(

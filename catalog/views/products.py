@@ -37,7 +37,6 @@ from ..services import (
     product_list_for_sale,
     product_prices_change,
 )
-from ..services._common import available_transitions
 from ._base import PostActionView, back_to, form_error_from, query_string_without_page
 
 PRODUCT_TRANSITIONS = {
@@ -91,7 +90,7 @@ class ProductDetailView(LoginRequiredMixin, DetailView):
         return context
 
     def _transitions(self, product: Product, *, missing: bool) -> list[dict[str, Any]]:
-        names = available_transitions(
+        names = selectors.transitions_for_user(
             product, user=self.request.user, names=tuple(PRODUCT_TRANSITIONS)
         )
         buttons = []
