@@ -131,6 +131,10 @@ def order_identify(*, order: Order, customer: Customer, by: Any, method: str) ->
         raise OrderError(_("This customer was merged into another one."))
     before, now = order.status, timezone.now()
     order.customer = customer
+    # The invoice goes to the customer of record unless the rep changes it at confirmation.
+    order.invoice_title = order.invoice_title or customer.name
+    if customer.is_corporate and not order.invoice_tax_number:
+        order.invoice_tax_number = customer.org_code
     _check(order, "identify", by)
     order.identify(identified_how=method, at=now, by=by, sales_order_due_at=clocks.sales_order_due(now))
     return _finish(
@@ -146,6 +150,8 @@ def order_identify(*, order: Order, customer: Customer, by: Any, method: str) ->
             "identified_at",
             "identified_by",
             "sales_order_due_at",
+            "invoice_title",
+            "invoice_tax_number",
         ),
         data={"customer": customer.number, "method": method},
     )

@@ -139,3 +139,61 @@ def payload_apply(body: dict[str, Any], changes: dict[str, Any]) -> dict[str, An
 
 def aware(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text)
+
+
+# --- orders in a given state, through the services -----------------------------------------
+_serial = iter(range(1, 1_000_000))
+
+
+def order_input(**changes: Any) -> Any:
+    from orders.api import _order_input
+    from orders.api_schemas import OrderIn
+
+    return _order_input(OrderIn(**payload(**changes)))
+
+
+def receive(platform: Any, **changes: Any) -> Any:
+    from orders.services import order_receive
+
+    changes.setdefault("platform_order_no", f"T-{next(_serial):06d}")
+    return order_receive(platform=platform, data=order_input(**changes)).order
+
+
+def order_in_state(state: str, *, platform: Any, division: Any, **changes: Any) -> Any:
+    """An order brought to `state` by the services (as the system), conditions met."""
+    from django.utils import timezone
+
+    from orders import services
+    from orders.models import Order
+
+    order = receive(platform, **changes)
+    if state == Order.Status.RECEIVED:
+        return order
+    if state == Order.Status.CANCELLED:
+        return services.order_cancel(order=order, by=None, reason="test")
+    customer = CustomerFactory(division=division, org_code=credit_code(f"{next(_serial):08d}"))
+    order = services.order_identify(order=order, customer=customer, by=None, method="linked")
+    if state == Order.Status.IDENTIFIED:
+        return order
+    order = services.order_confirm(order=order, by=None, invoice_title=customer.name)
+    if state == Order.Status.CONFIRMED:
+        return order
+    if state == Order.Status.ON_HOLD:
+        return services.order_hold(order=order, by=None, reason="no stock")
+    now = timezone.now()
+    order = services.order_mark_allocated(order=order, by=None, delivery_note_number="DN-1",
+                                          at=now - dt.timedelta(days=9))
+    if state == Order.Status.ALLOCATED:
+        return order
+    order = services.order_mark_invoiced(order=order, by=None, invoice_number="INV-1",
+                                         at=now - dt.timedelta(days=9))
+    if state == Order.Status.INVOICED:
+        return order
+    order = services.order_mark_shipped(order=order, by=None, carrier="顺丰",
+                                        tracking_number="SF1", at=now - dt.timedelta(days=8))
+    if state == Order.Status.SHIPPED:
+        return order
+    order = services.order_mark_delivered(order=order, by=None, at=now - dt.timedelta(days=6))
+    if state == Order.Status.DELIVERED:
+        return order
+    return services.order_close(order=order, by=None)
