@@ -217,7 +217,7 @@ class ProductImageForm(forms.Form):
 class ReasonForm(forms.Form):
     """A written reason (rejection, delisting)."""
 
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ReviewNoteForm(forms.Form):

@@ -88,13 +88,13 @@ def listing_application_create(
         raise CatalogError(
             _("A product with SKU %(sku)s already exists.") % {"sku": sku}, field="sku"
         ) from error
+    audit_record(obj=product, action="product_created", by=by, to_state=product.status)
     prices = proposal.prices()
     validate_price_set(old=PriceSet(), new=prices)
     apply_price_changes(product=product, by=by, new=prices, reason=_("Listing application"))
     application = ListingApplication.objects.create(
         product=product, applicant=by, rationale=rationale.strip()
     )
-    audit_record(obj=product, action="product_created", by=by, to_state=product.status)
     audit_record(
         obj=application, action="listing_application_created", by=by, to_state=application.status
     )

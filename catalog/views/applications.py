@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, ListView
 
-from core.audit import audit_history
 from core.roles import Role
 from core.views import RoleRequiredMixin
 
 from .. import selectors
+from ..history import history_for
 from ..exceptions import CatalogError
 from ..forms import ListingApplicationForm, ReasonForm, ReviewNoteForm
 from ..models import ListingApplication
@@ -95,7 +95,7 @@ class ApplicationDetailView(RoleRequiredMixin, DetailView):
             may_edit=application.is_editable
             and self.request.user.has_perm("catalog.file_listingapplication"),
             missing=missing_base_information(application.product),
-            history=audit_history(application),
+            history=history_for(application),
             reject_form=ReasonForm(),
             approve_form=ReviewNoteForm(),
             category_path=selectors.category_paths().get(application.product.category_id or 0, ""),

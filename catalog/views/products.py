@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, ListView
 
-from core.audit import audit_history
 
 from .. import selectors
+from ..history import history_for
 from ..exceptions import CatalogError
 from ..forms import (
     PriceChangeForm,
@@ -80,7 +80,7 @@ class ProductDetailView(LoginRequiredMixin, DetailView):
             category_path=selectors.category_paths().get(product.category_id or 0, ""),
             price_history=selectors.price_history(product=product),
             bins=selectors.product_bins(product=product),
-            history=audit_history(product),
+            history=history_for(product),
             application=selectors.product_application(product=product),
             may_edit=user.has_perm("catalog.edit_product_base_information"),
             may_change_prices=user.has_perm("catalog.change_product_prices"),

@@ -548,3 +548,21 @@ def test_navigation_entries_per_role(role: str, labels: list[str], users: dict[s
         if item["url"].startswith("/catalog/")
     ]
     assert catalog_items == labels
+
+
+def test_history_table_shows_readable_actions_and_states(
+    users: dict[str, Any], make_product: Any
+) -> None:
+    product = make_product(status=P.APPROVED, complete=True)
+    client = client_for(users["product_group"])
+    client.post(reverse("catalog:product-list-for-sale", args=[product.pk]))
+
+    page = client.get(reverse("catalog:product-detail", args=[product.pk]))
+
+    record = page.context["history"][0]
+    assert (str(record.action_label), str(record.from_label), str(record.to_label)) == (
+        "Listed for sale",
+        "Approved",
+        "Listed",
+    )
+    assert "<td>Listed for sale</td><td>Approved</td><td>Listed</td>" in page.content.decode()
