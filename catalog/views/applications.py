@@ -18,9 +18,9 @@ from core.roles import Role
 from core.views import RoleRequiredMixin
 
 from .. import selectors
-from ..history import history_for
 from ..exceptions import CatalogError
 from ..forms import ListingApplicationForm, ReasonForm, ReviewNoteForm
+from ..history import history_for
 from ..models import ListingApplication
 from ..rules import missing_base_information
 from ..services import (

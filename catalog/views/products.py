@@ -15,9 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, ListView
 
-
 from .. import selectors
-from ..history import history_for
 from ..exceptions import CatalogError
 from ..forms import (
     PriceChangeForm,
@@ -26,6 +24,7 @@ from ..forms import (
     ProductImageForm,
     ReasonForm,
 )
+from ..history import history_for
 from ..models import Product
 from ..rules import missing_base_information
 from ..services import (
