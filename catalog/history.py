@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_history
+from core.models import AuditRecord
 
 from .models import ListingApplication, Product
 
@@ -40,11 +42,34 @@ STATE_LABELS: dict[str, Any] = {
 }
 
 
-def history_for(obj: models.Model) -> list[Any]:
-    """The object's audit rows, oldest first, each with action/from/to labels."""
-    records = list(audit_history(obj))
-    for record in records:
-        record.action_label = ACTION_LABELS.get(record.action, record.action)
-        record.from_label = STATE_LABELS.get(record.from_state, record.from_state)
-        record.to_label = STATE_LABELS.get(record.to_state, record.to_state)
-    return records
+@dataclass(frozen=True)
+class HistoryRow:
+    record: AuditRecord
+    action_label: Any
+    from_label: Any
+    to_label: Any
+
+    @property
+    def at(self) -> Any:
+        return self.record.at
+
+    @property
+    def actor(self) -> Any:
+        return self.record.actor
+
+    @property
+    def note(self) -> str:
+        return self.record.note
+
+
+def history_for(obj: models.Model) -> list[HistoryRow]:
+    """The object's audit rows, oldest first, with readable action and state labels."""
+    return [
+        HistoryRow(
+            record=record,
+            action_label=ACTION_LABELS.get(record.action, record.action),
+            from_label=STATE_LABELS.get(record.from_state, record.from_state),
+            to_label=STATE_LABELS.get(record.to_state, record.to_state),
+        )
+        for record in audit_history(obj)
+    ]
