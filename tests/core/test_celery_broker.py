@@ -15,11 +15,14 @@ def broker_worker():
         result_backend="cache+memory://",
     )
     app.loader.import_task_module("celery.contrib.testing.tasks")
+    # The app caches its result backend per thread; drop it so the one above is used.
+    app._local.__dict__.pop("backend", None)
     try:
         with start_worker(app, pool="solo", perform_ping_check=True, shutdown_timeout=5):
             yield
     finally:
         app.conf.update(task_always_eager=True, result_backend=None)
+        app._local.__dict__.pop("backend", None)
 
 
 def test_task_round_trip_through_the_configured_broker(broker_worker):
