@@ -123,13 +123,16 @@ def transition_allowed(*, order: Order, name: str, user: Any) -> bool:
 
 
 @transaction.atomic
-def order_identify(*, order: Order, customer: Customer, by: Any, method: str) -> Order:
+def order_identify(
+    *, order: Order, customer: Customer, by: Any, method: str, at: dt.datetime | None = None
+) -> Order:
     """received → identified: the order belongs to `customer` (found automatically at
-    intake, linked by a rep, or newly created). Starts the 30-minute sales-order clock."""
+    intake, linked by a rep, or newly created). Starts the 30-minute sales-order clock.
+    `at` (default now) exists for imports and demo data."""
     order = _lock(order)
     if not customer.is_active:
         raise OrderError(_("This customer was merged into another one."))
-    before, now = order.status, timezone.now()
+    before, now = order.status, at or timezone.now()
     order.customer = customer
     # The invoice goes to the customer of record unless the rep changes it at confirmation.
     order.invoice_title = order.invoice_title or customer.name
@@ -166,11 +169,12 @@ def order_confirm(
     invoice_tax_number: str = "",
     freight: Decimal | None = None,
     note: str = "",
+    at: dt.datetime | None = None,
 ) -> Order:
     """identified → confirmed: the rep confirms the sales order (lines, prices, freight,
-    invoice title); a gap-free sales-order number is assigned."""
+    invoice title); a gap-free sales-order number is assigned. `at` defaults to now."""
     order = _lock(order)
-    before, now = order.status, timezone.now()
+    before, now = order.status, at or timezone.now()
     order.invoice_title = invoice_title.strip()
     order.invoice_tax_number = invoice_tax_number.strip()
     data: dict[str, Any] = {}
