@@ -615,3 +615,10 @@ def _png(seed_number: int, size: int = 96) -> bytes:
         + chunk(b"IDAT", zlib.compress(raw))
         + chunk(b"IEND", b"")
     )
+
+
+def finish(context: dict[str, Any]) -> None:
+    """After every app has seeded: classify the demo products by the demo orders' sales."""
+    from .services.velocity import velocity_classify
+
+    velocity_classify()

@@ -18,10 +18,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         context: dict[str, Any] = {}
+        modules = [import_module(f"{app}.demo") for app in DEMO_APPS if find_spec(f"{app}.demo")]
         with transaction.atomic():
-            for app in DEMO_APPS:
-                if find_spec(f"{app}.demo") is None:
-                    continue
-                import_module(f"{app}.demo").seed(context)
-                self.stdout.write(f"seeded {app}")
+            for module in modules:
+                module.seed(context)
+                self.stdout.write(f"seeded {module.__name__}")
+            # Steps that need every app's data (e.g. velocity classes from demo orders).
+            for module in modules:
+                if hasattr(module, "finish"):
+                    module.finish(context)
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
