@@ -42,10 +42,7 @@ test: install ## Install, then lint, typecheck, migrations check and the whole t
 	$(BIN)/pytest --create-db
 
 graphs: ## Draw every state machine into docs/state-machines/ (needs Debian graphviz)
-	mkdir -p docs/state-machines
-	for model in catalog.ListingApplication catalog.Product orders.Order; do \
-	  $(BIN)/python manage.py graph_transitions -o docs/state-machines/$$model.svg $$model || exit 1; \
-	  mv docs/state-machines/$$model docs/state-machines/$$model.dot; done
+	$(BIN)/python manage.py draw_state_machines
 
 bench: install ## Run the benchmarks under bench/ (figures go to bench/results/)
 	@ls bench/*.py >/dev/null 2>&1 && for b in bench/bench_*.py; do $(BIN)/python $$b; done || echo "no benchmarks yet"
