@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ..exceptions import OrderError
 from ..models import Customer, Order
@@ -24,7 +25,7 @@ def order_link_customer(
     """Link the order to an existing customer after confirming with the buyer; corrected
     master data is saved with its history first."""
     if customer.kind != order.buyer_kind:
-        raise OrderError("The customer's kind differs from the buyer's.")
+        raise OrderError(_("The customer's kind differs from the buyer's."))
     if corrections:
         customer_update(
             customer=customer, by=by, changes=corrections, note=note or f"order {order.number}"

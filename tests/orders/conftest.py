@@ -26,3 +26,12 @@ def api(platform: Any, product: Any, warehouses: Any) -> Client:
 
 def post_order(client: Client, body: Any) -> Any:
     return client.post("/api/v1/orders", body, content_type="application/json")
+
+
+@pytest.fixture
+def english() -> Any:
+    """Messages in English for assertions on their text."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

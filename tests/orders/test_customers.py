@@ -41,7 +41,9 @@ def raw(table: str, column: str, pk: int) -> str:
 
 
 # --- candidates -----------------------------------------------------------------------------
-def test_candidates_are_ranked_by_name_person_and_phone(new_order: Order, rep: Any, division: Any) -> None:
+def test_candidates_are_ranked_by_name_person_and_phone(
+    new_order: Order, rep: Any, division: Any, english: Any
+) -> None:
     same_name = CustomerFactory(division=division, name="北京某某科技（集团）有限公司",
                                 org_code=credit_code("11111111"), contact_name="赵六",
                                 phone="13000000000")

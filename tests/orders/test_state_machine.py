@@ -112,7 +112,7 @@ def test_a_user_of_another_division_is_refused(
 
 
 def test_cannot_ship_without_invoice_or_tracking(
-    platform: Any, product: Any, division: Any, warehouses: Any,
+    platform: Any, product: Any, division: Any, warehouses: Any, english: Any,
 ) -> None:
     order = order_in_state(S.INVOICED, platform=platform, division=division)
     Order.objects.filter(pk=order.pk).update(invoice_number="")
@@ -127,7 +127,7 @@ def test_cannot_ship_without_invoice_or_tracking(
 
 
 def test_cannot_close_inside_the_return_window(
-    platform: Any, product: Any, division: Any, warehouses: Any,
+    platform: Any, product: Any, division: Any, warehouses: Any, english: Any,
 ) -> None:
     order = order_in_state(S.SHIPPED, platform=platform, division=division)
     order = services.order_mark_delivered(order=order, by=None)
