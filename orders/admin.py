@@ -15,10 +15,14 @@ from .services.platforms import MIN_TOKEN_LENGTH, platform_set_token
 
 class PlatformForm(forms.ModelForm):
     new_token = forms.CharField(
-        label=_("New API token"), required=False, min_length=MIN_TOKEN_LENGTH,
+        label=_("New API token"),
+        required=False,
+        min_length=MIN_TOKEN_LENGTH,
         widget=forms.PasswordInput(render_value=False),
-        help_text=_("Leave blank: a new platform gets a random token, shown once after saving; "
-                    "an existing platform keeps its token. Only a hash is stored."),
+        help_text=_(
+            "Leave blank: a new platform gets a random token, shown once after saving; "
+            "an existing platform keeps its token. Only a hash is stored."
+        ),
     )
     generate_token = forms.BooleanField(label=_("Generate a new random token"), required=False)
 
@@ -69,12 +73,31 @@ class _ReadOnly(admin.ModelAdmin):
 
 @admin.register(Order)
 class OrderAdmin(_ReadOnly):
-    list_display = ("number", "platform_order_no", "status", "division", "warehouse", "ship_by",
-                    "buyer_name", "next_due_at")
+    list_display = (
+        "number",
+        "platform_order_no",
+        "status",
+        "division",
+        "warehouse",
+        "ship_by",
+        "buyer_name",
+        "next_due_at",
+    )
     list_filter = ("status", "division", "warehouse", "source")
     search_fields = ("number", "platform_order_no", "sales_order_number", "buyer_name")
-    fields = ("number", "platform", "platform_order_no", "status", "division", "warehouse",
-              "placed_at", "ship_by", "buyer_name", "customer", "sales_order_number")
+    fields = (
+        "number",
+        "platform",
+        "platform_order_no",
+        "status",
+        "division",
+        "warehouse",
+        "placed_at",
+        "ship_by",
+        "buyer_name",
+        "customer",
+        "sales_order_number",
+    )
 
 
 @admin.register(Customer)

@@ -78,7 +78,7 @@ def _order_out(order: Order) -> dict[str, Any]:
         "status": order.status,
         "placed_at": to_local(order.placed_at),
         "ship_by": order.ship_by,
-        "warehouse": order.warehouse.code if order.warehouse_id else None,
+        "warehouse": order.warehouse.code if order.warehouse else None,
         "due": {step: to_local(due) for step, due in order.due_times().items()},
         "tracking": tracking,
         "received_at": to_local(order.delivered_at) if order.delivered_at else None,
@@ -120,7 +120,7 @@ def _order_input(payload: OrderIn) -> OrderInput:
 def _platform_order(request: HttpRequest, platform_order_no: str) -> Order | None:
     return (
         Order.objects.select_related("warehouse", "platform")
-        .filter(platform=request.auth, platform_order_no=platform_order_no)
+        .filter(platform=request.auth, platform_order_no=platform_order_no)  # type: ignore[attr-defined]
         .first()
     )
 
@@ -148,7 +148,7 @@ def create_order(request: HttpRequest, payload: OrderIn) -> Status[Any]:
         return _invalid("The order is invalid.", invalid.errors)
     except IntakeConflict as conflict:
         detail = "This platform order number was received with different content."
-        return Status(409, {"detail": detail, "number": conflict.order.number})  # type: ignore[attr-defined]
+        return Status(409, {"detail": detail, "number": conflict.order.number})
     return Status(201 if result.created else 200, _order_out(result.order))
 
 

@@ -11,8 +11,9 @@ import datetime as dt
 from typing import Literal
 
 from ninja import Field, Schema
+from pydantic.json_schema import JsonDict
 
-AMOUNT = {"format": "decimal", "pattern": r"^\d+(\.\d{1,2})?$", "example": "128.50"}
+AMOUNT: JsonDict = {"format": "decimal", "pattern": r"^\d+(\.\d{1,2})?$", "example": "128.50"}
 
 
 class BuyerIn(Schema):

@@ -42,7 +42,8 @@ NEW_COMPANY = _credit_code("MA6BQ3N7", region="913205")
 NEW_PERSON = _resident_id("32050219880808123")
 
 CUSTOMERS = [
-    # kind, name, org code, responsible person, ID number, phone, province, city, district, street, postcode
+    # kind, name, org code, responsible person, ID number, phone,
+    # province, city, district, street, postcode
     (
         "corporate",
         "上海恒力液压设备有限公司",

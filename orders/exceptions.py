@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 class OrderError(Exception):
@@ -40,6 +41,6 @@ class IntakeInvalid(OrderError):
 class IntakeConflict(OrderError):
     """The platform order number exists with a different body."""
 
-    def __init__(self, order: object) -> None:
+    def __init__(self, order: Any) -> None:
         super().__init__("The platform order number exists with different content.")
         self.order = order

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -10,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Warehouse
+from core.models import Division, Warehouse
 from core.scoping import divisions_for_user
 
 from . import validators
@@ -32,19 +33,35 @@ def _rule(clean: Any, value: Any) -> Any:
 # --- triage filters ------------------------------------------------------------------------
 class OrderFilterForm(forms.Form):
     DUE_WITHIN = [
-        ("", _("any time")), ("15", _("15 minutes")), ("30", _("30 minutes")),
-        ("60", _("1 hour")), ("120", _("2 hours")), ("480", _("8 hours")),
+        ("", _("any time")),
+        ("15", _("15 minutes")),
+        ("30", _("30 minutes")),
+        ("60", _("1 hour")),
+        ("120", _("2 hours")),
+        ("480", _("8 hours")),
     ]
 
-    q = forms.CharField(label=_("Search"), required=False,
-                        widget=forms.TextInput(attrs={"placeholder": _("order, platform no., customer")}))
-    status = forms.MultipleChoiceField(label=_("Status"), choices=Order.Status.choices,
-                                       required=False, widget=forms.SelectMultiple(attrs={"size": 4}))
-    due_within = forms.TypedChoiceField(label=_("Due within"), choices=DUE_WITHIN, coerce=int,
-                                        empty_value=None, required=False)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("order, platform no., customer")}),
+    )
+    status = forms.MultipleChoiceField(
+        label=_("Status"),
+        choices=Order.Status.choices,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+    due_within = forms.TypedChoiceField(
+        label=_("Due within"), choices=DUE_WITHIN, coerce=int, empty_value=None, required=False
+    )
     breached = forms.BooleanField(label=_("Breached only"), required=False)
-    division = forms.ModelChoiceField(label=_("Division"), queryset=None, required=False)
-    warehouse = forms.ModelChoiceField(label=_("Warehouse"), queryset=None, required=False)
+    division: forms.ModelChoiceField[Division] = forms.ModelChoiceField(
+        label=_("Division"), queryset=Division.objects.none(), required=False
+    )
+    warehouse: forms.ModelChoiceField[Warehouse] = forms.ModelChoiceField(
+        label=_("Warehouse"), queryset=Warehouse.objects.none(), required=False
+    )
     ship_by = forms.DateField(label=_("Ship by"), required=False, widget=DATE)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -58,17 +75,35 @@ class OrderFilterForm(forms.Form):
 
 # --- keyed-in order ------------------------------------------------------------------------
 class OrderKeyInForm(forms.Form):
-    platform = forms.ModelChoiceField(label=_("Platform"), queryset=Platform.objects.filter(is_active=True))
+    platform = forms.ModelChoiceField(
+        label=_("Platform"), queryset=Platform.objects.filter(is_active=True)
+    )
     platform_order_no = forms.CharField(label=_("Platform order number"), max_length=64)
-    division = forms.ModelChoiceField(label=_("Division"), queryset=None)
-    buyer_kind = forms.ChoiceField(label=_("Buyer kind"), choices=Customer.Kind.choices,
-                                   widget=forms.RadioSelect, initial=Customer.Kind.CORPORATE)
+    division: forms.ModelChoiceField[Division] = forms.ModelChoiceField(
+        label=_("Division"), queryset=Division.objects.none()
+    )
+    buyer_kind = forms.ChoiceField(
+        label=_("Buyer kind"),
+        choices=Customer.Kind.choices,
+        widget=forms.RadioSelect,
+        initial=Customer.Kind.CORPORATE,
+    )
     buyer_name = forms.CharField(label=_("Company or person name"), max_length=200)
-    buyer_org_code = forms.CharField(label=_("Organisation code"), max_length=30, required=False,
-                                     help_text=_("Corporate: 18-character credit code or 9-character code"))
-    buyer_contact_name = forms.CharField(label=_("Responsible person"), max_length=100, required=False)
-    buyer_id_number = forms.CharField(label=_("Resident ID number"), max_length=30, required=False,
-                                      help_text=_("Individual: 18 digits"))
+    buyer_org_code = forms.CharField(
+        label=_("Organisation code"),
+        max_length=30,
+        required=False,
+        help_text=_("Corporate: 18-character credit code or 9-character code"),
+    )
+    buyer_contact_name = forms.CharField(
+        label=_("Responsible person"), max_length=100, required=False
+    )
+    buyer_id_number = forms.CharField(
+        label=_("Resident ID number"),
+        max_length=30,
+        required=False,
+        help_text=_("Individual: 18 digits"),
+    )
     buyer_phone = forms.CharField(label=_("Buyer phone"), max_length=30)
     ship_province = forms.CharField(label=_("Province"), max_length=32)
     ship_city = forms.CharField(label=_("City"), max_length=64)
@@ -82,13 +117,22 @@ class OrderKeyInForm(forms.Form):
 
     # intake error path → form field
     FIELD_PATHS = {
-        "platform_order_no": "platform_order_no", "division": "division", "freight": "freight",
-        "buyer.kind": "buyer_kind", "buyer.name": "buyer_name", "buyer.org_code": "buyer_org_code",
-        "buyer.contact_name": "buyer_contact_name", "buyer.id_number": "buyer_id_number",
-        "buyer.phone": "buyer_phone", "ship_to.province": "ship_province",
-        "ship_to.city": "ship_city", "ship_to.district": "ship_district",
-        "ship_to.street": "ship_street", "ship_to.postcode": "ship_postcode",
-        "ship_to.recipient": "ship_recipient", "ship_to.phone": "ship_phone",
+        "platform_order_no": "platform_order_no",
+        "division": "division",
+        "freight": "freight",
+        "buyer.kind": "buyer_kind",
+        "buyer.name": "buyer_name",
+        "buyer.org_code": "buyer_org_code",
+        "buyer.contact_name": "buyer_contact_name",
+        "buyer.id_number": "buyer_id_number",
+        "buyer.phone": "buyer_phone",
+        "ship_to.province": "ship_province",
+        "ship_to.city": "ship_city",
+        "ship_to.district": "ship_district",
+        "ship_to.street": "ship_street",
+        "ship_to.postcode": "ship_postcode",
+        "ship_to.recipient": "ship_recipient",
+        "ship_to.phone": "ship_phone",
     }
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
@@ -101,21 +145,32 @@ class OrderKeyInForm(forms.Form):
             platform_order_no=data["platform_order_no"],
             placed_at=placed_at,
             division=data["division"].code,
-            buyer=BuyerInput(kind=data["buyer_kind"], name=data["buyer_name"],
-                             phone=data["buyer_phone"], org_code=data["buyer_org_code"],
-                             id_number=data["buyer_id_number"],
-                             contact_name=data["buyer_contact_name"]),
-            ship_to=ShipToInput(province=data["ship_province"], city=data["ship_city"],
-                                street=data["ship_street"], postcode=data["ship_postcode"],
-                                recipient=data["ship_recipient"], phone=data["ship_phone"],
-                                district=data["ship_district"]),
-            lines=[LineInput(sku=l["sku"], quantity=l["quantity"], unit_price=l["unit_price"])
-                   for l in lines],
+            buyer=BuyerInput(
+                kind=data["buyer_kind"],
+                name=data["buyer_name"],
+                phone=data["buyer_phone"],
+                org_code=data["buyer_org_code"],
+                id_number=data["buyer_id_number"],
+                contact_name=data["buyer_contact_name"],
+            ),
+            ship_to=ShipToInput(
+                province=data["ship_province"],
+                city=data["ship_city"],
+                street=data["ship_street"],
+                postcode=data["ship_postcode"],
+                recipient=data["ship_recipient"],
+                phone=data["ship_phone"],
+                district=data["ship_district"],
+            ),
+            lines=[
+                LineInput(sku=line["sku"], quantity=line["quantity"], unit_price=line["unit_price"])
+                for line in lines
+            ],
             freight=data["freight"],
             paid=data["paid"],
         )
 
-    def add_intake_errors(self, errors: list[FieldError], line_forms: list[forms.Form]) -> None:
+    def add_intake_errors(self, errors: list[FieldError], line_forms: Sequence[forms.Form]) -> None:
         """Put each broken intake rule on the field it names."""
         for error in errors:
             exc = ValidationError(error.message, code=error.rule)
@@ -144,10 +199,18 @@ class CustomerForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     org_code = forms.CharField(label=_("Organisation code"), max_length=30, required=False)
     contact_name = forms.CharField(label=_("Responsible person"), max_length=100, required=False)
-    id_number = forms.CharField(label=_("Resident ID number"), max_length=30, required=False,
-                                help_text=_("Leave blank to keep the current value."))
-    phone = forms.CharField(label=_("Phone"), max_length=30, required=False,
-                            help_text=_("Leave blank to keep the current value."))
+    id_number = forms.CharField(
+        label=_("Resident ID number"),
+        max_length=30,
+        required=False,
+        help_text=_("Leave blank to keep the current value."),
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=30,
+        required=False,
+        help_text=_("Leave blank to keep the current value."),
+    )
     province = forms.CharField(label=_("Province"), max_length=32, required=False)
     city = forms.CharField(label=_("City"), max_length=64, required=False)
     district = forms.CharField(label=_("District"), max_length=64, required=False)
@@ -155,8 +218,9 @@ class CustomerForm(forms.Form):
     postcode = forms.CharField(label=_("Postcode"), max_length=10, required=False)
     note = forms.CharField(label=_("Note (why the change)"), max_length=200, required=False)
 
-    def __init__(self, *args: Any, kind: str, has_id_number: bool, has_phone: bool,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, kind: str, has_id_number: bool, has_phone: bool, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.kind = kind
         self.has_id_number, self.has_phone = has_id_number, has_phone
@@ -175,7 +239,9 @@ class CustomerForm(forms.Form):
         value = self.cleaned_data["id_number"].strip()
         if not value:
             if not self.has_id_number:
-                raise ValidationError(_("An individual needs a resident ID number."), code="required")
+                raise ValidationError(
+                    _("An individual needs a resident ID number."), code="required"
+                )
             return ""
         return _rule(validators.clean_resident_id, value)
 
@@ -185,7 +251,11 @@ class CustomerForm(forms.Form):
             if not self.has_phone:
                 raise ValidationError(_("A phone number is required."), code="required")
             return ""
-        clean = validators.clean_phone if self.kind == Customer.Kind.CORPORATE else validators.clean_mobile
+        clean = (
+            validators.clean_phone
+            if self.kind == Customer.Kind.CORPORATE
+            else validators.clean_mobile
+        )
         return _rule(clean, value)
 
     def clean_postcode(self) -> str:
@@ -227,7 +297,8 @@ class OrderCancelForm(forms.Form):
 
 class OrderDeliverForm(forms.Form):
     received_at = forms.DateTimeField(
-        label=_("Receipt confirmed at"), required=False,
+        label=_("Receipt confirmed at"),
+        required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text=_("Beijing time; now if left blank."),
     )
@@ -243,9 +314,12 @@ class OrderDeliverForm(forms.Form):
 class SlaReportForm(forms.Form):
     date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
     date_to = forms.DateField(label=_("To"), required=False, widget=DATE)
-    division = forms.ModelChoiceField(label=_("Division"), queryset=None, required=False)
-    step = forms.ChoiceField(label=_("Step"), choices=[("", _("all steps")), *Step.choices],
-                             required=False)
+    division: forms.ModelChoiceField[Division] = forms.ModelChoiceField(
+        label=_("Division"), queryset=Division.objects.none(), required=False
+    )
+    step = forms.ChoiceField(
+        label=_("Step"), choices=[("", _("all steps")), *Step.choices], required=False
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

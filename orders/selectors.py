@@ -58,10 +58,9 @@ def _search(queryset: QuerySet[Order], text: str) -> QuerySet[Order]:
         | Q(customer__name__icontains=text)
         | Q(customer__number__iexact=text)
     )
-    try:  # an exact phone or ID number finds the order through the blind index
+    # an exact phone or ID number finds the order through the blind index
+    with contextlib.suppress(RuleViolation):
         condition |= Q(buyer_phone_index=phone_index(clean_mobile(text)))
-    except RuleViolation:
-        pass
     with contextlib.suppress(RuleViolation):
         condition |= Q(buyer_id_number_index=id_number_index(clean_resident_id(text)))
     return queryset.filter(condition)
@@ -77,11 +76,11 @@ def order_list_for_user(*, user: Any, filters: dict[str, Any]) -> QuerySet[Order
     if filters.get("status"):
         orders = orders.filter(status__in=filters["status"])
     if filters.get("due_within") is not None:
-        orders = orders.open().filter(
+        orders = orders.filter(status__in=Order.OPEN_STATUSES).filter(
             next_due_at__lte=now + dt.timedelta(minutes=filters["due_within"])
         )
     if filters.get("breached"):
-        orders = orders.breached(now)
+        orders = orders.filter(status__in=Order.OPEN_STATUSES, next_due_at__lt=now)
     if filters.get("division"):
         orders = orders.filter(division=filters["division"])
     if filters.get("warehouse"):
@@ -114,7 +113,11 @@ def customer_get_for_user(*, user: Any, pk: int) -> Customer:
 
 
 def customer_list_for_user(*, user: Any, query: str = "") -> QuerySet[Customer]:
-    customers = customer_queryset_for_user(user=user).active().select_related("division")
+    customers = (
+        customer_queryset_for_user(user=user)
+        .filter(merged_into__isnull=True)
+        .select_related("division")
+    )
     query = query.strip()
     if query:
         condition = (
@@ -158,7 +161,7 @@ def customer_candidates(*, order: Order, user: Any, limit: int = 5) -> list[Cand
         )
     pool = (
         customer_queryset_for_user(user=user)
-        .active()
+        .filter(merged_into__isnull=True)
         .filter(kind=order.buyer_kind)
         .filter(condition)[:50]
     )
@@ -229,7 +232,8 @@ def triage_summary(*, user: Any) -> dict[str, Any]:
 
 def open_breaches(*, user: Any) -> QuerySet[SlaBreach]:
     return SlaBreach.objects.filter(
-        order__in=order_queryset_for_user(user=user).open(), completed_at__isnull=True
+        order__in=order_queryset_for_user(user=user).filter(status__in=Order.OPEN_STATUSES),
+        completed_at__isnull=True,
     )
 
 

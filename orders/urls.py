@@ -8,8 +8,16 @@ urlpatterns = [
     path("", views.OrderListView.as_view(), name="order-list"),
     path("new/", views.OrderCreateView.as_view(), name="order-create"),
     path("<int:pk>/", views.OrderDetailView.as_view(), name="order-detail"),
-    path("<int:pk>/new-customer/", views.OrderCreateCustomerView.as_view(), name="order-create-customer"),
-    path("<int:pk>/link/<int:customer_pk>/", views.OrderLinkCustomerView.as_view(), name="order-link-customer"),
+    path(
+        "<int:pk>/new-customer/",
+        views.OrderCreateCustomerView.as_view(),
+        name="order-create-customer",
+    ),
+    path(
+        "<int:pk>/link/<int:customer_pk>/",
+        views.OrderLinkCustomerView.as_view(),
+        name="order-link-customer",
+    ),
     path("<int:pk>/confirm/", views.OrderConfirmView.as_view(), name="order-confirm"),
     path("<int:pk>/cancel/", views.OrderCancelView.as_view(), name="order-cancel"),
     path("<int:pk>/deliver/", views.OrderDeliverView.as_view(), name="order-deliver"),
@@ -19,6 +27,10 @@ urlpatterns = [
     path("customers/<int:pk>/", views.CustomerDetailView.as_view(), name="customer-detail"),
     path("customers/<int:pk>/edit/", views.CustomerUpdateView.as_view(), name="customer-update"),
     path("customers/<int:pk>/merge/", views.CustomerMergeView.as_view(), name="customer-merge"),
-    path("customers/<int:pk>/reveal/<str:field>/", views.CustomerRevealView.as_view(), name="customer-reveal"),
+    path(
+        "customers/<int:pk>/reveal/<str:field>/",
+        views.CustomerRevealView.as_view(),
+        name="customer-reveal",
+    ),
     path("sla/", views.SlaReportView.as_view(), name="sla-report"),
 ]

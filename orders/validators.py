@@ -84,7 +84,8 @@ def clean_credit_code(value: str) -> str:
         raise RuleViolation(
             "gb32100_organisation_code",
             _(
-                "The organisation code inside the unified social credit code fails its GB 11714 check."
+                "The organisation code inside the unified social credit code fails its "
+                "GB 11714 check."
             ),
         )
     return code

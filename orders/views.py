@@ -34,12 +34,25 @@ from .forms import (
 from .models import Customer, Order
 
 VIEWERS = (
-    Role.SALES_REP, Role.SALES_LEAD, Role.PARTS_SUPPORT, Role.DIVISION_FINANCE, Role.WAREHOUSE,
-    Role.LOGISTICS_LEAD, Role.HQ_FINANCE, Role.SALES_HEAD, Role.ECOM_LEADER,
+    Role.SALES_REP,
+    Role.SALES_LEAD,
+    Role.PARTS_SUPPORT,
+    Role.DIVISION_FINANCE,
+    Role.WAREHOUSE,
+    Role.LOGISTICS_LEAD,
+    Role.HQ_FINANCE,
+    Role.SALES_HEAD,
+    Role.ECOM_LEADER,
 )
 REPS = (Role.SALES_REP, Role.SALES_LEAD)
-SLA_VIEWERS = (Role.SALES_REP, Role.SALES_LEAD, Role.LOGISTICS_LEAD, Role.HQ_FINANCE,
-               Role.SALES_HEAD, Role.ECOM_LEADER)
+SLA_VIEWERS = (
+    Role.SALES_REP,
+    Role.SALES_LEAD,
+    Role.LOGISTICS_LEAD,
+    Role.HQ_FINANCE,
+    Role.SALES_HEAD,
+    Role.ECOM_LEADER,
+)
 REP_QUEUE = [Order.Status.RECEIVED, Order.Status.IDENTIFIED]
 
 
@@ -68,8 +81,12 @@ class OrderListView(RoleRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context.update(form=self.form, query_string=_query_string(self.request),
-                       now=timezone.now(), statuses=Order.Status)
+        context.update(
+            form=self.form,
+            query_string=_query_string(self.request),
+            now=timezone.now(),
+            statuses=Order.Status,
+        )
         return context
 
 
@@ -113,9 +130,15 @@ def _steps(order: Order) -> list[dict[str, Any]]:
 
     rows = []
     for step, (due, done, by) in STEP_FIELDS.items():
-        rows.append({"label": Step(step).label, "due": getattr(order, due),
-                     "done": getattr(order, done), "by": getattr(order, by),
-                     "current": order.next_step == step})
+        rows.append(
+            {
+                "label": Step(step).label,
+                "due": getattr(order, due),
+                "done": getattr(order, done),
+                "by": getattr(order, by),
+                "current": order.next_step == step,
+            }
+        )
     return rows
 
 
@@ -146,14 +169,21 @@ class OrderCreateView(RoleRequiredMixin, View):
         filled = [f for f in lines.forms if f.cleaned_data]
         data = form.to_input([f.cleaned_data for f in filled], placed_at=timezone.now())
         try:
-            result = services.order_receive(platform=form.cleaned_data["platform"], data=data,
-                                            source=Order.Source.KEYED_IN, by=request.user)
+            result = services.order_receive(
+                platform=form.cleaned_data["platform"],
+                data=data,
+                source=Order.Source.KEYED_IN,
+                by=request.user,
+            )
         except IntakeInvalid as invalid:
             form.add_intake_errors(invalid.errors, filled)
             return self._render(form, lines)
         except IntakeConflict as conflict:
-            form.add_error("platform_order_no", _("Order %(number)s already has this platform order number.")
-                           % {"number": conflict.order.number})  # type: ignore[attr-defined]
+            form.add_error(
+                "platform_order_no",
+                _("Order %(number)s already has this platform order number.")
+                % {"number": conflict.order.number},
+            )
             return self._render(form, lines)
         messages.success(request, _("Order %(number)s created.") % {"number": result.order.number})
         return redirect("orders:order-detail", pk=result.order.pk)
@@ -182,13 +212,22 @@ class OrderCreateCustomerView(_OrderCustomerFormView):
 
     def _form(self, order: Order, data: Any = None) -> CustomerForm:
         initial = {
-            "name": order.buyer_name, "org_code": order.buyer_org_code,
-            "contact_name": order.buyer_contact_name, "province": order.ship_province,
-            "city": order.ship_city, "district": order.ship_district,
-            "street": order.ship_street, "postcode": order.ship_postcode,
+            "name": order.buyer_name,
+            "org_code": order.buyer_org_code,
+            "contact_name": order.buyer_contact_name,
+            "province": order.ship_province,
+            "city": order.ship_city,
+            "district": order.ship_district,
+            "street": order.ship_street,
+            "postcode": order.ship_postcode,
         }
-        return CustomerForm(data, initial=initial, kind=order.buyer_kind,
-                            has_id_number=bool(order.buyer_id_number), has_phone=bool(order.buyer_phone))
+        return CustomerForm(
+            data,
+            initial=initial,
+            kind=order.buyer_kind,
+            has_id_number=bool(order.buyer_id_number),
+            has_phone=bool(order.buyer_phone),
+        )
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         order = self._order(pk)
@@ -199,14 +238,22 @@ class OrderCreateCustomerView(_OrderCustomerFormView):
         form = self._form(order, request.POST)
         if not form.is_valid():
             return self._render(order, form, creating=True)
-        data = {"id_number": order.buyer_id_number, "phone": order.buyer_phone, **form.master_data()}
+        data = {
+            "id_number": order.buyer_id_number,
+            "phone": order.buyer_phone,
+            **form.master_data(),
+        }
         try:
             order = services.order_create_customer(order=order, by=request.user, data=data)
         except OrderError as error:
             form.add_error(None, str(error))
             return self._render(order, form, creating=True)
-        messages.success(request, _("Customer %(customer)s created; order %(number)s is identified.")
-                         % {"customer": order.customer.number, "number": order.number})  # type: ignore[union-attr]
+        assert order.customer is not None
+        messages.success(
+            request,
+            _("Customer %(customer)s created; order %(number)s is identified.")
+            % {"customer": order.customer.number, "number": order.number},
+        )
         return redirect("orders:order-detail", pk=order.pk)
 
 
@@ -220,9 +267,22 @@ class OrderLinkCustomerView(_OrderCustomerFormView):
         return customer
 
     def _form(self, customer: Customer, data: Any = None) -> CustomerForm:
-        initial = {name: getattr(customer, name) for name in
-                   ("name", "org_code", "contact_name", "province", "city", "district", "street", "postcode")}
-        return CustomerForm(data, initial=initial, kind=customer.kind, has_id_number=True, has_phone=True)
+        initial = {
+            name: getattr(customer, name)
+            for name in (
+                "name",
+                "org_code",
+                "contact_name",
+                "province",
+                "city",
+                "district",
+                "street",
+                "postcode",
+            )
+        }
+        return CustomerForm(
+            data, initial=initial, kind=customer.kind, has_id_number=True, has_phone=True
+        )
 
     def get(self, request: HttpRequest, pk: int, customer_pk: int) -> HttpResponse:
         order, customer = self._order(pk), self._customer(customer_pk)
@@ -235,14 +295,20 @@ class OrderLinkCustomerView(_OrderCustomerFormView):
             return self._render(order, form, customer=customer)
         try:
             order = services.order_link_customer(
-                order=order, customer=customer, by=request.user,
-                corrections=form.master_data(), note=form.cleaned_data.get("note", ""),
+                order=order,
+                customer=customer,
+                by=request.user,
+                corrections=form.master_data(),
+                note=form.cleaned_data.get("note", ""),
             )
         except OrderError as error:
             form.add_error(None, str(error))
             return self._render(order, form, customer=customer)
-        messages.success(request, _("Order %(number)s linked to customer %(customer)s.")
-                         % {"number": order.number, "customer": customer.number})
+        messages.success(
+            request,
+            _("Order %(number)s linked to customer %(customer)s.")
+            % {"number": order.number, "customer": customer.number},
+        )
         return redirect("orders:order-detail", pk=order.pk)
 
 
@@ -276,8 +342,12 @@ class OrderConfirmView(_OrderActionView):
 
     def act(self, order: Order, data: dict[str, Any]) -> str:
         order = services.order_confirm(
-            order=order, by=self.request.user, invoice_title=data["invoice_title"],
-            invoice_tax_number=data["invoice_tax_number"], freight=data["freight"], note=data["note"],
+            order=order,
+            by=self.request.user,
+            invoice_title=data["invoice_title"],
+            invoice_tax_number=data["invoice_tax_number"],
+            freight=data["freight"],
+            note=data["note"],
         )
         return _("Sales order %(number)s confirmed.") % {"number": order.sales_order_number}
 
@@ -294,8 +364,9 @@ class OrderDeliverView(_OrderActionView):
     form_class = OrderDeliverForm
 
     def act(self, order: Order, data: dict[str, Any]) -> str:
-        services.order_mark_delivered(order=order, by=self.request.user,
-                                      at=data["received_at"], note=data["note"])
+        services.order_mark_delivered(
+            order=order, by=self.request.user, at=data["received_at"], note=data["note"]
+        )
         return _("Receipt of order %(number)s recorded.") % {"number": order.number}
 
 
@@ -321,7 +392,9 @@ class _RevealView(RoleRequiredMixin, View):
             return redirect(obj_url(obj))
         if request.headers.get("Accept") == "application/json":
             return JsonResponse({"value": value})
-        return render(request, "orders/reveal.html", {"object": obj, "value": value, "back": obj_url(obj)})
+        return render(
+            request, "orders/reveal.html", {"object": obj, "value": value, "back": obj_url(obj)}
+        )
 
 
 def obj_url(obj: Customer | Order) -> str:
@@ -336,7 +409,9 @@ class OrderRevealView(_RevealView):
 
 class CustomerRevealView(_RevealView):
     def post(self, request: HttpRequest, pk: int, field: str) -> HttpResponse:
-        return self.reveal(request, selectors.customer_get_for_user(user=request.user, pk=pk), field)
+        return self.reveal(
+            request, selectors.customer_get_for_user(user=request.user, pk=pk), field
+        )
 
 
 # --- customer master ----------------------------------------------------------------------------
@@ -347,7 +422,9 @@ class CustomerListView(RoleRequiredMixin, ListView):
     paginate_by = 25
 
     def get_queryset(self) -> Any:
-        return selectors.customer_list_for_user(user=self.request.user, query=self.request.GET.get("q", ""))
+        return selectors.customer_list_for_user(
+            user=self.request.user, query=self.request.GET.get("q", "")
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -363,8 +440,11 @@ class CustomerDetailView(RoleRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         customer = selectors.customer_get_for_user(user=user, pk=kwargs["pk"])
-        history = [row for obj in selectors.customer_history_objects(customer=customer)
-                   for row in audit_history(obj)]
+        history = [
+            row
+            for obj in selectors.customer_history_objects(customer=customer)
+            for row in audit_history(obj)
+        ]
         context.update(
             customer=customer,
             orders=selectors.customer_orders(customer=customer)[:50],
@@ -384,9 +464,22 @@ class CustomerUpdateView(RoleRequiredMixin, View):
     template_name = "orders/customer_form.html"
 
     def _form(self, customer: Customer, data: Any = None) -> CustomerForm:
-        initial = {name: getattr(customer, name) for name in
-                   ("name", "org_code", "contact_name", "province", "city", "district", "street", "postcode")}
-        return CustomerForm(data, initial=initial, kind=customer.kind, has_id_number=True, has_phone=True)
+        initial = {
+            name: getattr(customer, name)
+            for name in (
+                "name",
+                "org_code",
+                "contact_name",
+                "province",
+                "city",
+                "district",
+                "street",
+                "postcode",
+            )
+        }
+        return CustomerForm(
+            data, initial=initial, kind=customer.kind, has_id_number=True, has_phone=True
+        )
 
     def _customer(self, pk: int) -> Customer:
         customer = selectors.customer_get_for_user(user=self.request.user, pk=pk)
@@ -396,19 +489,27 @@ class CustomerUpdateView(RoleRequiredMixin, View):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         customer = self._customer(pk)
-        return render(request, self.template_name, {"customer": customer, "form": self._form(customer)})
+        return render(
+            request, self.template_name, {"customer": customer, "form": self._form(customer)}
+        )
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         customer = self._customer(pk)
         form = self._form(customer, request.POST)
         if form.is_valid():
             try:
-                changed = services.customer_update(customer=customer, by=request.user,
-                                                   changes=form.master_data(), note=form.cleaned_data["note"])
+                changed = services.customer_update(
+                    customer=customer,
+                    by=request.user,
+                    changes=form.master_data(),
+                    note=form.cleaned_data["note"],
+                )
             except CustomerConflict as error:
                 form.add_error(None, str(error))
             else:
-                messages.success(request, _("%(count)d fields corrected.") % {"count": len(changed)})
+                messages.success(
+                    request, _("%(count)d fields corrected.") % {"count": len(changed)}
+                )
                 return redirect("orders:customer-detail", pk=customer.pk)
         return render(request, self.template_name, {"customer": customer, "form": form})
 
@@ -426,20 +527,28 @@ class CustomerMergeView(RoleRequiredMixin, View):
             return redirect("orders:customer-detail", pk=target.pk)
         duplicate = (
             selectors.customer_queryset_for_user(user=request.user)
-            .filter(number__iexact=form.cleaned_data["duplicate"].strip()).first()
+            .filter(number__iexact=form.cleaned_data["duplicate"].strip())
+            .first()
         )
         if duplicate is None:
             messages.error(request, _("No customer of yours has this number."))
             return redirect("orders:customer-detail", pk=target.pk)
         try:
-            result = services.customer_merge(source=duplicate, target=target, by=request.user,
-                                             note=form.cleaned_data["note"])
+            result = services.customer_merge(
+                source=duplicate, target=target, by=request.user, note=form.cleaned_data["note"]
+            )
         except OrderError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, _("%(duplicate)s merged into %(target)s; %(count)d orders moved.")
-                             % {"duplicate": duplicate.number, "target": target.number,
-                                "count": len(result.moved_order_ids)})
+            messages.success(
+                request,
+                _("%(duplicate)s merged into %(target)s; %(count)d orders moved.")
+                % {
+                    "duplicate": duplicate.number,
+                    "target": target.number,
+                    "count": len(result.moved_order_ids),
+                },
+            )
         return redirect("orders:customer-detail", pk=target.pk)
 
 
@@ -455,8 +564,18 @@ class SlaReportView(RoleRequiredMixin, TemplateView):
         today = timezone.localdate()
         date_to = data.get("date_to") or today
         date_from = data.get("date_from") or date_to - dt.timedelta(days=6)
-        rows = reports.sla_report(user=self.request.user, date_from=date_from, date_to=date_to,
-                                  division=data.get("division"), step=data.get("step", ""))
-        context.update(form=form, rows=rows, totals=reports.sla_totals(rows),
-                       date_from=date_from, date_to=date_to)
+        rows = reports.sla_report(
+            user=self.request.user,
+            date_from=date_from,
+            date_to=date_to,
+            division=data.get("division"),
+            step=data.get("step", ""),
+        )
+        context.update(
+            form=form,
+            rows=rows,
+            totals=reports.sla_totals(rows),
+            date_from=date_from,
+            date_to=date_to,
+        )
         return context

@@ -46,6 +46,47 @@ def _masked_phone(value: str) -> str:
     return mask_phone(value) if len(value) == 11 else mask(value, visible_start=3)
 
 
+# --- conditions of the transitions (pure predicates on the order) ------------------------
+def has_customer(order: Any) -> bool:
+    return order.customer_id is not None
+
+
+def has_goods(order: Any) -> bool:
+    return bool(order.goods_amount > 0)
+
+
+def has_invoice_title(order: Any) -> bool:
+    return bool(order.invoice_title.strip())
+
+
+def has_sales_order(order: Any) -> bool:
+    return bool(order.sales_order_number)
+
+
+def has_delivery_note(order: Any) -> bool:
+    return bool(order.delivery_note_number) and order.delivery_note_at is not None
+
+
+def has_invoice(order: Any) -> bool:
+    return bool(order.invoice_number) and order.invoiced_at is not None
+
+
+def has_tracking(order: Any) -> bool:
+    return bool(order.tracking_number)
+
+
+def has_receipt(order: Any) -> bool:
+    return order.delivered_at is not None
+
+
+def return_window_passed(order: Any) -> bool:
+    """The return window (SPEC §5: 5 calendar days after receipt) is over."""
+    days = getattr(settings, "ORDER_RETURN_WINDOW_DAYS", 5)
+    return order.delivered_at is not None and (
+        timezone.now() >= order.delivered_at + dt.timedelta(days=days)
+    )
+
+
 class Order(ConcurrentTransitionMixin, models.Model):
     class Status(models.TextChoices):
         RECEIVED = "received", _("Received")
@@ -282,37 +323,6 @@ class Order(ConcurrentTransitionMixin, models.Model):
             Step.HANDOVER: self.handover_due_at,
         }
         return {str(step): due for step, due in fields.items() if due is not None}
-
-    # --- conditions (pure predicates) ------------------------------------------------
-    def has_customer(self) -> bool:
-        return self.customer_id is not None
-
-    def has_goods(self) -> bool:
-        return self.goods_amount > 0
-
-    def has_invoice_title(self) -> bool:
-        return bool(self.invoice_title.strip())
-
-    def has_sales_order(self) -> bool:
-        return bool(self.sales_order_number)
-
-    def has_delivery_note(self) -> bool:
-        return bool(self.delivery_note_number) and self.delivery_note_at is not None
-
-    def has_invoice(self) -> bool:
-        return bool(self.invoice_number) and self.invoiced_at is not None
-
-    def has_tracking(self) -> bool:
-        return bool(self.tracking_number)
-
-    def has_receipt(self) -> bool:
-        return self.delivered_at is not None
-
-    def return_window_passed(self) -> bool:
-        days = getattr(settings, "ORDER_RETURN_WINDOW_DAYS", 5)
-        return self.delivered_at is not None and (
-            timezone.now() >= self.delivered_at + dt.timedelta(days=days)
-        )
 
     # --- transitions -----------------------------------------------------------------
     def _step_changed(self) -> None:

@@ -139,7 +139,9 @@ def order_identify(
     if customer.is_corporate and not order.invoice_tax_number:
         order.invoice_tax_number = customer.org_code
     _check(order, "identify", by)
-    order.identify(identified_how=method, at=now, by=by, sales_order_due_at=clocks.sales_order_due(now))
+    order.identify(
+        identified_how=method, at=now, by=by, sales_order_due_at=clocks.sales_order_due(now)
+    )
     return _finish(
         order,
         action="identified",

@@ -14,8 +14,9 @@ def test_sales_rep_identifies_a_new_customer_and_confirms_the_sales_order(
 ):
     make_user("sales_rep", username="sales_rep", first_name="刘代表")
     ListedProductFactory(sku="SKU-A", division=division)
-    order = receive(PlatformFactory(), platform_order_no="MALL-E2E-1",
-                    **{"ship_to.province": "新疆"})
+    order = receive(
+        PlatformFactory(), platform_order_no="MALL-E2E-1", **{"ship_to.province": "新疆"}
+    )
     assert order.status == Order.Status.RECEIVED
 
     login("sales_rep")

@@ -121,8 +121,16 @@ DELETE = object()
 
 
 def individual_payload(**changes: Any) -> dict[str, Any]:
-    body = payload(**{"buyer": {"kind": "individual", "name": "张三", "id_number": ID_NUMBER,
-                                "phone": "13700001111"}})
+    body = payload(
+        **{
+            "buyer": {
+                "kind": "individual",
+                "name": "张三",
+                "id_number": ID_NUMBER,
+                "phone": "13700001111",
+            }
+        }
+    )
     return payload_apply(body, changes)
 
 
@@ -181,16 +189,19 @@ def order_in_state(state: str, *, platform: Any, division: Any, **changes: Any) 
     if state == Order.Status.ON_HOLD:
         return services.order_hold(order=order, by=None, reason="no stock")
     now = timezone.now()
-    order = services.order_mark_allocated(order=order, by=None, delivery_note_number="DN-1",
-                                          at=now - dt.timedelta(days=9))
+    order = services.order_mark_allocated(
+        order=order, by=None, delivery_note_number="DN-1", at=now - dt.timedelta(days=9)
+    )
     if state == Order.Status.ALLOCATED:
         return order
-    order = services.order_mark_invoiced(order=order, by=None, invoice_number="INV-1",
-                                         at=now - dt.timedelta(days=9))
+    order = services.order_mark_invoiced(
+        order=order, by=None, invoice_number="INV-1", at=now - dt.timedelta(days=9)
+    )
     if state == Order.Status.INVOICED:
         return order
-    order = services.order_mark_shipped(order=order, by=None, carrier="顺丰",
-                                        tracking_number="SF1", at=now - dt.timedelta(days=8))
+    order = services.order_mark_shipped(
+        order=order, by=None, carrier="顺丰", tracking_number="SF1", at=now - dt.timedelta(days=8)
+    )
     if state == Order.Status.SHIPPED:
         return order
     order = services.order_mark_delivered(order=order, by=None, at=now - dt.timedelta(days=6))

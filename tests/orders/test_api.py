@@ -71,7 +71,11 @@ def test_create_returns_201_with_the_order(api: Client) -> None:
     assert body["tracking"] is None
     line = order.lines.get()
     assert (line.sku, line.quantity, str(line.unit_price), str(line.amount)) == (
-        "SKU-A", 2, "100.00", "200.00")
+        "SKU-A",
+        2,
+        "100.00",
+        "200.00",
+    )
     assert str(order.goods_amount) == "200.00" and str(order.freight) == "10.00"
     assert order.is_paid is True and order.source == Order.Source.API
 
@@ -86,7 +90,9 @@ def test_same_body_again_is_200_with_the_same_order(api: Client) -> None:
     assert Order.objects.count() == 1
 
 
-def test_same_body_after_the_product_was_delisted_is_still_200(api: Client, product: Product) -> None:
+def test_same_body_after_the_product_was_delisted_is_still_200(
+    api: Client, product: Product
+) -> None:
     post_order(api, payload())
     Product.objects.filter(pk=product.pk).update(status=Product.Status.DELISTED)
 
@@ -234,10 +240,22 @@ def test_every_broken_rule_is_listed(api: Client) -> None:
 # --- routing and identification at intake ------------------------------------------------------
 @pytest.mark.parametrize(
     ("province", "warehouse"),
-    [("新疆维吾尔自治区", "GQ-CENTRAL"), ("新疆", "GQ-CENTRAL"), ("Xinjiang", "GQ-CENTRAL"),
-     ("内蒙古自治区", "GQ-CENTRAL"), ("Inner Mongolia", "GQ-CENTRAL"), ("650102", "GQ-CENTRAL"),
-     ("辽宁省", "GQ-CENTRAL"), ("甘肃", "GQ-CENTRAL"), ("宁夏", "GQ-CENTRAL"), ("西藏", "GQ-CENTRAL"),
-     ("云南", "GQ-CENTRAL"), ("北京市", "GQ-MAIN"), ("Guangdong", "GQ-MAIN"), ("44", "GQ-MAIN")],
+    [
+        ("新疆维吾尔自治区", "GQ-CENTRAL"),
+        ("新疆", "GQ-CENTRAL"),
+        ("Xinjiang", "GQ-CENTRAL"),
+        ("内蒙古自治区", "GQ-CENTRAL"),
+        ("Inner Mongolia", "GQ-CENTRAL"),
+        ("650102", "GQ-CENTRAL"),
+        ("辽宁省", "GQ-CENTRAL"),
+        ("甘肃", "GQ-CENTRAL"),
+        ("宁夏", "GQ-CENTRAL"),
+        ("西藏", "GQ-CENTRAL"),
+        ("云南", "GQ-CENTRAL"),
+        ("北京市", "GQ-MAIN"),
+        ("Guangdong", "GQ-MAIN"),
+        ("44", "GQ-MAIN"),
+    ],
 )
 def test_routing_by_province(api: Client, province: str, warehouse: str) -> None:
     response = post_order(api, payload(**{"ship_to.province": province}))
@@ -260,8 +278,9 @@ def test_known_corporate_customer_is_identified_at_intake(api: Client, division:
 def test_known_individual_is_identified_by_id_number(api: Client, division: Any) -> None:
     from tests.orders.factories import ID_NUMBER
 
-    customer = CustomerFactory(division=division, kind="individual", name="张三", org_code="",
-                               id_number=ID_NUMBER)
+    customer = CustomerFactory(
+        division=division, kind="individual", name="张三", org_code="", id_number=ID_NUMBER
+    )
 
     body = post_order(api, individual_payload()).json()
 
@@ -293,13 +312,16 @@ def test_get_unknown_or_other_platforms_order_is_404(api: Client) -> None:
 
 def _ship(order: Order) -> Order:
     order = Order.objects.get(pk=order.pk)
-    Order.objects.filter(pk=order.pk).update(status=Order.Status.CONFIRMED, sales_order_number="SO-1")
+    Order.objects.filter(pk=order.pk).update(
+        status=Order.Status.CONFIRMED, sales_order_number="SO-1"
+    )
     order = Order.objects.get(pk=order.pk)
     order = order_mark_allocated(order=order, by=None, delivery_note_number="DN-1")
     order = order_mark_invoiced(order=order, by=None, invoice_number="INV-1")
     two_days_ago = timezone.now() - dt.timedelta(days=2)
-    return order_mark_shipped(order=order, by=None, carrier="顺丰", tracking_number="SF123",
-                              at=two_days_ago)
+    return order_mark_shipped(
+        order=order, by=None, carrier="顺丰", tracking_number="SF123", at=two_days_ago
+    )
 
 
 def test_receipt_of_an_unshipped_order_is_409(api: Client) -> None:
@@ -316,8 +338,11 @@ def test_receipt_marks_delivered_with_its_time_and_is_idempotent(api: Client) ->
     order = _ship(Order.objects.get())
     received = (order.shipped_at + dt.timedelta(hours=30)).isoformat()
 
-    response = api.post("/api/v1/orders/MALL-1001/receipt", {"received_at": received},
-                        content_type="application/json")
+    response = api.post(
+        "/api/v1/orders/MALL-1001/receipt",
+        {"received_at": received},
+        content_type="application/json",
+    )
     again = api.post("/api/v1/orders/MALL-1001/receipt", {}, content_type="application/json")
 
     assert response.status_code == 200
@@ -334,8 +359,11 @@ def test_receipt_time_must_carry_an_offset(api: Client) -> None:
     post_order(api, payload())
     _ship(Order.objects.get())
 
-    response = api.post("/api/v1/orders/MALL-1001/receipt",
-                        {"received_at": "2026-03-03T10:00:00"}, content_type="application/json")
+    response = api.post(
+        "/api/v1/orders/MALL-1001/receipt",
+        {"received_at": "2026-03-03T10:00:00"},
+        content_type="application/json",
+    )
 
     assert response.status_code == 422
     assert errors_of(response) == {("received_at", "offset_required")}
@@ -343,7 +371,10 @@ def test_receipt_time_must_carry_an_offset(api: Client) -> None:
 
 
 def test_receipt_of_unknown_order_is_404(api: Client) -> None:
-    assert api.post("/api/v1/orders/NOPE/receipt", {}, content_type="application/json").status_code == 404
+    assert (
+        api.post("/api/v1/orders/NOPE/receipt", {}, content_type="application/json").status_code
+        == 404
+    )
 
 
 def test_openapi_document(api: Client) -> None:
@@ -351,6 +382,9 @@ def test_openapi_document(api: Client) -> None:
 
     assert response.status_code == 200
     paths = response.json()["paths"]
-    assert set(paths) == {"/api/v1/orders", "/api/v1/orders/{platform_order_no}",
-                          "/api/v1/orders/{platform_order_no}/receipt"}
+    assert set(paths) == {
+        "/api/v1/orders",
+        "/api/v1/orders/{platform_order_no}",
+        "/api/v1/orders/{platform_order_no}/receipt",
+    }
     assert set(paths["/api/v1/orders"]["post"]["responses"]) >= {"200", "201", "409", "422"}

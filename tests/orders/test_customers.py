@@ -44,16 +44,34 @@ def raw(table: str, column: str, pk: int) -> str:
 def test_candidates_are_ranked_by_name_person_and_phone(
     new_order: Order, rep: Any, division: Any, english: Any
 ) -> None:
-    same_name = CustomerFactory(division=division, name="北京某某科技（集团）有限公司",
-                                org_code=credit_code("11111111"), contact_name="赵六",
-                                phone="13000000000")
-    same_phone = CustomerFactory(division=division, name="别的公司", org_code=credit_code("22222222"),
-                                 contact_name="钱七", phone="13812345678")
-    similar = CustomerFactory(division=division, name="北京某某科技发展有限公司",
-                              org_code=credit_code("33333333"), contact_name="李明",
-                              phone="13000000001")
-    CustomerFactory(division=division, name="无关公司", org_code=credit_code("44444444"),
-                    contact_name="孙八", phone="13000000002")
+    same_name = CustomerFactory(
+        division=division,
+        name="北京某某科技（集团）有限公司",
+        org_code=credit_code("11111111"),
+        contact_name="赵六",
+        phone="13000000000",
+    )
+    same_phone = CustomerFactory(
+        division=division,
+        name="别的公司",
+        org_code=credit_code("22222222"),
+        contact_name="钱七",
+        phone="13812345678",
+    )
+    similar = CustomerFactory(
+        division=division,
+        name="北京某某科技发展有限公司",
+        org_code=credit_code("33333333"),
+        contact_name="李明",
+        phone="13000000001",
+    )
+    CustomerFactory(
+        division=division,
+        name="无关公司",
+        org_code=credit_code("44444444"),
+        contact_name="孙八",
+        phone="13000000002",
+    )
 
     candidates = selectors.customer_candidates(order=new_order, user=rep)
 
@@ -63,23 +81,35 @@ def test_candidates_are_ranked_by_name_person_and_phone(
     assert "same responsible person" in candidates[1].reasons
 
 
-def test_candidates_leave_out_merged_and_other_kind(new_order: Order, rep: Any, division: Any) -> None:
+def test_candidates_leave_out_merged_and_other_kind(
+    new_order: Order, rep: Any, division: Any
+) -> None:
     target = CustomerFactory(division=division, name="甲", org_code=credit_code("55555555"))
-    CustomerFactory(division=division, name="北京某某科技有限公司", org_code="",
-                    merged_into=target)
-    CustomerFactory(division=division, kind="individual", name="北京某某科技有限公司", org_code="",
-                    phone="13812345678")
+    CustomerFactory(division=division, name="北京某某科技有限公司", org_code="", merged_into=target)
+    CustomerFactory(
+        division=division,
+        kind="individual",
+        name="北京某某科技有限公司",
+        org_code="",
+        phone="13812345678",
+    )
 
     assert selectors.customer_candidates(order=new_order, user=rep) == []
 
 
 # --- identification ---------------------------------------------------------------------------
 def test_link_with_correction_keeps_the_history(new_order: Order, rep: Any, division: Any) -> None:
-    customer = CustomerFactory(division=division, name="北京某某科技有限公司",
-                               org_code=credit_code("66666666"), phone="13900000000")
+    customer = CustomerFactory(
+        division=division,
+        name="北京某某科技有限公司",
+        org_code=credit_code("66666666"),
+        phone="13900000000",
+    )
 
     order = services.order_link_customer(
-        order=new_order, customer=customer, by=rep,
+        order=new_order,
+        customer=customer,
+        by=rep,
         corrections={"phone": "13812345678", "street": "东长安街 1 号", "name": customer.name},
         note="confirmed by phone",
     )
@@ -99,9 +129,17 @@ def test_link_with_correction_keeps_the_history(new_order: Order, rep: Any, divi
 
 
 def test_create_customer_from_the_order(new_order: Order, rep: Any) -> None:
-    data = {"name": "北京某某科技有限公司", "org_code": new_order.buyer_org_code,
-            "contact_name": "李明", "phone": new_order.buyer_phone, "province": "北京市",
-            "city": "北京市", "district": "东城区", "street": "东长安街 1 号", "postcode": "100010"}
+    data = {
+        "name": "北京某某科技有限公司",
+        "org_code": new_order.buyer_org_code,
+        "contact_name": "李明",
+        "phone": new_order.buyer_phone,
+        "province": "北京市",
+        "city": "北京市",
+        "district": "东城区",
+        "street": "东长安街 1 号",
+        "postcode": "100010",
+    }
 
     order = services.order_create_customer(order=new_order, by=rep, data=data)
 
@@ -115,13 +153,15 @@ def test_create_customer_from_the_order(new_order: Order, rep: Any) -> None:
     assert audit_history(customer).get().action == "customer_created"
 
 
-def test_create_refuses_a_second_customer_with_the_same_code(new_order: Order, rep: Any,
-                                                             division: Any) -> None:
+def test_create_refuses_a_second_customer_with_the_same_code(
+    new_order: Order, rep: Any, division: Any
+) -> None:
     CustomerFactory(division=division, name="旧名", org_code="600037341")  # same code, legacy form
 
     with pytest.raises(CustomerConflict):
-        services.order_create_customer(order=new_order, by=rep,
-                                       data={"name": "新", "org_code": new_order.buyer_org_code})
+        services.order_create_customer(
+            order=new_order, by=rep, data={"name": "新", "org_code": new_order.buyer_org_code}
+        )
 
     new_order.refresh_from_db()
     assert new_order.status == Order.Status.RECEIVED and new_order.customer is None
@@ -134,11 +174,18 @@ def test_individual_identified_automatically_by_id_number(
     from orders.api import _order_input
     from orders.api_schemas import OrderIn
 
-    person = CustomerFactory(division=division, kind="individual", name="张三", org_code="",
-                             id_number=ID_NUMBER, phone="13700001111")
+    person = CustomerFactory(
+        division=division,
+        kind="individual",
+        name="张三",
+        org_code="",
+        id_number=ID_NUMBER,
+        phone="13700001111",
+    )
 
-    order = services.order_receive(platform=platform,
-                                   data=_order_input(OrderIn(**individual_payload()))).order
+    order = services.order_receive(
+        platform=platform, data=_order_input(OrderIn(**individual_payload()))
+    ).order
 
     assert order.customer == person
     assert order.identification_method == Order.IdentifiedBy.ID_NUMBER
@@ -146,18 +193,29 @@ def test_individual_identified_automatically_by_id_number(
     assert order.buyer_id_number == ID_NUMBER
 
 
-def test_merge_keeps_every_order_and_the_history(platform: Any, product: Any, warehouses: Any,
-                                                 division: Any, rep: Any) -> None:
-    target = CustomerFactory(division=division, name="北京某某科技有限公司",
-                             org_code="600037341", street="", phone="13000000000")
-    duplicate = CustomerFactory(division=division, name="北京某某科技", org_code="",
-                                street="东长安街 1 号")
+def test_merge_keeps_every_order_and_the_history(
+    platform: Any, product: Any, warehouses: Any, division: Any, rep: Any
+) -> None:
+    target = CustomerFactory(
+        division=division,
+        name="北京某某科技有限公司",
+        org_code="600037341",
+        street="",
+        phone="13000000000",
+    )
+    duplicate = CustomerFactory(
+        division=division, name="北京某某科技", org_code="", street="东长安街 1 号"
+    )
     other_code = {"buyer.org_code": credit_code("77777777")}
-    orders = [order_in_state("identified", platform=platform, division=division, **other_code)
-              for _ in range(2)]
+    orders = [
+        order_in_state("identified", platform=platform, division=division, **other_code)
+        for _ in range(2)
+    ]
     Order.objects.filter(pk__in=[o.pk for o in orders]).update(customer=duplicate)
     services.customer_update(customer=duplicate, by=rep, changes={"contact_name": "李明"})
-    kept = AuditRecord.objects.filter(object_id=str(duplicate.pk), object_type="orders.customer").count()
+    kept = AuditRecord.objects.filter(
+        object_id=str(duplicate.pk), object_type="orders.customer"
+    ).count()
 
     result = services.customer_merge(source=duplicate, target=target, by=rep, note="same company")
 
@@ -165,13 +223,20 @@ def test_merge_keeps_every_order_and_the_history(platform: Any, product: Any, wa
     target.refresh_from_db()
     assert sorted(result.moved_order_ids) == sorted(o.pk for o in orders)
     assert set(Order.objects.filter(customer=target).values_list("pk", flat=True)) == {
-        o.pk for o in orders}
+        o.pk for o in orders
+    }
     assert duplicate.merged_into == target and not duplicate.is_active
     assert target.street == "东长安街 1 号" and result.filled_fields == ["street"]
     assert target.phone == "13000000000"  # target's own values win
-    assert AuditRecord.objects.filter(object_id=str(duplicate.pk),
-                                      object_type="orders.customer").count() == kept + 1
-    assert audit_history(target).get(action="customer_merged").data["orders"] == result.moved_order_ids
+    assert (
+        AuditRecord.objects.filter(
+            object_id=str(duplicate.pk), object_type="orders.customer"
+        ).count()
+        == kept + 1
+    )
+    assert (
+        audit_history(target).get(action="customer_merged").data["orders"] == result.moved_order_ids
+    )
     assert all(audit_history(o).filter(action="customer_merged").exists() for o in orders)
     history = selectors.customer_history_objects(customer=target)
     assert history == [target, duplicate]
@@ -182,7 +247,9 @@ def test_merge_refusals_change_nothing(case: str, division: Any, rep: Any) -> No
     target = CustomerFactory(division=division, org_code=credit_code("12121212"))
     duplicate = {
         "self": target,
-        "kind": CustomerFactory(division=division, kind="individual", org_code="", id_number=ID_NUMBER),
+        "kind": CustomerFactory(
+            division=division, kind="individual", org_code="", id_number=ID_NUMBER
+        ),
         "codes": CustomerFactory(division=division, org_code=credit_code("34343434")),
         "merged": CustomerFactory(division=division, org_code="", merged_into=target),
     }[case]
@@ -219,8 +286,9 @@ def test_reveal_is_audited_for_roles_that_need_it(division: Any, rep: Any) -> No
 
 
 @pytest.mark.parametrize("role", ["warehouse", "division_finance", "sales_head"])
-def test_reveal_refused_for_other_roles_and_not_audited(role: str, division: Any,
-                                                        make_user: Any) -> None:
+def test_reveal_refused_for_other_roles_and_not_audited(
+    role: str, division: Any, make_user: Any
+) -> None:
     person = CustomerFactory(division=division, kind="individual", org_code="", id_number=ID_NUMBER)
 
     with pytest.raises(PermissionDenied):
@@ -229,16 +297,25 @@ def test_reveal_refused_for_other_roles_and_not_audited(role: str, division: Any
 
 
 def test_masked_display(division: Any) -> None:
-    person = CustomerFactory(division=division, kind="individual", org_code="", id_number=ID_NUMBER,
-                             phone="13812345678")
+    person = CustomerFactory(
+        division=division, kind="individual", org_code="", id_number=ID_NUMBER, phone="13812345678"
+    )
 
     assert person.id_number_masked == "1101**********002X"
     assert person.phone_masked == "138****5678"
 
 
-def test_customer_search_by_exact_phone_and_id_uses_the_blind_index(division: Any, rep: Any) -> None:
-    person = CustomerFactory(division=division, kind="individual", name="张三", org_code="",
-                             id_number=ID_NUMBER, phone="13812345678")
+def test_customer_search_by_exact_phone_and_id_uses_the_blind_index(
+    division: Any, rep: Any
+) -> None:
+    person = CustomerFactory(
+        division=division,
+        kind="individual",
+        name="张三",
+        org_code="",
+        id_number=ID_NUMBER,
+        phone="13812345678",
+    )
     CustomerFactory(division=division, org_code=credit_code("99999999"), phone="13800000000")
 
     assert list(selectors.customer_list_for_user(user=rep, query="138 1234 5678")) == [person]
@@ -252,7 +329,10 @@ def test_reencrypt_command_moves_rows_to_the_newest_key(division: Any, settings:
 
     person = CustomerFactory(division=division, kind="individual", org_code="", id_number=ID_NUMBER)
     old_token = raw("orders_customer", "id_number", person.pk)
-    settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode(), *settings.FIELD_ENCRYPTION_KEYS]
+    settings.FIELD_ENCRYPTION_KEYS = [
+        Fernet.generate_key().decode(),
+        *settings.FIELD_ENCRYPTION_KEYS,
+    ]
 
     call_command("reencrypt_personal_data", stdout=open("/dev/null", "w"))  # noqa: SIM115
 

@@ -31,7 +31,9 @@ def test_seed_demo_twice_gives_orders_in_every_state_once() -> None:
 def test_demo_platform_token_works() -> None:
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
-    response = Client(HTTP_AUTHORIZATION="Bearer demo-mall-token").get("/api/v1/orders/DEMO-MALL-0009")
+    response = Client(HTTP_AUTHORIZATION="Bearer demo-mall-token").get(
+        "/api/v1/orders/DEMO-MALL-0009"
+    )
 
     assert response.status_code == 200
     body = response.json()

@@ -39,14 +39,18 @@ def test_scan_flags_a_breach_once_and_notifies_role_and_lead(
     assert (first, second) == (1, 0)
     breach = SlaBreach.objects.get(order=late)
     assert breach.step == "identify" and breach.due_at == late.identify_due_at
-    recipients = set(Notification.objects.filter(topic="orders.sla_breach", link__endswith=f"/{late.pk}/")
-                     .values_list("recipient__username", flat=True))
+    recipients = set(
+        Notification.objects.filter(
+            topic="orders.sla_breach", link__endswith=f"/{late.pk}/"
+        ).values_list("recipient__username", flat=True)
+    )
     assert recipients == {staff["rep"].username, staff["lead"].username}
     assert audit_history(late).filter(action="sla_breached").count() == 1
 
 
-def test_scan_ignores_orders_not_yet_due(platform: Any, product: Any, warehouses: Any,
-                                         staff: dict[str, Any]) -> None:
+def test_scan_ignores_orders_not_yet_due(
+    platform: Any, product: Any, warehouses: Any, staff: dict[str, Any]
+) -> None:
     order = receive(platform, placed_at=timezone.now().isoformat())
 
     assert services.sla_scan(now=order.identify_due_at - dt.timedelta(seconds=1)) == 0
@@ -59,9 +63,7 @@ def test_a_later_step_breach_is_a_new_breach_and_completion_is_recorded(
 ) -> None:
     order = receive(platform, placed_at="2026-03-02T10:00:00+08:00")
     services.sla_scan()
-    order = services.order_link_customer(
-        order=order, customer=_customer(order), by=staff["rep"]
-    )
+    order = services.order_link_customer(order=order, customer=_customer(order), by=staff["rep"])
 
     breach = SlaBreach.objects.get(order=order, step="identify")
     assert breach.completed_at == order.identified_at
@@ -69,10 +71,12 @@ def test_a_later_step_breach_is_a_new_breach_and_completion_is_recorded(
     assert SlaBreach.objects.filter(order=order, step="sales_order").exists()
 
 
-def test_closed_and_cancelled_orders_are_not_flagged(platform: Any, product: Any, division: Any,
-                                                     warehouses: Any) -> None:
-    order_in_state("cancelled", platform=platform, division=division,
-                   placed_at="2026-03-02T10:00:00+08:00")
+def test_closed_and_cancelled_orders_are_not_flagged(
+    platform: Any, product: Any, division: Any, warehouses: Any
+) -> None:
+    order_in_state(
+        "cancelled", platform=platform, division=division, placed_at="2026-03-02T10:00:00+08:00"
+    )
 
     assert services.sla_scan() == 0
 
@@ -83,19 +87,25 @@ def _customer(order: Order) -> Any:
     return CustomerFactory(division=order.division, org_code=credit_code("13131313"))
 
 
-def test_sla_report_per_step_day_and_user(platform: Any, product: Any, warehouses: Any,
-                                          staff: dict[str, Any], division: Any) -> None:
+def test_sla_report_per_step_day_and_user(
+    platform: Any, product: Any, warehouses: Any, staff: dict[str, Any], division: Any
+) -> None:
     now = timezone.now()
     on_time = receive(platform, placed_at=now.isoformat())
     late = receive(platform, placed_at="2026-03-02T10:00:00+08:00")
     services.order_link_customer(order=on_time, customer=_customer(on_time), by=staff["rep"])
-    services.order_create_customer(order=late, by=staff["lead"],
-                                   data={"name": "迟到公司", "org_code": "D2143569X"})
+    services.order_create_customer(
+        order=late, by=staff["lead"], data={"name": "迟到公司", "org_code": "D2143569X"}
+    )
     on_time.refresh_from_db()
     late.refresh_from_db()
 
-    rows = reports.sla_report(user=staff["lead"], date_from=dt.date(2026, 3, 1),
-                              date_to=timezone.localdate() + dt.timedelta(days=7), step="identify")
+    rows = reports.sla_report(
+        user=staff["lead"],
+        date_from=dt.date(2026, 3, 1),
+        date_to=timezone.localdate() + dt.timedelta(days=7),
+        step="identify",
+    )
 
     by_user = {(r.day, r.user): (r.total, r.on_time, r.late, r.overdue) for r in rows}
     assert by_user[(dt.date(2026, 3, 2), staff["lead"].username)] == (1, 0, 1, 0)
@@ -104,5 +114,11 @@ def test_sla_report_per_step_day_and_user(platform: Any, product: Any, warehouse
     totals = reports.sla_totals(rows)
     assert [(t.step, t.total, t.on_time, t.late) for t in totals] == [("identify", 2, 1, 1)]
     assert totals[0].compliance == 50.0
-    assert reports.sla_report(user=staff["far_rep"], date_from=dt.date(2026, 3, 1),
-                              date_to=timezone.localdate() + dt.timedelta(days=7)) == []
+    assert (
+        reports.sla_report(
+            user=staff["far_rep"],
+            date_from=dt.date(2026, 3, 1),
+            date_to=timezone.localdate() + dt.timedelta(days=7),
+        )
+        == []
+    )

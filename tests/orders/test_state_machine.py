@@ -32,9 +32,17 @@ SPEC: dict[str, tuple[set[str], set[str]]] = {
     "close": ({S.DELIVERED}, REPS),
     "cancel": ({S.RECEIVED, S.IDENTIFIED, S.CONFIRMED, S.ON_HOLD, S.ALLOCATED, S.INVOICED}, REPS),
 }
-TARGET = {"identify": S.IDENTIFIED, "confirm": S.CONFIRMED, "hold": S.ON_HOLD,
-          "allocate": S.ALLOCATED, "invoice": S.INVOICED, "ship": S.SHIPPED,
-          "deliver": S.DELIVERED, "close": S.CLOSED, "cancel": S.CANCELLED}
+TARGET = {
+    "identify": S.IDENTIFIED,
+    "confirm": S.CONFIRMED,
+    "hold": S.ON_HOLD,
+    "allocate": S.ALLOCATED,
+    "invoice": S.INVOICED,
+    "ship": S.SHIPPED,
+    "deliver": S.DELIVERED,
+    "close": S.CLOSED,
+    "cancel": S.CANCELLED,
+}
 
 
 def run(name: str, order: Order, user: Any, division: Any) -> Order:
@@ -44,11 +52,13 @@ def run(name: str, order: Order, user: Any, division: Any) -> Order:
     calls = {
         "confirm": lambda: services.order_confirm(order=order, by=user, invoice_title="某公司"),
         "hold": lambda: services.order_hold(order=order, by=user, reason="no stock"),
-        "allocate": lambda: services.order_mark_allocated(order=order, by=user,
-                                                          delivery_note_number="DN-9"),
+        "allocate": lambda: services.order_mark_allocated(
+            order=order, by=user, delivery_note_number="DN-9"
+        ),
         "invoice": lambda: services.order_mark_invoiced(order=order, by=user, invoice_number="I-9"),
-        "ship": lambda: services.order_mark_shipped(order=order, by=user, carrier="EMS",
-                                                    tracking_number="E9"),
+        "ship": lambda: services.order_mark_shipped(
+            order=order, by=user, carrier="EMS", tracking_number="E9"
+        ),
         "deliver": lambda: services.order_mark_delivered(order=order, by=user),
         "close": lambda: services.order_close(order=order, by=user),
         "cancel": lambda: services.order_cancel(order=order, by=user, reason="buyer withdrew"),
@@ -70,8 +80,13 @@ def users(make_user: Any) -> dict[str, Any]:
 @pytest.mark.parametrize("state", list(S.values))
 @pytest.mark.parametrize("name", list(SPEC))
 def test_state_role_table(
-    state: str, name: str, users: dict[str, Any], platform: Any, product: Any,
-    division: Any, warehouses: Any,
+    state: str,
+    name: str,
+    users: dict[str, Any],
+    platform: Any,
+    product: Any,
+    division: Any,
+    warehouses: Any,
 ) -> None:
     order = order_in_state(state, platform=platform, division=division)
     history_before = audit_history(order).count()
@@ -91,15 +106,24 @@ def test_state_role_table(
             assert order.status == state
             assert audit_history(order).count() == history_before
     expected = {
-        role: (TARGET[name] if state in sources and role in roles
-               else "TransitionNotAllowed" if state not in sources else "PermissionDenied")
+        role: (
+            TARGET[name]
+            if state in sources and role in roles
+            else "TransitionNotAllowed"
+            if state not in sources
+            else "PermissionDenied"
+        )
         for role in users
     }
     assert outcomes == expected
 
 
 def test_a_user_of_another_division_is_refused(
-    make_user: Any, other_division: Any, platform: Any, product: Any, division: Any,
+    make_user: Any,
+    other_division: Any,
+    platform: Any,
+    product: Any,
+    division: Any,
     warehouses: Any,
 ) -> None:
     rep = make_user("sales_rep", divisions=[other_division])
@@ -112,7 +136,11 @@ def test_a_user_of_another_division_is_refused(
 
 
 def test_cannot_ship_without_invoice_or_tracking(
-    platform: Any, product: Any, division: Any, warehouses: Any, english: Any,
+    platform: Any,
+    product: Any,
+    division: Any,
+    warehouses: Any,
+    english: Any,
 ) -> None:
     order = order_in_state(S.INVOICED, platform=platform, division=division)
     Order.objects.filter(pk=order.pk).update(invoice_number="")
@@ -127,7 +155,11 @@ def test_cannot_ship_without_invoice_or_tracking(
 
 
 def test_cannot_close_inside_the_return_window(
-    platform: Any, product: Any, division: Any, warehouses: Any, english: Any,
+    platform: Any,
+    product: Any,
+    division: Any,
+    warehouses: Any,
+    english: Any,
 ) -> None:
     order = order_in_state(S.SHIPPED, platform=platform, division=division)
     order = services.order_mark_delivered(order=order, by=None)
@@ -137,7 +169,11 @@ def test_cannot_close_inside_the_return_window(
 
 
 def test_confirm_assigns_gap_free_sales_order_numbers_and_records_freight_change(
-    platform: Any, product: Any, division: Any, warehouses: Any, make_user: Any,
+    platform: Any,
+    product: Any,
+    division: Any,
+    warehouses: Any,
+    make_user: Any,
 ) -> None:
     from decimal import Decimal
 
@@ -145,7 +181,9 @@ def test_confirm_assigns_gap_free_sales_order_numbers_and_records_freight_change
     first = order_in_state(S.IDENTIFIED, platform=platform, division=division)
     second = order_in_state(S.IDENTIFIED, platform=platform, division=division)
 
-    first = services.order_confirm(order=first, by=rep, invoice_title="甲", freight=Decimal("12.00"))
+    first = services.order_confirm(
+        order=first, by=rep, invoice_title="甲", freight=Decimal("12.00")
+    )
     second = services.order_confirm(order=second, by=rep, invoice_title="乙")
 
     year = first.confirmed_at.astimezone().year
@@ -158,7 +196,11 @@ def test_confirm_assigns_gap_free_sales_order_numbers_and_records_freight_change
 
 
 def test_each_transition_records_who_when_from_to_and_note(
-    platform: Any, product: Any, division: Any, warehouses: Any, make_user: Any,
+    platform: Any,
+    product: Any,
+    division: Any,
+    warehouses: Any,
+    make_user: Any,
 ) -> None:
     rep = make_user("sales_rep")
     order = order_in_state(S.CONFIRMED, platform=platform, division=division)
@@ -177,7 +219,11 @@ def test_each_transition_records_who_when_from_to_and_note(
 
 
 def test_cancel_calls_the_registered_stock_release_inside_the_transaction(
-    platform: Any, product: Any, division: Any, warehouses: Any, make_user: Any,
+    platform: Any,
+    product: Any,
+    division: Any,
+    warehouses: Any,
+    make_user: Any,
 ) -> None:
     rep = make_user("sales_rep")
     order = order_in_state(S.ALLOCATED, platform=platform, division=division)
@@ -197,7 +243,11 @@ def test_cancel_calls_the_registered_stock_release_inside_the_transaction(
 
 
 def test_a_failing_stock_release_rolls_the_cancellation_back(
-    platform: Any, product: Any, division: Any, warehouses: Any, make_user: Any,
+    platform: Any,
+    product: Any,
+    division: Any,
+    warehouses: Any,
+    make_user: Any,
 ) -> None:
     rep = make_user("sales_rep")
     order = order_in_state(S.ALLOCATED, platform=platform, division=division)
@@ -215,8 +265,9 @@ def test_a_failing_stock_release_rolls_the_cancellation_back(
     assert Order.objects.get(pk=order.pk).status == S.ALLOCATED
 
 
-def test_cancel_needs_a_reason(platform: Any, product: Any, division: Any, warehouses: Any,
-                               make_user: Any) -> None:
+def test_cancel_needs_a_reason(
+    platform: Any, product: Any, division: Any, warehouses: Any, make_user: Any
+) -> None:
     order = order_in_state(S.RECEIVED, platform=platform, division=division)
 
     with pytest.raises(OrderError):

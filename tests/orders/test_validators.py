@@ -109,8 +109,11 @@ def test_postcode() -> None:
 
 @pytest.mark.parametrize(
     ("value", "clean"),
-    [("13812345678", "13812345678"), ("+86 138-1234-5678", "13812345678"),
-     ("008619912345678", "19912345678")],
+    [
+        ("13812345678", "13812345678"),
+        ("+86 138-1234-5678", "13812345678"),
+        ("008619912345678", "19912345678"),
+    ],
 )
 def test_mobile(value: str, clean: str) -> None:
     assert v.clean_mobile(value) == clean
@@ -127,15 +130,23 @@ def test_phone_accepts_landline_for_companies() -> None:
     assert rule_of(v.clean_phone, "12345") == "phone_format"
 
 
-@pytest.mark.parametrize(("value", "amount"), [("12", "12.00"), ("12.5", "12.50"), ("0.01", "0.01")])
+@pytest.mark.parametrize(
+    ("value", "amount"), [("12", "12.00"), ("12.5", "12.50"), ("0.01", "0.01")]
+)
 def test_amounts(value: str, amount: str) -> None:
     assert v.clean_amount(value) == Decimal(amount)
 
 
 @pytest.mark.parametrize(
     ("value", "rule"),
-    [("12.345", "decimal_places"), ("-1.00", "decimal_format"), ("1e3", "decimal_format"),
-     ("abc", "decimal_format"), ("", "decimal_format"), ("10000000000", "decimal_range")],
+    [
+        ("12.345", "decimal_places"),
+        ("-1.00", "decimal_format"),
+        ("1e3", "decimal_format"),
+        ("abc", "decimal_format"),
+        ("", "decimal_format"),
+        ("10000000000", "decimal_range"),
+    ],
 )
 def test_bad_amounts(value: str, rule: str) -> None:
     assert rule_of(v.clean_amount, value) == rule
@@ -154,7 +165,12 @@ def test_placed_at_rules() -> None:
     )
     assert v.parse_placed_at("2026-03-02T02:10:00Z", now=now).utcoffset() == dt.timedelta(0)
     assert v.parse_placed_at("2020-01-01T00:00:00+08:00", now=now).year == 2020  # replay
-    assert rule_of(lambda x: v.parse_placed_at(x, now=now), "2026-03-02T10:10:01+08:00") == "not_in_future"
-    assert rule_of(lambda x: v.parse_placed_at(x, now=now), "2026-03-02T10:00:00") == "offset_required"
+    assert (
+        rule_of(lambda x: v.parse_placed_at(x, now=now), "2026-03-02T10:10:01+08:00")
+        == "not_in_future"
+    )
+    assert (
+        rule_of(lambda x: v.parse_placed_at(x, now=now), "2026-03-02T10:00:00") == "offset_required"
+    )
     assert rule_of(lambda x: v.parse_placed_at(x, now=now), "yesterday") == "datetime_format"
     assert v.parse_placed_at(timezone.now()) is not None

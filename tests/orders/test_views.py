@@ -13,7 +13,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.audit import audit_history
-from orders import services
 from orders.models import Customer, Order
 from tests.orders.factories import (
     ID_NUMBER,
@@ -44,7 +43,7 @@ def client_for(user: Any) -> Client:
     return client
 
 
-# --- triage list ------------------------------------------------------------------------------
+# --- triage list ---------------------------------------------------------------------------------
 def _list_queries(client: Client, django_assert_num_queries: Any, count: int) -> Any:
     with django_assert_num_queries(count):
         return client.get(reverse("orders:order-list") + "?status=received")
@@ -53,10 +52,10 @@ def _list_queries(client: Client, django_assert_num_queries: Any, count: int) ->
 def test_triage_query_count_does_not_grow_with_rows(
     rep_client: Client, platform: Any, product: Any, warehouses: Any, django_assert_num_queries: Any
 ) -> None:
-    for _ in range(3):
+    for _index in range(3):
         receive(platform)
     few = _list_queries(rep_client, django_assert_num_queries, 11)
-    for _ in range(12):
+    for _index in range(12):
         receive(platform)
     many = _list_queries(rep_client, django_assert_num_queries, 11)
 
@@ -75,7 +74,10 @@ def test_triage_defaults_to_the_reps_queue_sorted_by_due_time(
 
     assert [o.pk for o in response.context["orders"]] == [earlier.pk, later.pk]
     assert b'class="breached"' in response.content
-    assert f'data-due="{timezone.localtime(earlier.next_due_at).isoformat()}"'.encode() in response.content
+    assert (
+        f'data-due="{timezone.localtime(earlier.next_due_at).isoformat()}"'.encode()
+        in response.content
+    )
 
 
 @pytest.mark.parametrize(
@@ -91,12 +93,24 @@ def test_triage_defaults_to_the_reps_queue_sorted_by_due_time(
         ("due_within=15", ["old"]),
     ],
 )
-def test_triage_filters(query: str, expected: list[str], rep_client: Client, platform: Any,
-                        product: Any, warehouses: Any) -> None:
+def test_triage_filters(
+    query: str,
+    expected: list[str],
+    rep_client: Client,
+    platform: Any,
+    product: Any,
+    warehouses: Any,
+) -> None:
     orders = {
-        "old": receive(platform, platform_order_no="MALL-OLD", placed_at="2026-03-02T10:00:00+08:00"),
-        "new": receive(platform, platform_order_no="MALL-NEW", placed_at=timezone.now().isoformat(),
-                       **{"ship_to.province": "新疆"}),
+        "old": receive(
+            platform, platform_order_no="MALL-OLD", placed_at="2026-03-02T10:00:00+08:00"
+        ),
+        "new": receive(
+            platform,
+            platform_order_no="MALL-NEW",
+            placed_at=timezone.now().isoformat(),
+            **{"ship_to.province": "新疆"},
+        ),
     }
     url = reverse("orders:order-list") + "?" + query.format(central=warehouses["central"].pk)
 
@@ -125,28 +139,53 @@ def test_triage_refused_for_roles_without_orders(make_user: Any) -> None:
 # --- key-in form ---------------------------------------------------------------------------------
 def _form_data(platform: Any, division: Any, **changes: str) -> dict[str, str]:
     data = {
-        "platform": str(platform.pk), "platform_order_no": "PHONE-1", "division": str(division.pk),
-        "buyer_kind": "corporate", "buyer_name": "电话订货有限公司", "buyer_org_code": credit_code("24242424"),
-        "buyer_contact_name": "周九", "buyer_id_number": "", "buyer_phone": "021-55556666",
-        "ship_province": "上海", "ship_city": "上海市", "ship_district": "嘉定区",
-        "ship_street": "工业路 9 号", "ship_postcode": "201800", "ship_recipient": "周九",
-        "ship_phone": "13611112222", "freight": "8.00", "paid": "on",
-        "lines-TOTAL_FORMS": "2", "lines-INITIAL_FORMS": "0", "lines-MIN_NUM_FORMS": "1",
-        "lines-MAX_NUM_FORMS": "1000", "lines-0-sku": "SKU-A", "lines-0-quantity": "3",
-        "lines-0-unit_price": "99.50", "lines-1-sku": "", "lines-1-quantity": "",
+        "platform": str(platform.pk),
+        "platform_order_no": "PHONE-1",
+        "division": str(division.pk),
+        "buyer_kind": "corporate",
+        "buyer_name": "电话订货有限公司",
+        "buyer_org_code": credit_code("24242424"),
+        "buyer_contact_name": "周九",
+        "buyer_id_number": "",
+        "buyer_phone": "021-55556666",
+        "ship_province": "上海",
+        "ship_city": "上海市",
+        "ship_district": "嘉定区",
+        "ship_street": "工业路 9 号",
+        "ship_postcode": "201800",
+        "ship_recipient": "周九",
+        "ship_phone": "13611112222",
+        "freight": "8.00",
+        "paid": "on",
+        "lines-TOTAL_FORMS": "2",
+        "lines-INITIAL_FORMS": "0",
+        "lines-MIN_NUM_FORMS": "1",
+        "lines-MAX_NUM_FORMS": "1000",
+        "lines-0-sku": "SKU-A",
+        "lines-0-quantity": "3",
+        "lines-0-unit_price": "99.50",
+        "lines-1-sku": "",
+        "lines-1-quantity": "",
         "lines-1-unit_price": "",
     }
     data.update(changes)
     return data
 
 
-def test_key_in_an_order(rep: Any, rep_client: Client, platform: Any, product: Any,
-                         warehouses: Any, division: Any) -> None:
+def test_key_in_an_order(
+    rep: Any, rep_client: Client, platform: Any, product: Any, warehouses: Any, division: Any
+) -> None:
     response = rep_client.post(reverse("orders:order-create"), _form_data(platform, division))
 
     order = Order.objects.get()
-    assert response.status_code == 302 and response.url == reverse("orders:order-detail", args=[order.pk])
-    assert (order.source, order.keyed_in_by, order.platform_order_no) == ("keyed_in", rep, "PHONE-1")
+    assert response.status_code == 302 and response.url == reverse(
+        "orders:order-detail", args=[order.pk]
+    )
+    assert (order.source, order.keyed_in_by, order.platform_order_no) == (
+        "keyed_in",
+        rep,
+        "PHONE-1",
+    )
     assert str(order.goods_amount) == "298.50" and order.warehouse == warehouses["main"]
     assert abs((order.placed_at - timezone.now()).total_seconds()) < 60
 
@@ -158,37 +197,56 @@ def test_key_in_an_order(rep: Any, rep_client: Client, platform: Any, product: A
         ({"ship_postcode": "2018"}, "ship_postcode", "postcode_format"),
         ({"ship_phone": "12345"}, "ship_phone", "mobile_format"),
         ({"freight": "1.005"}, "freight", "decimal_places"),
-        ({"buyer_kind": "individual", "buyer_id_number": "110105194912310021",
-          "buyer_phone": "13611112222"}, "buyer_id_number", "gb11643_checksum"),
+        (
+            {
+                "buyer_kind": "individual",
+                "buyer_id_number": "110105194912310021",
+                "buyer_phone": "13611112222",
+            },
+            "buyer_id_number",
+            "gb11643_checksum",
+        ),
     ],
 )
 def test_key_in_form_applies_the_intake_rules(
-    changes: dict[str, str], field: str, code: str, rep_client: Client, platform: Any,
-    product: Any, warehouses: Any, division: Any,
+    changes: dict[str, str],
+    field: str,
+    code: str,
+    rep_client: Client,
+    platform: Any,
+    product: Any,
+    warehouses: Any,
+    division: Any,
 ) -> None:
-    response = rep_client.post(reverse("orders:order-create"), _form_data(platform, division, **changes))
+    response = rep_client.post(
+        reverse("orders:order-create"), _form_data(platform, division, **changes)
+    )
 
     assert response.status_code == 200
     assert code in [e.code for e in response.context["form"].errors.as_data()[field]]
     assert Order.objects.count() == 0
 
 
-def test_key_in_form_marks_line_errors(rep_client: Client, platform: Any, product: Any,
-                                       warehouses: Any, division: Any) -> None:
-    response = rep_client.post(reverse("orders:order-create"),
-                               _form_data(platform, division, **{"lines-0-quantity": "0",
-                                                                 "lines-0-sku": "NOPE"}))
+def test_key_in_form_marks_line_errors(
+    rep_client: Client, platform: Any, product: Any, warehouses: Any, division: Any
+) -> None:
+    response = rep_client.post(
+        reverse("orders:order-create"),
+        _form_data(platform, division, **{"lines-0-quantity": "0", "lines-0-sku": "NOPE"}),
+    )
 
     line_errors = response.context["lines"].forms[0].errors.as_data()
     assert [e.code for e in line_errors["sku"]] == ["sku_unknown"]
     assert [e.code for e in line_errors["quantity"]] == ["quantity_positive"]
 
 
-# --- detail, identification and transitions -----------------------------------------------------------
+# --- detail, identification and transitions ------------------------------------------------------
 def test_detail_shows_candidates_masked_data_and_history(
     rep_client: Client, platform: Any, product: Any, warehouses: Any, division: Any
 ) -> None:
-    CustomerFactory(division=division, name="北京某某科技有限公司", org_code=credit_code("56565656"))
+    CustomerFactory(
+        division=division, name="北京某某科技有限公司", org_code=credit_code("56565656")
+    )
     order = receive(platform)
 
     response = rep_client.get(reverse("orders:order-detail", args=[order.pk]))
@@ -211,11 +269,21 @@ def test_create_customer_then_confirm_through_the_pages(
 
     created = rep_client.post(reverse("orders:order-create-customer", args=[order.pk]), data)
     order.refresh_from_db()
-    confirm_initial = rep_client.get(reverse("orders:order-detail", args=[order.pk])).context["confirm_form"].initial
-    confirmed = rep_client.post(reverse("orders:order-confirm", args=[order.pk]),
-                                {"invoice_title": confirm_initial["invoice_title"],
-                                 "invoice_tax_number": confirm_initial["invoice_tax_number"],
-                                 "freight": "10.00", "note": ""}, follow=True)
+    confirm_initial = (
+        rep_client.get(reverse("orders:order-detail", args=[order.pk]))
+        .context["confirm_form"]
+        .initial
+    )
+    confirmed = rep_client.post(
+        reverse("orders:order-confirm", args=[order.pk]),
+        {
+            "invoice_title": confirm_initial["invoice_title"],
+            "invoice_tax_number": confirm_initial["invoice_tax_number"],
+            "freight": "10.00",
+            "note": "",
+        },
+        follow=True,
+    )
 
     order.refresh_from_db()
     assert created.status_code == 302
@@ -226,9 +294,12 @@ def test_create_customer_then_confirm_through_the_pages(
     assert order.sales_order_number in confirmed.content.decode()
 
 
-def test_link_page_corrects_master_data(rep: Any, rep_client: Client, platform: Any, product: Any,
-                                        warehouses: Any, division: Any) -> None:
-    customer = CustomerFactory(division=division, name="北京某某科技", org_code=credit_code("78787878"))
+def test_link_page_corrects_master_data(
+    rep: Any, rep_client: Client, platform: Any, product: Any, warehouses: Any, division: Any
+) -> None:
+    customer = CustomerFactory(
+        division=division, name="北京某某科技", org_code=credit_code("78787878")
+    )
     order = receive(platform)
     url = reverse("orders:order-link-customer", args=[order.pk, customer.pk])
     form = rep_client.get(url).context["form"]
@@ -252,7 +323,9 @@ def test_cancel_refused_for_the_warehouse_changes_nothing(
     order = order_in_state("confirmed", platform=platform, division=division)
     client = client_for(make_user("warehouse"))
 
-    response = client.post(reverse("orders:order-cancel", args=[order.pk]), {"reason": "x"}, follow=True)
+    response = client.post(
+        reverse("orders:order-cancel", args=[order.pk]), {"reason": "x"}, follow=True
+    )
 
     order.refresh_from_db()
     assert order.status == Order.Status.CONFIRMED
@@ -262,24 +335,34 @@ def test_cancel_refused_for_the_warehouse_changes_nothing(
     assert expected.startswith("您的角色无权")
 
 
-def test_cancel_by_the_rep(rep: Any, rep_client: Client, platform: Any, product: Any,
-                           warehouses: Any, division: Any) -> None:
+def test_cancel_by_the_rep(
+    rep: Any, rep_client: Client, platform: Any, product: Any, warehouses: Any, division: Any
+) -> None:
     order = order_in_state("identified", platform=platform, division=division)
 
-    response = rep_client.post(reverse("orders:order-cancel", args=[order.pk]), {"reason": "duplicate"})
+    response = rep_client.post(
+        reverse("orders:order-cancel", args=[order.pk]), {"reason": "duplicate"}
+    )
 
     order.refresh_from_db()
     assert response.status_code == 302
-    assert (order.status, order.cancel_reason, order.cancelled_by) == ("cancelled", "duplicate", rep)
+    assert (order.status, order.cancel_reason, order.cancelled_by) == (
+        "cancelled",
+        "duplicate",
+        rep,
+    )
 
 
-def test_record_receipt_and_close_buttons(rep_client: Client, platform: Any, product: Any,
-                                          warehouses: Any, division: Any) -> None:
+def test_record_receipt_and_close_buttons(
+    rep_client: Client, platform: Any, product: Any, warehouses: Any, division: Any
+) -> None:
     order = order_in_state("shipped", platform=platform, division=division)
     received = timezone.localtime() - dt.timedelta(days=6)
 
-    rep_client.post(reverse("orders:order-deliver", args=[order.pk]),
-                    {"received_at": received.strftime("%Y-%m-%dT%H:%M"), "note": "phoned"})
+    rep_client.post(
+        reverse("orders:order-deliver", args=[order.pk]),
+        {"received_at": received.strftime("%Y-%m-%dT%H:%M"), "note": "phoned"},
+    )
     detail = rep_client.get(reverse("orders:order-detail", args=[order.pk]))
     rep_client.post(reverse("orders:order-close", args=[order.pk]))
 
@@ -300,26 +383,32 @@ def test_reveal_view_returns_the_value_and_audits(rep_client: Client, division: 
     assert audit_history(person).filter(action="personal_data_revealed").count() == 1
 
 
-def test_reveal_view_refuses_parts_support_the_id_number(make_user: Any, division: Any,
-                                                         platform: Any, product: Any,
-                                                         warehouses: Any) -> None:
+def test_reveal_view_refuses_parts_support_the_id_number(
+    make_user: Any, division: Any, platform: Any, product: Any, warehouses: Any
+) -> None:
     order = receive(platform)
     client = client_for(make_user("parts_support"))
 
-    refused = client.post(reverse("orders:order-reveal", args=[order.pk, "buyer_id_number"]),
-                          HTTP_ACCEPT="application/json")
-    allowed = client.post(reverse("orders:order-reveal", args=[order.pk, "ship_phone"]),
-                          HTTP_ACCEPT="application/json")
+    refused = client.post(
+        reverse("orders:order-reveal", args=[order.pk, "buyer_id_number"]),
+        HTTP_ACCEPT="application/json",
+    )
+    allowed = client.post(
+        reverse("orders:order-reveal", args=[order.pk, "ship_phone"]),
+        HTTP_ACCEPT="application/json",
+    )
 
     assert refused.status_code == 403
     assert allowed.json() == {"value": "13812345678"}
     assert [r.data for r in audit_history(order).filter(action="personal_data_revealed")] == [
-        {"field": "ship_phone"}]
+        {"field": "ship_phone"}
+    ]
 
 
-# --- customers -------------------------------------------------------------------------------------
-def test_customer_list_query_count(rep_client: Client, division: Any,
-                                   django_assert_num_queries: Any) -> None:
+# --- customers -----------------------------------------------------------------------------------
+def test_customer_list_query_count(
+    rep_client: Client, division: Any, django_assert_num_queries: Any
+) -> None:
     for index in range(3):
         CustomerFactory(division=division, org_code=credit_code(f"1000000{index}"))
     with django_assert_num_queries(7):
@@ -335,8 +424,10 @@ def test_merge_view(rep_client: Client, division: Any) -> None:
     target = CustomerFactory(division=division, org_code=credit_code("31313131"))
     duplicate = CustomerFactory(division=division, org_code="")
 
-    response = rep_client.post(reverse("orders:customer-merge", args=[target.pk]),
-                               {"duplicate": duplicate.number, "note": "same"})
+    response = rep_client.post(
+        reverse("orders:customer-merge", args=[target.pk]),
+        {"duplicate": duplicate.number, "note": "same"},
+    )
 
     duplicate.refresh_from_db()
     assert response.status_code == 302 and duplicate.merged_into == target
@@ -356,23 +447,30 @@ def test_customer_correction_page(rep_client: Client, division: Any) -> None:
     assert Customer.objects.get(phone_index=customer.phone_index) == customer
 
 
-# --- SLA report and home -------------------------------------------------------------------------------
-def test_sla_report_page(make_user: Any, platform: Any, product: Any, warehouses: Any,
-                         django_assert_max_num_queries: Any) -> None:
+# --- SLA report and home -------------------------------------------------------------------------
+def test_sla_report_page(
+    make_user: Any, platform: Any, product: Any, warehouses: Any, django_assert_max_num_queries: Any
+) -> None:
     receive(platform, placed_at="2026-03-02T10:00:00+08:00")
     client = client_for(make_user("sales_lead"))
 
     with django_assert_max_num_queries(12):
-        response = client.get(reverse("orders:sla-report") + "?date_from=2026-03-01&date_to=2026-03-03")
+        response = client.get(
+            reverse("orders:sla-report") + "?date_from=2026-03-01&date_to=2026-03-03"
+        )
 
     assert response.status_code == 200
     rows = response.context["rows"]
     assert [(r.step, r.day.isoformat(), r.overdue) for r in rows] == [
-        ("identify", "2026-03-02", 1), ("invoice", "2026-03-02", 1), ("handover", "2026-03-02", 1)]
+        ("identify", "2026-03-02", 1),
+        ("invoice", "2026-03-02", 1),
+        ("handover", "2026-03-02", 1),
+    ]
 
 
-def test_home_shows_the_triage_and_sla_panels(rep_client: Client, platform: Any, product: Any,
-                                              warehouses: Any) -> None:
+def test_home_shows_the_triage_and_sla_panels(
+    rep_client: Client, platform: Any, product: Any, warehouses: Any
+) -> None:
     receive(platform)
 
     response = rep_client.get(reverse("core:home"))

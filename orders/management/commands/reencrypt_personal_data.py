@@ -33,7 +33,9 @@ class Command(BaseCommand):
             if not fields:
                 continue
             count = self._reencrypt(model, fields, batch_size)
-            self.stdout.write(f"{model._meta.label}: {count} rows re-encrypted ({', '.join(fields)})")
+            self.stdout.write(
+                f"{model._meta.label}: {count} rows re-encrypted ({', '.join(fields)})"
+            )
         self.stdout.write(self.style.SUCCESS("Done."))
 
     def _reencrypt(self, model: Any, fields: list[str], batch_size: int) -> int:
