@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -89,7 +89,7 @@ def order_list_for_user(*, user: Any, filters: dict[str, Any]) -> QuerySet[Order
         orders = orders.filter(ship_by=filters["ship_by"])
     if filters.get("q"):
         orders = _search(orders, filters["q"])
-    return orders.order_by("next_due_at", "placed_at", "id")
+    return orders.order_by(F("next_due_at").asc(nulls_last=True), "placed_at", "id")
 
 
 # --- customers --------------------------------------------------------------------------
@@ -224,7 +224,7 @@ def triage_summary(*, user: Any) -> dict[str, Any]:
     )
     upcoming = list(
         orders.filter(status__in=(Order.Status.RECEIVED, Order.Status.IDENTIFIED))
-        .order_by("next_due_at", "id")
+        .order_by(F("next_due_at").asc(nulls_last=True), "id")
         .only("pk", "number", "buyer_name", "status", "next_due_at", "next_step")[:5]
     )
     return {**counts, "upcoming": upcoming, "now": now}

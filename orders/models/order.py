@@ -245,7 +245,7 @@ class Order(ConcurrentTransitionMixin, models.Model):
     objects = OrderQuerySet.as_manager()
 
     class Meta:
-        ordering = ["next_due_at", "id"]
+        ordering = ["-placed_at", "-id"]
         verbose_name = _("order")
         verbose_name_plural = _("orders")
         permissions = [
