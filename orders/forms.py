@@ -137,7 +137,15 @@ class OrderKeyInForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["division"].queryset = divisions_for_user(user)  # type: ignore[attr-defined]
+        divisions = divisions_for_user(user)
+        self.fields["division"].queryset = divisions  # type: ignore[attr-defined]
+        # Preselect when there is only one choice (the usual case for a rep).
+        only_division = list(divisions[:2])
+        if len(only_division) == 1:
+            self.fields["division"].initial = only_division[0].pk
+        platforms = list(Platform.objects.filter(is_active=True)[:2])
+        if len(platforms) == 1:
+            self.fields["platform"].initial = platforms[0].pk
 
     def to_input(self, lines: list[dict[str, Any]], *, placed_at: dt.datetime) -> OrderInput:
         data = self.cleaned_data

@@ -44,4 +44,4 @@ def test_sales_rep_identifies_a_new_customer_and_confirms_the_sales_order(
     assert page.inner_text("[data-testid=sales-order-number]") == order.sales_order_number
     assert page.locator("[data-testid=confirm]").count() == 0
     history = page.inner_text("[data-testid=history]")
-    assert "identified" in history and "confirmed" in history
+    assert "识别客户" in history and "确认销售订单" in history  # actions, in Chinese
