@@ -83,3 +83,15 @@ def invoice_due(ship_by_day: dt.date, delivery_note_at: dt.datetime | None) -> d
 
 def handover_due(ship_by_day: dt.date) -> dt.datetime:
     return calendar.end_of_business(ship_by_day)
+
+
+def delivery_note_window(placed_at: dt.datetime) -> dt.datetime:
+    """The policy's delivery-note deadline for an order (SPEC §2, for the parts_support
+    queue): orders received after 15:00 of the previous working day and before 12:00 are
+    due by 12:00; those received 12:00–15:00 by 15:00 the same day."""
+    local = calendar.to_local(placed_at)
+    noon, cutoff = dt.time(12, 0), calendar.same_day_cutoff()
+    if calendar.is_working_day(local.date()) and local.time() < cutoff:
+        deadline = noon if local.time() < noon else cutoff
+        return calendar.at_local(local.date(), deadline)
+    return calendar.at_local(calendar.next_working_day(local.date()), noon)

@@ -123,6 +123,12 @@ def test_same_number_from_another_platform_is_another_order(api: Client) -> None
     assert Order.objects.count() == 2
 
 
+def test_platforms_need_no_csrf_token(api: Client) -> None:
+    strict = Client(enforce_csrf_checks=True, HTTP_AUTHORIZATION="Bearer test-platform-token")
+
+    assert post_order(strict, payload()).status_code == 201
+
+
 def test_malformed_json_is_400(api: Client) -> None:
     response = api.post("/api/v1/orders", "{not json", content_type="application/json")
 

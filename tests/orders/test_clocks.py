@@ -121,3 +121,20 @@ def test_breach_recipients_are_the_step_role_and_its_lead() -> None:
     assert clocks.step_roles("delivery_note") == ("parts_support", "sales_lead")
     assert clocks.step_roles("invoice") == ("division_finance", "hq_finance")
     assert clocks.step_roles("handover") == ("warehouse", "logistics_lead")
+
+
+@pytest.mark.parametrize(
+    ("placed_at", "deadline"),
+    [
+        ("2026-03-02T09:00:00+08:00", "2026-03-02T12:00:00+08:00"),
+        ("2026-03-02T11:59:59+08:00", "2026-03-02T12:00:00+08:00"),
+        ("2026-03-02T12:00:00+08:00", "2026-03-02T15:00:00+08:00"),
+        ("2026-03-02T14:59:59+08:00", "2026-03-02T15:00:00+08:00"),
+        ("2026-03-02T15:00:00+08:00", "2026-03-03T12:00:00+08:00"),
+        ("2026-03-07T16:00:00+08:00", "2026-03-09T12:00:00+08:00"),  # Saturday late → Monday
+        ("2026-03-08T10:00:00+08:00", "2026-03-09T12:00:00+08:00"),  # Sunday
+        ("2026-09-30T15:30:00+08:00", "2026-10-08T12:00:00+08:00"),  # National Day
+    ],
+)
+def test_delivery_note_windows_of_the_policy(placed_at: str, deadline: str) -> None:
+    assert local(clocks.delivery_note_window(at(placed_at))) == deadline

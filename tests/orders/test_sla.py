@@ -122,3 +122,19 @@ def test_sla_report_per_step_day_and_user(
         )
         == []
     )
+
+
+def test_beat_runs_the_scan_every_minute_through_an_idempotent_task(
+    platform: Any, product: Any, warehouses: Any, settings: Any
+) -> None:
+    from celery.schedules import crontab
+
+    from orders.tasks import sla_scan_task
+
+    receive(platform, placed_at="2026-03-02T10:00:00+08:00")
+    entry = settings.CELERY_BEAT_SCHEDULE["orders-sla-scan"]
+
+    assert entry["task"] == "orders.tasks.sla_scan_task"
+    assert entry["schedule"] == crontab()
+    assert sla_scan_task.delay().get() == 1
+    assert sla_scan_task.delay().get() == 0
