@@ -1,0 +1,162 @@
+"""The customer master: list, detail with history, corrections, merging."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import ListView, TemplateView
+
+from core.audit import audit_history
+from core.views import RoleRequiredMixin
+
+from .. import selectors, services
+from ..exceptions import CustomerConflict, OrderError
+from ..forms import (
+    CustomerForm,
+    CustomerMergeForm,
+)
+from ..models import Customer
+from ._common import REPS, query_string
+
+
+# --- customer master ----------------------------------------------------------------------------
+class CustomerListView(RoleRequiredMixin, ListView):
+    required_roles = REPS
+    template_name = "orders/customer_list.html"
+    context_object_name = "customers"
+    paginate_by = 25
+
+    def get_queryset(self) -> Any:
+        return selectors.customer_list_for_user(
+            user=self.request.user, query=self.request.GET.get("q", "")
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(q=self.request.GET.get("q", ""), query_string=query_string(self.request))
+        return context
+
+
+class CustomerDetailView(RoleRequiredMixin, TemplateView):
+    required_roles = REPS
+    template_name = "orders/customer_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        customer = selectors.customer_get_for_user(user=user, pk=kwargs["pk"])
+        history = [
+            row
+            for obj in selectors.customer_history_objects(customer=customer)
+            for row in audit_history(obj)
+        ]
+        context.update(
+            customer=customer,
+            orders=selectors.customer_orders(customer=customer)[:50],
+            history=sorted(history, key=lambda r: (r.at, r.pk)),
+            merge_form=CustomerMergeForm(),
+            can_merge=user.has_perm("orders.merge_customer") and customer.is_active,
+            can_reveal_id=user.has_perm("orders.reveal_id_number"),
+            can_reveal_phone=user.has_perm("orders.reveal_phone"),
+        )
+        return context
+
+
+class CustomerUpdateView(RoleRequiredMixin, View):
+    """Correct master data; each change is kept in the history."""
+
+    required_roles = REPS
+    template_name = "orders/customer_form.html"
+
+    def _form(self, customer: Customer, data: Any = None) -> CustomerForm:
+        initial = {
+            name: getattr(customer, name)
+            for name in (
+                "name",
+                "org_code",
+                "contact_name",
+                "province",
+                "city",
+                "district",
+                "street",
+                "postcode",
+            )
+        }
+        return CustomerForm(
+            data, initial=initial, kind=customer.kind, has_id_number=True, has_phone=True
+        )
+
+    def _customer(self, pk: int) -> Customer:
+        customer = selectors.customer_get_for_user(user=self.request.user, pk=pk)
+        if not customer.is_active:
+            raise Http404("Merged customer.")
+        return customer
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        customer = self._customer(pk)
+        return render(
+            request, self.template_name, {"customer": customer, "form": self._form(customer)}
+        )
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        customer = self._customer(pk)
+        form = self._form(customer, request.POST)
+        if form.is_valid():
+            try:
+                changed = services.customer_update(
+                    customer=customer,
+                    by=request.user,
+                    changes=form.master_data(),
+                    note=form.cleaned_data["note"],
+                )
+            except CustomerConflict as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request, _("%(count)d fields corrected.") % {"count": len(changed)}
+                )
+                return redirect("orders:customer-detail", pk=customer.pk)
+        return render(request, self.template_name, {"customer": customer, "form": form})
+
+
+class CustomerMergeView(RoleRequiredMixin, View):
+    """POST: merge the duplicate named in the form into this customer."""
+
+    required_roles = REPS
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        target = selectors.customer_get_for_user(user=request.user, pk=pk)
+        form = CustomerMergeForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Give the customer number of the duplicate."))
+            return redirect("orders:customer-detail", pk=target.pk)
+        duplicate = (
+            selectors.customer_queryset_for_user(user=request.user)
+            .filter(number__iexact=form.cleaned_data["duplicate"].strip())
+            .first()
+        )
+        if duplicate is None:
+            messages.error(request, _("No customer of yours has this number."))
+            return redirect("orders:customer-detail", pk=target.pk)
+        try:
+            result = services.customer_merge(
+                source=duplicate, target=target, by=request.user, note=form.cleaned_data["note"]
+            )
+        except OrderError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("%(duplicate)s merged into %(target)s; %(count)d orders moved.")
+                % {
+                    "duplicate": duplicate.number,
+                    "target": target.number,
+                    "count": len(result.moved_order_ids),
+                },
+            )
+        return redirect("orders:customer-detail", pk=target.pk)

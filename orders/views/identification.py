@@ -1,0 +1,141 @@
+"""Identifying the customer of an order: link to a candidate or create a new customer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from core.views import RoleRequiredMixin
+
+from .. import selectors, services
+from ..exceptions import OrderError
+from ..forms import (
+    CustomerForm,
+)
+from ..models import Customer, Order
+from ._common import REPS
+
+
+# --- identification -------------------------------------------------------------------------
+class _OrderCustomerFormView(RoleRequiredMixin, View):
+    required_roles = REPS
+    template_name = "orders/order_customer_form.html"
+
+    def _order(self, pk: int) -> Order:
+        order = selectors.order_get_for_user(user=self.request.user, pk=pk)
+        if order.status != Order.Status.RECEIVED:
+            raise Http404("The order is already identified.")
+        return order
+
+    def _render(self, order: Order, form: CustomerForm, **extra: Any) -> HttpResponse:
+        return render(self.request, self.template_name, {"order": order, "form": form, **extra})
+
+
+class OrderCreateCustomerView(_OrderCustomerFormView):
+    """Create a customer from the order's buyer data (edited if needed) and identify."""
+
+    def _form(self, order: Order, data: Any = None) -> CustomerForm:
+        initial = {
+            "name": order.buyer_name,
+            "org_code": order.buyer_org_code,
+            "contact_name": order.buyer_contact_name,
+            "province": order.ship_province,
+            "city": order.ship_city,
+            "district": order.ship_district,
+            "street": order.ship_street,
+            "postcode": order.ship_postcode,
+        }
+        return CustomerForm(
+            data,
+            initial=initial,
+            kind=order.buyer_kind,
+            has_id_number=bool(order.buyer_id_number),
+            has_phone=bool(order.buyer_phone),
+        )
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        order = self._order(pk)
+        return self._render(order, self._form(order), creating=True)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        order = self._order(pk)
+        form = self._form(order, request.POST)
+        if not form.is_valid():
+            return self._render(order, form, creating=True)
+        data = {
+            "id_number": order.buyer_id_number,
+            "phone": order.buyer_phone,
+            **form.master_data(),
+        }
+        try:
+            order = services.order_create_customer(order=order, by=request.user, data=data)
+        except OrderError as error:
+            form.add_error(None, str(error))
+            return self._render(order, form, creating=True)
+        assert order.customer is not None
+        messages.success(
+            request,
+            _("Customer %(customer)s created; order %(number)s is identified.")
+            % {"customer": order.customer.number, "number": order.number},
+        )
+        return redirect("orders:order-detail", pk=order.pk)
+
+
+class OrderLinkCustomerView(_OrderCustomerFormView):
+    """Link the order to an existing customer, correcting the master data if needed."""
+
+    def _customer(self, pk: int) -> Customer:
+        customer = selectors.customer_get_for_user(user=self.request.user, pk=pk)
+        if not customer.is_active:
+            raise Http404("Merged customer.")
+        return customer
+
+    def _form(self, customer: Customer, data: Any = None) -> CustomerForm:
+        initial = {
+            name: getattr(customer, name)
+            for name in (
+                "name",
+                "org_code",
+                "contact_name",
+                "province",
+                "city",
+                "district",
+                "street",
+                "postcode",
+            )
+        }
+        return CustomerForm(
+            data, initial=initial, kind=customer.kind, has_id_number=True, has_phone=True
+        )
+
+    def get(self, request: HttpRequest, pk: int, customer_pk: int) -> HttpResponse:
+        order, customer = self._order(pk), self._customer(customer_pk)
+        return self._render(order, self._form(customer), customer=customer)
+
+    def post(self, request: HttpRequest, pk: int, customer_pk: int) -> HttpResponse:
+        order, customer = self._order(pk), self._customer(customer_pk)
+        form = self._form(customer, request.POST)
+        if not form.is_valid():
+            return self._render(order, form, customer=customer)
+        try:
+            order = services.order_link_customer(
+                order=order,
+                customer=customer,
+                by=request.user,
+                corrections=form.master_data(),
+                note=form.cleaned_data.get("note", ""),
+            )
+        except OrderError as error:
+            form.add_error(None, str(error))
+            return self._render(order, form, customer=customer)
+        messages.success(
+            request,
+            _("Order %(number)s linked to customer %(customer)s.")
+            % {"number": order.number, "customer": customer.number},
+        )
+        return redirect("orders:order-detail", pk=order.pk)

@@ -1,0 +1,222 @@
+"""Triage list, order detail, keyed-in orders and the transitions a user may run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import ListView, TemplateView
+
+from core.audit import audit_history
+from core.roles import user_has_role
+from core.views import RoleRequiredMixin
+
+from .. import selectors, services
+from ..clocks import STEP_FIELDS
+from ..exceptions import IntakeConflict, IntakeInvalid, OrderError
+from ..forms import (
+    OrderCancelForm,
+    OrderConfirmForm,
+    OrderDeliverForm,
+    OrderFilterForm,
+    OrderKeyInForm,
+    OrderLineFormSet,
+)
+from ..models import Order, Step
+from ._common import REP_QUEUE, REPS, VIEWERS, query_string
+
+
+# --- triage and detail ----------------------------------------------------------------------
+class OrderListView(RoleRequiredMixin, ListView):
+    """The triage queue: most urgent due time first, with filters and search."""
+
+    required_roles = VIEWERS
+    template_name = "orders/order_list.html"
+    context_object_name = "orders"
+    paginate_by = 25
+
+    def get_queryset(self) -> Any:
+        data = self.request.GET.copy()
+        if not data and user_has_role(self.request.user, *REPS):
+            data.setlist("status", REP_QUEUE)
+        self.form = OrderFilterForm(data, user=self.request.user)
+        filters = self.form.cleaned_data if self.form.is_valid() else {}
+        return selectors.order_list_for_user(user=self.request.user, filters=filters)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            form=self.form,
+            query_string=query_string(self.request),
+            now=timezone.now(),
+            statuses=Order.Status,
+        )
+        return context
+
+
+class OrderDetailView(RoleRequiredMixin, TemplateView):
+    required_roles = VIEWERS
+    template_name = "orders/order_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        order = selectors.order_get_for_user(user=user, pk=kwargs["pk"])
+        allowed = {
+            name: services.transition_allowed(order=order, name=name, user=user)
+            for name in ("identify", "confirm", "deliver", "close", "cancel")
+        }
+        context.update(
+            order=order,
+            lines=selectors.order_lines(order=order),
+            history=audit_history(order),
+            allowed=allowed,
+            now=timezone.now(),
+            steps=_steps(order),
+            can_reveal_id=user.has_perm("orders.reveal_id_number"),
+            can_reveal_phone=user.has_perm("orders.reveal_phone"),
+        )
+        if order.status == Order.Status.RECEIVED and user.has_perm("orders.identify_order"):
+            context["candidates"] = selectors.customer_candidates(order=order, user=user)
+            context["can_identify"] = True
+        if allowed["confirm"]:
+            context["confirm_form"] = OrderConfirmForm(initial=_confirm_initial(order))
+        if allowed["cancel"]:
+            context["cancel_form"] = OrderCancelForm()
+        if allowed["deliver"]:
+            context["deliver_form"] = OrderDeliverForm()
+        return context
+
+
+def _steps(order: Order) -> list[dict[str, Any]]:
+    rows = []
+    for step, (due, done, by) in STEP_FIELDS.items():
+        rows.append(
+            {
+                "label": Step(step).label,
+                "due": getattr(order, due),
+                "done": getattr(order, done),
+                "by": getattr(order, by),
+                "current": order.next_step == step,
+            }
+        )
+    return rows
+
+
+def _confirm_initial(order: Order) -> dict[str, Any]:
+    customer = order.customer
+    return {
+        "invoice_title": order.invoice_title or (customer.name if customer else order.buyer_name),
+        "invoice_tax_number": order.invoice_tax_number
+        or (customer.org_code if customer and customer.is_corporate else ""),
+        "freight": order.freight,
+    }
+
+
+class OrderCreateView(RoleRequiredMixin, View):
+    """An order keyed in by a sales rep; the same rules as the intake API."""
+
+    required_roles = REPS
+    template_name = "orders/order_form.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self._render(OrderKeyInForm(user=request.user), OrderLineFormSet(prefix="lines"))
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = OrderKeyInForm(request.POST, user=request.user)
+        lines = OrderLineFormSet(request.POST, prefix="lines")
+        if not (form.is_valid() and lines.is_valid()):
+            return self._render(form, lines)
+        filled = [f for f in lines.forms if f.cleaned_data]
+        data = form.to_input([f.cleaned_data for f in filled], placed_at=timezone.now())
+        try:
+            result = services.order_receive(
+                platform=form.cleaned_data["platform"],
+                data=data,
+                source=Order.Source.KEYED_IN,
+                by=request.user,
+            )
+        except IntakeInvalid as invalid:
+            form.add_intake_errors(invalid.errors, filled)
+            return self._render(form, lines)
+        except IntakeConflict as conflict:
+            form.add_error(
+                "platform_order_no",
+                _("Order %(number)s already has this platform order number.")
+                % {"number": conflict.order.number},
+            )
+            return self._render(form, lines)
+        messages.success(request, _("Order %(number)s created.") % {"number": result.order.number})
+        return redirect("orders:order-detail", pk=result.order.pk)
+
+    def _render(self, form: OrderKeyInForm, lines: Any) -> HttpResponse:
+        return render(self.request, self.template_name, {"form": form, "lines": lines})
+
+
+# --- transitions (POST only, Post/Redirect/Get) -------------------------------------------------
+class _OrderActionView(RoleRequiredMixin, View):
+    required_roles = VIEWERS
+    form_class: Any = None
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        order = selectors.order_get_for_user(user=request.user, pk=pk)
+        form = self.form_class(request.POST) if self.form_class else None
+        if form is not None and not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect("orders:order-detail", pk=order.pk)
+        try:
+            message = self.act(order, form.cleaned_data if form else {})
+        except OrderError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, message)
+        return redirect("orders:order-detail", pk=order.pk)
+
+    def act(self, order: Order, data: dict[str, Any]) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class OrderConfirmView(_OrderActionView):
+    form_class = OrderConfirmForm
+
+    def act(self, order: Order, data: dict[str, Any]) -> str:
+        order = services.order_confirm(
+            order=order,
+            by=self.request.user,
+            invoice_title=data["invoice_title"],
+            invoice_tax_number=data["invoice_tax_number"],
+            freight=data["freight"],
+            note=data["note"],
+        )
+        return _("Sales order %(number)s confirmed.") % {"number": order.sales_order_number}
+
+
+class OrderCancelView(_OrderActionView):
+    form_class = OrderCancelForm
+
+    def act(self, order: Order, data: dict[str, Any]) -> str:
+        services.order_cancel(order=order, by=self.request.user, reason=data["reason"])
+        return _("Order %(number)s cancelled.") % {"number": order.number}
+
+
+class OrderDeliverView(_OrderActionView):
+    form_class = OrderDeliverForm
+
+    def act(self, order: Order, data: dict[str, Any]) -> str:
+        services.order_mark_delivered(
+            order=order, by=self.request.user, at=data["received_at"], note=data["note"]
+        )
+        return _("Receipt of order %(number)s recorded.") % {"number": order.number}
+
+
+class OrderCloseView(_OrderActionView):
+    def act(self, order: Order, data: dict[str, Any]) -> str:
+        services.order_close(order=order, by=self.request.user)
+        return _("Order %(number)s closed.") % {"number": order.number}

@@ -1,0 +1,54 @@
+"""Audited reveal of personal data (POST)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views import View
+
+from core.views import RoleRequiredMixin
+
+from .. import selectors, services
+from ..exceptions import OrderError
+from ..models import Customer, Order
+from ._common import VIEWERS
+
+
+# --- personal data ----------------------------------------------------------------------------
+class _RevealView(RoleRequiredMixin, View):
+    """POST: the full value, audited. JSON for the page's script, else a small page."""
+
+    required_roles = VIEWERS
+
+    def reveal(self, request: HttpRequest, obj: Customer | Order, field: str) -> HttpResponse:
+        try:
+            value = services.personal_data_reveal(obj=obj, field=field, by=request.user)
+        except OrderError as error:
+            if request.headers.get("Accept") == "application/json":
+                return JsonResponse({"error": str(error)}, status=403)
+            messages.error(request, str(error))
+            return redirect(obj_url(obj))
+        if request.headers.get("Accept") == "application/json":
+            return JsonResponse({"value": value})
+        return render(
+            request, "orders/reveal.html", {"object": obj, "value": value, "back": obj_url(obj)}
+        )
+
+
+def obj_url(obj: Customer | Order) -> str:
+    name = "orders:customer-detail" if isinstance(obj, Customer) else "orders:order-detail"
+    return reverse(name, args=[obj.pk])
+
+
+class OrderRevealView(_RevealView):
+    def post(self, request: HttpRequest, pk: int, field: str) -> HttpResponse:
+        return self.reveal(request, selectors.order_get_for_user(user=request.user, pk=pk), field)
+
+
+class CustomerRevealView(_RevealView):
+    def post(self, request: HttpRequest, pk: int, field: str) -> HttpResponse:
+        return self.reveal(
+            request, selectors.customer_get_for_user(user=request.user, pk=pk), field
+        )
