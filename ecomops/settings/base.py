@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_fsm",
+    "ninja",  # serves the API docs page's assets from the package (no CDN)
     "core",
     "catalog",
     "orders",
@@ -160,11 +161,18 @@ for _app in ("catalog", "orders", "fulfilment", "billing", "returns"):
 BUSINESS_DAY_START = env("BUSINESS_DAY_START", default="08:30")
 BUSINESS_DAY_END = env("BUSINESS_DAY_END", default="17:30")
 SHIP_SAME_DAY_CUTOFF = env("SHIP_SAME_DAY_CUTOFF", default="15:00")
+# Invoices are due by this time on the ship-by day (or 60 business minutes after the note).
+INVOICE_CUTOFF = env("INVOICE_CUTOFF", default="15:00")
+# Calendar days after the customer's receipt confirmation in which a return may be asked for.
+ORDER_RETURN_WINDOW_DAYS = env.int("ORDER_RETURN_WINDOW_DAYS", default=5)
 # Roles whose members see every division (the platform's head-office functions).
 HEAD_OFFICE_ROLES = env.list(
     "HEAD_OFFICE_ROLES",
     default=["product_group", "ecom_leader", "sales_head", "hq_finance", "logistics_lead"],
 )
+
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_LOCK_SECONDS = env.int("LOGIN_LOCK_SECONDS", default=15 * 60)
 
 # --- personal-data encryption -----------------------------------------------------------
 # Comma-separated Fernet keys, newest first; older keys still decrypt (key rotation).
