@@ -11,6 +11,7 @@ from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from core.append_only import ReadOnlyAdmin
 from core.audit import audit_record
 
 from .models import Category, ListingApplication, PriceChange, Product, ProductBin, ProductImage
@@ -146,17 +147,6 @@ class ProductBinAdmin(AuditedAdmin):
     search_fields = ("product__sku", "product__name", "bin_code")
     list_select_related = ("product", "warehouse")
     raw_id_fields = ("product",)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
 
 
 @admin.register(ListingApplication)

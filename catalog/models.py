@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from core.append_only import AppendOnlyModel
 from core.models import Division, Warehouse
 
 from .rules import base_information_complete
@@ -330,15 +331,7 @@ class ListingApplication(ConcurrentTransitionMixin, models.Model):
         self.rejection_reason = reason
 
 
-class PriceChangeQuerySet(models.QuerySet["PriceChange"]):
-    def update(self, **kwargs: Any) -> int:
-        raise PermissionError("Price history is append-only and cannot be updated.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise PermissionError("Price history is append-only and cannot be deleted.")
-
-
-class PriceChange(models.Model):
+class PriceChange(AppendOnlyModel):
     """One changed price of one product: who, when, old, new, reason (append-only)."""
 
     class Kind(models.TextChoices):
@@ -369,8 +362,6 @@ class PriceChange(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     is_guard_override = models.BooleanField(_("price guard overridden"), default=False)
 
-    objects = PriceChangeQuerySet.as_manager()
-
     class Meta:
         ordering = ["-changed_at", "-id"]
         verbose_name = _("price change")
@@ -379,14 +370,6 @@ class PriceChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product_id} {self.kind}: {self.old_value} → {self.new_value}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise PermissionError("Price history is append-only and cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise PermissionError("Price history is append-only and cannot be deleted.")
 
 
 class ProductBin(models.Model):

@@ -5,6 +5,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from .append_only import ReadOnlyAdmin
 from .models import AuditRecord, Division, SmsMessage, SpecialDay, User, Warehouse
 
 
@@ -62,17 +63,6 @@ class SpecialDayAdmin(admin.ModelAdmin):
             data={"date": obj.date.isoformat(), "kind": obj.kind},
         )
         super().delete_model(request, obj)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(AuditRecord)

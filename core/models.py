@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from .append_only import AppendOnlyModel
 
 
 class Division(models.Model):
@@ -98,15 +98,7 @@ class SpecialDay(models.Model):
         return f"{self.date} {self.get_kind_display()} {self.name}"
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs: Any) -> int:
-        raise PermissionError("Audit records are append-only and cannot be updated.")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise PermissionError("Audit records are append-only and cannot be deleted.")
-
-
-class AuditRecord(models.Model):
+class AuditRecord(AppendOnlyModel):
     """One append-only row per state change, price change, master-data change or reveal."""
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
@@ -127,8 +119,6 @@ class AuditRecord(models.Model):
     note = models.TextField(_("note"), blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name = _("audit record")
@@ -137,14 +127,6 @@ class AuditRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.object_type}#{self.object_id} {self.action}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise PermissionError("Audit records are append-only and cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise PermissionError("Audit records are append-only and cannot be deleted.")
 
 
 class Notification(models.Model):

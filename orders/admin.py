@@ -9,6 +9,8 @@ from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from core.append_only import ReadOnlyAdmin
+
 from .models import Customer, Order, Platform, ProvinceRoute
 from .services.platforms import MIN_TOKEN_LENGTH, platform_set_token
 
@@ -60,19 +62,8 @@ class ProvinceRouteAdmin(admin.ModelAdmin):
     search_fields = ("code", "name")
 
 
-class _ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(Order)
-class OrderAdmin(_ReadOnly):
+class OrderAdmin(ReadOnlyAdmin):
     list_display = (
         "number",
         "platform_order_no",
@@ -101,7 +92,7 @@ class OrderAdmin(_ReadOnly):
 
 
 @admin.register(Customer)
-class CustomerAdmin(_ReadOnly):
+class CustomerAdmin(ReadOnlyAdmin):
     list_display = ("number", "name", "kind", "org_code", "division", "merged_into")
     list_filter = ("kind", "division")
     search_fields = ("number", "name", "org_code")

@@ -3,6 +3,7 @@ and (on PostgreSQL) a trigger that keeps the audit table append-only below the O
 
 from django.db import migrations
 
+from core.append_only import append_only_trigger
 from core.calendar_seed import seed_special_days
 from core.roles import ALL_ROLES, grant_role_permissions
 
@@ -18,32 +19,6 @@ def seed_calendar(apps, schema_editor):
     seed_special_days(apps.get_model("core", "SpecialDay"), first_year=2020)
 
 
-AUDIT_GUARD_SQL = """
-CREATE OR REPLACE FUNCTION core_auditrecord_append_only() RETURNS trigger AS $$
-BEGIN
-    RAISE EXCEPTION 'core_auditrecord is append-only (% refused)', TG_OP;
-END;
-$$ LANGUAGE plpgsql;
-CREATE TRIGGER core_auditrecord_no_change
-    BEFORE UPDATE OR DELETE ON core_auditrecord
-    FOR EACH ROW EXECUTE FUNCTION core_auditrecord_append_only();
-"""
-AUDIT_GUARD_DROP_SQL = """
-DROP TRIGGER IF EXISTS core_auditrecord_no_change ON core_auditrecord;
-DROP FUNCTION IF EXISTS core_auditrecord_append_only();
-"""
-
-
-def guard_audit_table(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(AUDIT_GUARD_SQL, params=None)
-
-
-def unguard_audit_table(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(AUDIT_GUARD_DROP_SQL, params=None)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("core", "0001_initial"),
@@ -54,5 +29,5 @@ class Migration(migrations.Migration):
     operations = [
         migrations.RunPython(create_roles, migrations.RunPython.noop),
         migrations.RunPython(seed_calendar, migrations.RunPython.noop),
-        migrations.RunPython(guard_audit_table, unguard_audit_table),
+        append_only_trigger("core_auditrecord"),
     ]
