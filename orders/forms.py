@@ -226,6 +226,23 @@ class CustomerForm(forms.Form):
     postcode = forms.CharField(label=_("Postcode"), max_length=10, required=False)
     note = forms.CharField(label=_("Note (why the change)"), max_length=200, required=False)
 
+    MASTER_FIELDS = (
+        "name",
+        "org_code",
+        "contact_name",
+        "province",
+        "city",
+        "district",
+        "street",
+        "postcode",
+    )
+
+    @classmethod
+    def for_customer(cls, customer: Any, data: Any = None) -> CustomerForm:
+        """The form to correct an existing customer, filled with its master data."""
+        initial = {name: getattr(customer, name) for name in cls.MASTER_FIELDS}
+        return cls(data, initial=initial, kind=customer.kind, has_id_number=True, has_phone=True)
+
     def __init__(
         self, *args: Any, kind: str, has_id_number: bool, has_phone: bool, **kwargs: Any
     ) -> None:

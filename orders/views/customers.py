@@ -74,22 +74,7 @@ class CustomerUpdateView(RoleRequiredMixin, View):
     template_name = "orders/customer_form.html"
 
     def _form(self, customer: Customer, data: Any = None) -> CustomerForm:
-        initial = {
-            name: getattr(customer, name)
-            for name in (
-                "name",
-                "org_code",
-                "contact_name",
-                "province",
-                "city",
-                "district",
-                "street",
-                "postcode",
-            )
-        }
-        return CustomerForm(
-            data, initial=initial, kind=customer.kind, has_id_number=True, has_phone=True
-        )
+        return CustomerForm.for_customer(customer, data)
 
     def _customer(self, pk: int) -> Customer:
         customer = selectors.customer_get_for_user(user=self.request.user, pk=pk)

@@ -96,22 +96,7 @@ class OrderLinkCustomerView(_OrderCustomerFormView):
         return customer
 
     def _form(self, customer: Customer, data: Any = None) -> CustomerForm:
-        initial = {
-            name: getattr(customer, name)
-            for name in (
-                "name",
-                "org_code",
-                "contact_name",
-                "province",
-                "city",
-                "district",
-                "street",
-                "postcode",
-            )
-        }
-        return CustomerForm(
-            data, initial=initial, kind=customer.kind, has_id_number=True, has_phone=True
-        )
+        return CustomerForm.for_customer(customer, data)
 
     def get(self, request: HttpRequest, pk: int, customer_pk: int) -> HttpResponse:
         order, customer = self._order(pk), self._customer(customer_pk)
