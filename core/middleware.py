@@ -1,19 +1,26 @@
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
 
 class UserLanguageMiddleware:
-    """Activate the language a signed-in user chose (Simplified Chinese by default)."""
+    """Simplified Chinese for everybody unless the signed-in user chose another language.
+
+    The browser's Accept-Language is deliberately ignored: the portal's working language
+    is Chinese, and English is a per-user choice (stored on the user).
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        language = getattr(user, "language", "") if user and user.is_authenticated else ""
-        if language:
-            translation.activate(language)
-            request.LANGUAGE_CODE = language
-        return self.get_response(request)
+        chosen = getattr(user, "language", "") if user and user.is_authenticated else ""
+        language = chosen or settings.LANGUAGE_CODE
+        request.LANGUAGE_CODE = language
+        with translation.override(language):
+            response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

@@ -105,3 +105,9 @@ def test_home_query_count_does_not_grow_with_messages(client, make_user):
         Notification.objects.create(recipient=user, subject=f"m{number}")
     assert queries_for_home() == few
     assert few <= 25
+
+
+def test_browser_language_does_not_override_chinese(client, make_user):
+    client.force_login(make_user("sales_rep"))
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "消息" in page and "Inbox" not in page
