@@ -7,7 +7,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -132,7 +133,20 @@ def customer_list_for_user(*, user: Any, query: str = "") -> QuerySet[Customer]:
         with contextlib.suppress(RuleViolation):
             condition |= Q(id_number_index=id_number_index(clean_resident_id(query)))
         customers = customers.filter(condition)
-    return customers.annotate(order_count=Count("orders")).order_by("name", "id")
+    return customers.annotate(order_count=_order_count(user=user)).order_by("name", "id")
+
+
+def _order_count(*, user: Any) -> Coalesce:
+    """How many of the customer's orders the user may see (their divisions only)."""
+    counts = (
+        order_queryset_for_user(user=user)
+        .filter(customer=OuterRef("pk"))
+        .order_by()
+        .values("customer")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
 
 
 @dataclass
@@ -191,8 +205,14 @@ def _score(customer: Customer, wanted: str, person: str, order: Order) -> Candid
     return candidate
 
 
-def customer_orders(*, customer: Customer) -> QuerySet[Order]:
-    return customer.orders.select_related("division").order_by("-placed_at")
+def customer_orders(*, customer: Customer, user: Any) -> QuerySet[Order]:
+    """The customer's orders in the user's divisions (a customer may buy through several)."""
+    return (
+        order_queryset_for_user(user=user)
+        .filter(customer=customer)
+        .select_related("division")
+        .order_by("-placed_at", "-id")
+    )
 
 
 def customer_history_objects(*, customer: Customer) -> list[Customer]:

@@ -57,7 +57,7 @@ class CustomerDetailView(RoleRequiredMixin, TemplateView):
         ]
         context.update(
             customer=customer,
-            orders=selectors.customer_orders(customer=customer)[:50],
+            orders=selectors.customer_orders(customer=customer, user=user)[:50],
             history=sorted(history, key=lambda r: (r.at, r.pk)),
             merge_form=CustomerMergeForm(),
             can_merge=user.has_perm("orders.merge_customer") and customer.is_active,

@@ -340,3 +340,53 @@ def test_reencrypt_command_moves_rows_to_the_newest_key(division: Any, settings:
     assert new_token != old_token
     settings.FIELD_ENCRYPTION_KEYS = settings.FIELD_ENCRYPTION_KEYS[:1]  # old key dropped
     assert Customer.objects.get(pk=person.pk).id_number == ID_NUMBER
+
+
+# --- division scoping of a customer's orders ------------------------------------------------
+@pytest.fixture
+def orders_in_two_divisions(
+    platform: Any, product: Any, warehouses: Any, division: Any, other_division: Any
+) -> tuple[Customer, Order, Order]:
+    """One customer of GQ that also bought through division DQ."""
+    from tests.orders.factories import ListedProductFactory
+
+    ListedProductFactory(sku="SKU-DQ", division=other_division)
+    customer = CustomerFactory(division=division, org_code=credit_code("24682468"))
+    code = {"buyer.org_code": customer.org_code}
+    here = receive(platform, **code)
+    there = receive(platform, division="DQ", **{"lines.0.sku": "SKU-DQ"}, **code)
+    assert here.customer == there.customer == customer  # identified at intake
+    return customer, here, there
+
+
+def test_customer_orders_show_only_the_users_divisions(
+    orders_in_two_divisions: tuple[Customer, Order, Order], make_user: Any, other_division: Any
+) -> None:
+    customer, here, there = orders_in_two_divisions
+    rep = make_user("sales_rep")
+    far_rep = make_user("sales_rep", divisions=[other_division])
+    head = make_user("hq_finance")
+
+    assert list(selectors.customer_orders(customer=customer, user=rep)) == [here]
+    assert list(selectors.customer_orders(customer=customer, user=far_rep)) == [there]
+    assert set(selectors.customer_orders(customer=customer, user=head)) == {here, there}
+
+
+def test_customer_list_counts_only_the_users_orders(
+    orders_in_two_divisions: tuple[Customer, Order, Order], make_user: Any, other_division: Any
+) -> None:
+    customer, _here, _there = orders_in_two_divisions
+    rep = make_user("sales_rep")
+    far_rep = make_user("sales_rep", divisions=[other_division])
+    head = make_user("hq_finance")
+
+    counts = {
+        name: [(c.pk, c.order_count) for c in selectors.customer_list_for_user(user=user)]
+        for name, user in (("rep", rep), ("far", far_rep), ("head", head))
+    }
+
+    assert counts == {
+        "rep": [(customer.pk, 1)],
+        "far": [(customer.pk, 1)],
+        "head": [(customer.pk, 2)],
+    }

@@ -479,3 +479,26 @@ def test_home_shows_the_triage_and_sla_panels(
     assert 'data-testid="panel-to-identify">1<' in content
     assert reverse("orders:sla-report") in content
     assert reverse("orders:order-list") in content  # navigation entry
+
+
+def test_customer_page_lists_only_orders_of_the_users_divisions(
+    rep_client: Client,
+    platform: Any,
+    product: Any,
+    warehouses: Any,
+    division: Any,
+    other_division: Any,
+) -> None:
+    from tests.orders.factories import ListedProductFactory
+
+    ListedProductFactory(sku="SKU-DQ", division=other_division)
+    customer = CustomerFactory(division=division, org_code=credit_code("13571357"))
+    here = receive(platform, **{"buyer.org_code": customer.org_code})
+    there = receive(
+        platform, division="DQ", **{"lines.0.sku": "SKU-DQ", "buyer.org_code": customer.org_code}
+    )
+
+    response = rep_client.get(reverse("orders:customer-detail", args=[customer.pk]))
+
+    assert [o.pk for o in response.context["orders"]] == [here.pk]
+    assert there.number not in response.content.decode()
