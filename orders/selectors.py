@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Abs, Coalesce, Length
 from django.http import Http404
 from django.utils import timezone
 
@@ -17,7 +17,7 @@ from core.working_calendar import at_local
 
 from .matching import id_number_index, name_similarity, normalise_name, phone_index
 from .models import Customer, Order, OrderLine, SlaBreach
-from .validators import RuleViolation, clean_mobile, clean_resident_id
+from .validators import RuleViolation, clean_mobile, clean_resident_id, organisation_code_core
 
 
 def order_queryset_for_user(*, user: Any) -> QuerySet[Order]:
@@ -156,32 +156,67 @@ class Candidate:
     reasons: list[str] = field(default_factory=list)
 
 
+# Exact matches are few (codes and ID numbers are unique among active customers); the
+# bound only protects the page from a pathological master (one landline on 500 rows).
+CANDIDATE_EXACT_LIMIT = 200
+# Similar names are scored in Python, so only this many are read, closest length first.
+CANDIDATE_FUZZY_POOL = 100
+
+
 def customer_candidates(*, order: Order, user: Any, limit: int = 5) -> list[Candidate]:
-    """Customers that may be the buyer of an unidentified order, best first: normalised
-    company name (exact or similar), customer / responsible person name, phone."""
+    """Customers that may be the buyer of an unidentified order, best first.
+
+    Every exact match is read first (same organisation code or ID number — e.g. a
+    customer created after the order arrived —, same normalised name, phone, responsible
+    person); then a bounded pool of similar names. All are scored and ranked together,
+    so the pool's bound can never push out an exact match.
+    """
     corporate = order.is_corporate
     wanted = normalise_name(order.buyer_name, corporate=corporate)
     person = normalise_name(
         order.buyer_contact_name or ("" if corporate else order.buyer_name), corporate=False
     )
-    condition = Q(name_normalised=wanted) | Q(phone_index=order.buyer_phone_index)
-    if len(wanted) >= 2:
-        condition |= Q(name_normalised__contains=wanted[:4]) | Q(
-            name__icontains=order.buyer_name[:4]
-        )
-    if person:
-        condition |= (
-            Q(contact_name=order.buyer_contact_name.strip()) if order.buyer_contact_name else Q()
-        )
-    pool = (
+    customers = (
         customer_queryset_for_user(user=user)
         .filter(merged_into__isnull=True)
         .filter(kind=order.buyer_kind)
-        .filter(condition)[:50]
     )
+    exact = list(
+        customers.filter(_exact_condition(order, wanted)).order_by("pk")[:CANDIDATE_EXACT_LIMIT]
+    )
+    pool = exact + _similar_names(customers, wanted, exclude=[c.pk for c in exact])
     ranked = [_score(customer, wanted, person, order) for customer in pool]
     ranked = [c for c in ranked if c.score > 0]
     return sorted(ranked, key=lambda c: (-c.score, c.customer.pk))[:limit]
+
+
+def _exact_condition(order: Order, wanted: str) -> Q:
+    condition = Q(pk__in=[])
+    if wanted:
+        condition |= Q(name_normalised=wanted)
+    if order.buyer_phone_index:
+        condition |= Q(phone_index=order.buyer_phone_index)
+    if order.buyer_contact_name.strip():
+        condition |= Q(contact_name=order.buyer_contact_name.strip())
+    if order.buyer_org_code:
+        condition |= Q(org_code_core=organisation_code_core(order.buyer_org_code))
+    if order.buyer_id_number_index:
+        condition |= Q(id_number_index=order.buyer_id_number_index)
+    return condition
+
+
+def _similar_names(customers: QuerySet[Customer], wanted: str, *, exclude: list[int]) -> list[Any]:
+    """Names sharing the first characters of the buyer's, those of a similar length first
+    (they have the best chance of a high similarity)."""
+    if len(wanted) < 2:
+        return []
+    similar = (
+        customers.filter(name_normalised__contains=wanted[:4])
+        .exclude(pk__in=exclude)
+        .annotate(length_gap=Abs(Length("name_normalised") - len(wanted)))
+        .order_by("length_gap", "pk")
+    )
+    return list(similar[:CANDIDATE_FUZZY_POOL])
 
 
 def _score(customer: Customer, wanted: str, person: str, order: Order) -> Candidate:
@@ -202,6 +237,13 @@ def _score(customer: Customer, wanted: str, person: str, order: Order) -> Candid
     if order.buyer_phone_index and customer.phone_index == order.buyer_phone_index:
         candidate.score += 50
         candidate.reasons.append(_("same phone"))
+    core = organisation_code_core(order.buyer_org_code) if order.buyer_org_code else ""
+    if core and customer.org_code_core == core:
+        candidate.score += 100
+        candidate.reasons.append(_("same organisation code"))
+    if order.buyer_id_number_index and customer.id_number_index == order.buyer_id_number_index:
+        candidate.score += 100
+        candidate.reasons.append(_("same ID number"))
     return candidate
 
 

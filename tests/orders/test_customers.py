@@ -97,6 +97,71 @@ def test_candidates_leave_out_merged_and_other_kind(
     assert selectors.customer_candidates(order=new_order, user=rep) == []
 
 
+def test_the_best_match_is_not_lost_behind_many_similar_names(
+    new_order: Order, rep: Any, division: Any
+) -> None:
+    # 60 names that share the buyer's first characters and sort before it by name
+    for index in range(60):
+        CustomerFactory(
+            division=division,
+            name=f"北京某某{index:02d}号有限公司",
+            org_code=credit_code(f"5{index:07d}"),
+            contact_name="某人",
+            phone=f"130{index:08d}",
+        )
+    same_name = CustomerFactory(
+        division=division,
+        name="北京某某科技有限公司",
+        org_code=credit_code("70707070"),
+        contact_name="赵六",
+        phone="13000009999",
+    )
+    same_phone = CustomerFactory(
+        division=division,
+        name="朝阳贸易行",
+        org_code=credit_code("80808080"),
+        contact_name="钱七",
+        phone="13812345678",
+    )
+
+    candidates = selectors.customer_candidates(order=new_order, user=rep)
+
+    assert [c.customer for c in candidates[:2]] == [same_name, same_phone]
+    assert [c.score for c in candidates[:2]] == [60, 50]
+
+
+def test_exact_code_or_id_number_match_is_proposed_first(
+    platform: Any, product: Any, warehouses: Any, division: Any, rep: Any, english: Any
+) -> None:
+    # The orders arrive first (nobody to identify them); the customers are created later
+    # under other names and phones (e.g. keyed in from a contract).
+    corporate = receive(platform)
+    person = receive(platform, buyer=individual_payload()["buyer"])
+    assert corporate.status == person.status == Order.Status.RECEIVED
+    company = CustomerFactory(
+        division=division, name="完全不同的名字", org_code="600037341", phone="13000000000"
+    )
+    individual = CustomerFactory(
+        division=division,
+        kind="individual",
+        name="张叁",
+        org_code="",
+        id_number=ID_NUMBER,
+        contact_name="",
+        phone="13000000001",
+    )
+
+    by_code = selectors.customer_candidates(order=corporate, user=rep)
+    by_id = selectors.customer_candidates(order=person, user=rep)
+
+    assert [(c.customer, c.score, c.reasons) for c in by_code] == [
+        (company, 100, ["same organisation code"])
+    ]
+    assert [(c.customer, c.score, c.reasons) for c in by_id] == [
+        (individual, 100, ["same ID number"])
+    ]
+
+
 # --- identification ---------------------------------------------------------------------------
 def test_link_with_correction_keeps_the_history(new_order: Order, rep: Any, division: Any) -> None:
     customer = CustomerFactory(
