@@ -60,10 +60,27 @@ class CategoryAdmin(AuditedAdmin):
     search_fields = ("name",)
 
 
+def _is_listed(obj: Model | None) -> bool:
+    return isinstance(obj, Product) and obj.is_listed
+
+
 class ProductImageInline(admin.TabularInline):
+    """Read-only while the product is listed: a listed product keeps at least one image,
+    and the product page (product_image_add / product_image_remove) is the way to change
+    them then."""
+
     model = ProductImage
     extra = 0
     fields = ("image", "caption", "position")
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return not _is_listed(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return not _is_listed(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return not _is_listed(obj) and super().has_delete_permission(request, obj)
 
 
 class ProductBinInline(admin.TabularInline):
@@ -72,6 +89,10 @@ class ProductBinInline(admin.TabularInline):
     fields = ("warehouse", "bin_code")
     autocomplete_fields = ()
 
+
+# Base information a listed product must keep (rules.missing_base_information); the admin
+# shows them read-only while it is listed, so only the guarded service can change them.
+LISTED_READ_ONLY_FIELDS = ("detail_content", "expected_monthly_sales", "promotion_plan")
 
 PRICE_FIELDS = (
     "offline_market_price",
@@ -135,6 +156,10 @@ class ProductAdmin(AuditedAdmin):
         ),
         (_("Record"), {"fields": ("created_at", "updated_at")}),
     )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> Any:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return (*fields, *LISTED_READ_ONLY_FIELDS) if _is_listed(obj) else fields
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False  # products are delisted, never deleted (orders refer to them)

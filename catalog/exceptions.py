@@ -22,8 +22,11 @@ class TransitionRefused(CatalogError):
 
 
 class BaseInformationIncomplete(CatalogError):
-    def __init__(self, message: Any, *, missing: list[Any]) -> None:
-        super().__init__(message)
+    """Listing refused, or a change refused that would leave a listed product incomplete;
+    `missing` lists the rules.MissingItem pieces."""
+
+    def __init__(self, message: Any, *, missing: list[Any], field: str | None = None) -> None:
+        super().__init__(message, field=field)
         self.missing = missing
 
 

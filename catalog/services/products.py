@@ -17,7 +17,7 @@ from core.roles import Role
 
 from ..exceptions import BaseInformationIncomplete, CatalogError, TransitionRefused
 from ..models import ListingApplication, Product, ProductImage
-from ..rules import missing_base_information
+from ..rules import MissingItem, missing_base_information
 from ._common import check_transition, ensure_division_access, lock, portal_language
 
 # 《公司电商产品基础信息表》 fields edited on the product page (prices have their own form).
@@ -133,6 +133,7 @@ def product_base_information_update(
     old = {name: _text(getattr(product, name)) for name in changed}
     for name in changed:
         setattr(product, name, changes[name])
+    _ensure_listed_stays_complete(product)
     product.full_clean(exclude=["status"], validate_unique=False)
     product.save(update_fields=[*changed, "updated_at"])
     audit_record(
@@ -142,6 +143,24 @@ def product_base_information_update(
         data={name: [old[name], _text(getattr(product, name))] for name in changed},
     )
     return changed
+
+
+def _ensure_listed_stays_complete(product: Product) -> None:
+    """A listed product keeps its whole base information (《公司电商产品基础信息表》); to
+    take something away, delist it first."""
+    if not product.is_listed:
+        return
+    missing = missing_base_information(product)
+    if missing:
+        raise BaseInformationIncomplete(
+            _(
+                "A listed product must keep its base information complete; this would remove: "
+                "%(missing)s. Delist the product first."
+            )
+            % {"missing": "、".join(str(item.label) for item in missing)},
+            missing=missing,
+            field=missing[0].code if len(missing) == 1 else None,
+        )
 
 
 def _text(value: Any) -> Any:
@@ -174,7 +193,10 @@ def product_image_remove(*, image: ProductImage, by: Any) -> None:
     product = lock(image.product)
     _ensure_may_edit(product=product, by=by)
     if product.is_listed and product.images.count() <= 1:
-        raise CatalogError(_("A listed product must keep at least one image."))
+        raise BaseInformationIncomplete(
+            _("A listed product must keep at least one image."),
+            missing=[MissingItem("images", _("at least one product image"))],
+        )
     name = image.image.name or ""
     storage = image.image.storage
     image.delete()

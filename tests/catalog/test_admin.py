@@ -110,3 +110,65 @@ def test_prices_and_status_are_read_only_in_the_product_admin(
     product.refresh_from_db()
     assert (str(product.selling_price), product.status) == ("85.00", "listed")
     assert not PriceChange.objects.exists()
+
+
+def _with_image_inline(data: dict[str, str], product: Product, *, delete: bool) -> dict[str, str]:
+    image = product.images.get()
+    inline = {
+        "images-TOTAL_FORMS": "1",
+        "images-INITIAL_FORMS": "1",
+        "images-0-id": str(image.pk),
+        "images-0-product": str(product.pk),
+        "images-0-caption": "换个说明",
+        "images-0-position": "0",
+    }
+    if delete:
+        inline["images-0-DELETE"] = "on"
+    return {**data, **inline}
+
+
+def test_a_listed_products_base_information_and_images_are_read_only_in_the_admin(
+    admin_client_for: Client, make_product: Any, warehouses: dict[str, Any]
+) -> None:
+    product = make_product(status=Product.Status.LISTED, complete=True)
+    data = _with_image_inline(
+        _product_form(product, warehouses["main"], "A-01-01"), product, delete=True
+    )
+    url = reverse("admin:catalog_product_change", args=[product.pk])
+
+    page = admin_client_for.get(url)
+    response = admin_client_for.post(url, data)
+
+    assert {"detail_content", "expected_monthly_sales", "promotion_plan"} <= set(
+        page.context["adminform"].readonly_fields
+    )
+    assert response.status_code == 302
+    product.refresh_from_db()
+    assert (product.detail_content, product.expected_monthly_sales, product.promotion_plan) == (
+        "产品详情。",
+        50,
+        "首月满减。",
+    )
+    assert list(product.images.values_list("caption", flat=True)) == ["主图"]
+    assert [r.action for r in audit_history(product)] == [
+        "product_changed_in_admin",
+        "productbin_changed_in_admin",
+    ]
+
+
+def test_an_unlisted_products_images_and_base_information_are_edited_in_the_admin(
+    admin_client_for: Client, make_product: Any, warehouses: dict[str, Any]
+) -> None:
+    product = make_product(status=Product.Status.APPROVED, complete=True)
+    data = _with_image_inline(
+        _product_form(product, warehouses["main"], "A-01-01"), product, delete=True
+    )
+
+    response = admin_client_for.post(
+        reverse("admin:catalog_product_change", args=[product.pk]), data
+    )
+
+    assert response.status_code == 302
+    product.refresh_from_db()
+    assert (product.detail_content, product.promotion_plan) == ("", "")
+    assert not product.images.exists()
