@@ -149,6 +149,11 @@ def clean_phone(value: str) -> str:
         ) from None
 
 
+def is_ascii_decimal(text: str) -> bool:
+    """Digits 0–9 with an optional fractional part (no sign, exponent or other digits)."""
+    return _DECIMAL.fullmatch(text) is not None
+
+
 def clean_amount(value: str) -> Decimal:
     """A non-negative amount written as a decimal string with at most two decimal places."""
     text = str(value).strip()

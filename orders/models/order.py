@@ -134,7 +134,8 @@ class Order(ConcurrentTransitionMixin, models.Model):
     )
     platform_order_no = models.CharField(_("platform order number"), max_length=64)
     source = models.CharField(_("source"), max_length=16, choices=Source.choices)
-    payload_hash = models.CharField(max_length=64, editable=False)
+    # "v2:<sha256>" of the cleaned content (bare 64 hex digits: first-release format)
+    payload_hash = models.CharField(max_length=80, editable=False)
     division = models.ForeignKey(
         Division, on_delete=models.PROTECT, related_name="orders", verbose_name=_("division")
     )

@@ -4,10 +4,8 @@ and for orders keyed in by a sales representative."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +23,7 @@ from .. import clocks, validators
 from ..exceptions import FieldError, IntakeConflict, IntakeInvalid
 from ..matching import id_number_index, phone_index
 from ..models import Customer, Order, OrderLine, Platform
+from .fingerprints import order_fingerprint, same_content
 from .numbers import order_number_next
 from .routing import province_resolve, warehouse_for_province
 
@@ -73,9 +72,9 @@ class OrderInput:
     paid: bool = False
 
     def fingerprint(self) -> str:
-        """Hash of the content, to tell a replay from a different order with the same number."""
-        canonical = json.dumps(asdict(self), sort_keys=True, default=str, ensure_ascii=False)
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        """Hash of the cleaned content, to tell a replay from a different order with the
+        same number (see `fingerprints`)."""
+        return order_fingerprint(self)
 
 
 @dataclass
@@ -256,7 +255,7 @@ def order_receive(
     broken rules raise IntakeInvalid. A known customer is identified at once.
     """
     fingerprint = data.fingerprint()
-    existing = _existing(platform, data.platform_order_no, fingerprint)
+    existing = _existing(platform, data)
     if existing is not None:
         return IntakeResult(existing, False)
     clean = order_input_check(data=data, now=now)
@@ -265,20 +264,20 @@ def order_receive(
             order = _create(platform, clean, source, fingerprint, by)
     except IntegrityError:
         # Another request created the same number meanwhile (the unique constraint won).
-        existing = _existing(platform, data.platform_order_no, fingerprint)
+        existing = _existing(platform, data)
         if existing is None:
             raise
         return IntakeResult(existing, False)
     return IntakeResult(order, True)
 
 
-def _existing(platform: Platform, number: str, fingerprint: str) -> Order | None:
+def _existing(platform: Platform, data: OrderInput) -> Order | None:
     order = (
         Order.objects.select_related("warehouse", "division", "platform")
-        .filter(platform=platform, platform_order_no=(number or "").strip())
+        .filter(platform=platform, platform_order_no=(data.platform_order_no or "").strip())
         .first()
     )
-    if order is not None and order.payload_hash != fingerprint:
+    if order is not None and not same_content(order.payload_hash, data):
         raise IntakeConflict(order)
     return order
 

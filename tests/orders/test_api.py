@@ -109,6 +109,81 @@ def test_different_body_same_number_is_409_and_changes_nothing(api: Client) -> N
     assert str(Order.objects.get().freight) == "10.00"
 
 
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"freight": "10", "lines.0.unit_price": "100"},
+        {"freight": "10.0", "lines.0.unit_price": "100.0"},
+        {"placed_at": "2026-03-02T02:00:00Z"},
+        {"placed_at": "2026-03-02T02:00:00.000+00:00"},
+        {"platform_order_no": "  MALL-1001 "},
+        {"buyer.org_code": "91110000 6000 3734 1l", "buyer.phone": "+86 138-1234-5678"},
+        {"buyer.name": " 北京某某科技有限公司 ", "ship_to.street": "东长安街 1 号  "},
+    ],
+)
+def test_the_same_content_written_differently_is_a_replay(
+    api: Client, changes: dict[str, Any]
+) -> None:
+    first = post_order(api, payload())
+
+    again = post_order(api, payload(**changes))
+
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json() == first.json()
+    assert Order.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"freight": "10.01"},
+        {"placed_at": "2026-03-02T10:00:01+08:00"},
+        {"lines.0.quantity": 3},
+        {"buyer.phone": "13812345679"},
+        {"paid": False},
+        {"ship_to.district": "西城区"},
+    ],
+)
+def test_other_content_under_the_same_number_is_still_409(
+    api: Client, changes: dict[str, Any]
+) -> None:
+    post_order(api, payload())
+
+    response = post_order(api, payload(**changes))
+
+    assert response.status_code == 409
+    assert Order.objects.count() == 1 and str(Order.objects.get().freight) == "10.00"
+
+
+def test_fingerprint_is_versioned_and_stable() -> None:
+    from tests.orders.factories import order_input
+
+    fingerprint = order_input().fingerprint()
+
+    # A change here breaks the idempotency of every order already received: add a
+    # new version instead.
+    assert fingerprint == "v2:" + FINGERPRINT_OF_BASE_PAYLOAD
+
+
+FINGERPRINT_OF_BASE_PAYLOAD = "8e6eb529829f6ab3d94f0f1160a82d63704838c5719e64ec926f553c4e2015cf"
+# The first release stored the SHA-256 of the JSON of the body as sent.
+LEGACY_FINGERPRINT_OF_BASE_PAYLOAD = (
+    "adbb4f5ae203644dedc3d748ac0e98c5aa70b6a35ef6bf9e910d65f3c73fba8a"
+)
+
+
+def test_orders_with_a_first_release_fingerprint_compare_the_old_way(api: Client) -> None:
+    post_order(api, payload())
+    Order.objects.update(payload_hash=LEGACY_FINGERPRINT_OF_BASE_PAYLOAD)
+
+    same = post_order(api, payload())
+    other = post_order(api, payload(freight="10.50"))
+
+    assert (same.status_code, other.status_code) == (200, 409)
+    assert Order.objects.count() == 1
+    assert Order.objects.get().payload_hash == LEGACY_FINGERPRINT_OF_BASE_PAYLOAD
+
+
 def test_same_number_from_another_platform_is_another_order(api: Client) -> None:
     PlatformFactory(code="other", name="其他", token_hash="0" * 64)
     post_order(api, payload())
