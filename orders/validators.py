@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
@@ -18,10 +19,12 @@ from stdnum.exceptions import ValidationError as StdnumValidationError
 MAX_FUTURE_SKEW = dt.timedelta(minutes=10)
 _ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 _ORG_CODE_BODY = re.compile(r"^[0-9A-Z]{8}$")
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
-_POSTCODE = re.compile(r"^\d{6}$")
-_DECIMAL = re.compile(r"^\d+(\.\d+)?$")
+# ASCII digits only (`\d` would also take ３ or ٣); input is NFKC-normalised first, so
+# full-width digits arrive here as ASCII and anything else is refused.
+_MOBILE = re.compile(r"1[3-9][0-9]{9}", re.ASCII)
+_LANDLINE = re.compile(r"0[0-9]{2,3}-?[0-9]{7,8}(-[0-9]{1,6})?", re.ASCII)
+_POSTCODE = re.compile(r"[0-9]{6}", re.ASCII)
+_DECIMAL = re.compile(r"[0-9]+(\.[0-9]+)?", re.ASCII)
 
 
 class RuleViolation(ValueError):
@@ -33,14 +36,20 @@ class RuleViolation(ValueError):
         self.message = message
 
 
+def normalise(value: object) -> str:
+    """NFKC (full-width letters and digits → ASCII) and trimmed: the form every rule
+    checks and every clean value is stored in, so blind indexes match whatever was typed."""
+    return unicodedata.normalize("NFKC", str(value if value is not None else "")).strip()
+
+
 def _compact(value: str) -> str:
-    return re.sub(r"[\s\-]", "", value or "").upper()
+    return re.sub(r"[\s\-]", "", normalise(value)).upper()
 
 
 def organisation_code_check_character(body: str) -> str:
     """GB 11714 check character of an 8-character body: weights 3,7,9,10,5,8,4,2, mod 11."""
     total = sum(
-        (int(char) if char.isdigit() else ord(char) - 55) * weight
+        (int(char) if char in "0123456789" else ord(char) - 55) * weight
         for char, weight in zip(body, _ORG_CODE_WEIGHTS, strict=True)
     )
     check = 11 - total % 11
@@ -49,7 +58,7 @@ def organisation_code_check_character(body: str) -> str:
 
 def is_valid_organisation_code(value: str) -> bool:
     code = _compact(value)
-    if len(code) != 9 or not _ORG_CODE_BODY.match(code[:8]):
+    if len(code) != 9 or not _ORG_CODE_BODY.fullmatch(code[:8]):
         return False
     return code[8] == organisation_code_check_character(code[:8])
 
@@ -57,7 +66,7 @@ def is_valid_organisation_code(value: str) -> bool:
 def clean_organisation_code(value: str) -> str:
     """A legacy 9-character organisation code (GB 11714), e.g. `60003734-1` → `600037341`."""
     code = _compact(value)
-    if len(code) != 9 or not _ORG_CODE_BODY.match(code[:8]) or code[8] not in "0123456789X":
+    if len(code) != 9 or not _ORG_CODE_BODY.fullmatch(code[:8]) or code[8] not in "0123456789X":
         raise RuleViolation(
             "gb11714_format",
             _("An organisation code has 8 digits or capital letters and a check character."),
@@ -74,7 +83,7 @@ def clean_credit_code(value: str) -> str:
     """An 18-character Unified Social Credit Code (GB 32100) whose embedded organisation
     code (characters 9–17) must pass GB 11714 too; stdnum checks only the last character."""
     try:
-        code = uscc.validate(value)
+        code = uscc.validate(_compact(value))
     except StdnumValidationError as error:
         rule = "gb32100_checksum" if isinstance(error, uscc.InvalidChecksum) else "gb32100_format"
         raise RuleViolation(
@@ -112,24 +121,24 @@ def organisation_code_core(org_code: str) -> str:
 def clean_resident_id(value: str) -> str:
     """An 18-digit resident identity number (GB 11643: check digit, birth date, region)."""
     try:
-        return ric.validate(value)
+        return ric.validate(_compact(value))
     except StdnumValidationError as error:
         rule = "gb11643_checksum" if isinstance(error, ric.InvalidChecksum) else "gb11643_format"
         raise RuleViolation(rule, _("The resident ID number (GB 11643) is invalid.")) from error
 
 
 def clean_postcode(value: str) -> str:
-    code = (value or "").strip()
-    if not _POSTCODE.match(code):
+    code = normalise(value)
+    if not _POSTCODE.fullmatch(code):
         raise RuleViolation("postcode_format", _("A postcode has exactly 6 digits."))
     return code
 
 
 def clean_mobile(value: str) -> str:
     """A mainland mobile number, 11 digits starting 13–19; +86/0086 and separators dropped."""
-    number = re.sub(r"[\s\-()]", "", value or "")
+    number = re.sub(r"[\s\-()]", "", normalise(value))
     number = re.sub(r"^(\+86|0086)", "", number)
-    if not _MOBILE.match(number):
+    if not _MOBILE.fullmatch(number):
         raise RuleViolation(
             "mobile_format", _("A mainland mobile number has 11 digits and starts with 13–19.")
         )
@@ -141,8 +150,8 @@ def clean_phone(value: str) -> str:
     try:
         return clean_mobile(value)
     except RuleViolation:
-        number = re.sub(r"[\s()]", "", value or "")
-        if _LANDLINE.match(number):
+        number = re.sub(r"[\s()]", "", normalise(value))
+        if _LANDLINE.fullmatch(number):
             return number
         raise RuleViolation(
             "phone_format", _("Give a mainland mobile number or a landline with its area code.")
@@ -156,8 +165,8 @@ def is_ascii_decimal(text: str) -> bool:
 
 def clean_amount(value: str) -> Decimal:
     """A non-negative amount written as a decimal string with at most two decimal places."""
-    text = str(value).strip()
-    if not _DECIMAL.match(text):
+    text = normalise(value)
+    if not is_ascii_decimal(text):
         raise RuleViolation(
             "decimal_format", _('Write the amount as a decimal string, e.g. "12.50".')
         )
@@ -186,7 +195,10 @@ def parse_placed_at(value: str | dt.datetime, *, now: dt.datetime | None = None)
         moment = value
     else:
         try:
-            moment = dt.datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+            text = normalise(value)
+            if not text.isascii():
+                raise ValueError(text)
+            moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError as error:
             raise RuleViolation(
                 "datetime_format", _("Give the time in ISO 8601, e.g. 2026-03-02T10:15:00+08:00.")

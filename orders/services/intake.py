@@ -27,7 +27,7 @@ from .fingerprints import order_fingerprint, same_content
 from .numbers import order_number_next
 from .routing import province_resolve, warehouse_for_province
 
-_PLATFORM_ORDER_NO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")
+_PLATFORM_ORDER_NO = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}", re.ASCII)
 
 
 @dataclass
@@ -131,7 +131,7 @@ def order_input_check(*, data: OrderInput, now: dt.datetime | None = None) -> Cl
     """Every rule of SPEC §2/§7; raises IntakeInvalid listing each broken one."""
     check = _Checker()
     number = (data.platform_order_no or "").strip()
-    if not _PLATFORM_ORDER_NO.match(number):
+    if not _PLATFORM_ORDER_NO.fullmatch(number):
         check.add(
             "platform_order_no",
             "platform_order_no_format",

@@ -280,6 +280,52 @@ def test_invalid_individual_buyer_is_422(
     assert errors_of(response) == {(field, rule)}
 
 
+def test_full_width_digits_are_stored_in_ascii(api: Client) -> None:
+    from orders.matching import phone_index
+
+    body = payload(
+        **{
+            "ship_to.postcode": "１０００１０",
+            "ship_to.phone": "１３８１２３４５６７８",
+            "buyer.phone": "１３８-１２３４-５６７８",
+            "lines.0.unit_price": "１００.００",
+            "freight": "１０.００",
+        }
+    )
+
+    response = post_order(api, body)
+
+    assert response.status_code == 201
+    order = Order.objects.get()
+    assert (order.ship_postcode, order.ship_phone, order.buyer_phone) == (
+        "100010",
+        "13812345678",
+        "13812345678",
+    )
+    assert order.buyer_phone_index == phone_index("13812345678")
+    assert (str(order.goods_amount), str(order.freight)) == ("200.00", "10.00")
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "rule"),
+    [
+        ({"ship_to.postcode": "١٠٠٠١٠"}, "ship_to.postcode", "postcode_format"),
+        ({"ship_to.phone": "١٣٨١٢٣٤٥٦٧٨"}, "ship_to.phone", "mobile_format"),
+        ({"buyer.phone": "१३८१२३४५६७८"}, "buyer.phone", "phone_format"),
+        ({"lines.0.unit_price": "١٠٠"}, "lines[0].unit_price", "decimal_format"),
+        ({"freight": "१०"}, "freight", "decimal_format"),
+    ],
+)
+def test_digits_of_other_scripts_are_422(
+    api: Client, changes: dict[str, Any], field: str, rule: str
+) -> None:
+    response = post_order(api, payload(**changes))
+
+    assert response.status_code == 422
+    assert errors_of(response) == {(field, rule)}
+    assert Order.objects.count() == 0
+
+
 def test_unlisted_product_is_422(api: Client, division: Any) -> None:
     ListedProductFactory(sku="SKU-DRAFT", division=division, status=Product.Status.DRAFT)
 

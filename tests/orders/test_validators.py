@@ -174,3 +174,43 @@ def test_placed_at_rules() -> None:
     )
     assert rule_of(lambda x: v.parse_placed_at(x, now=now), "yesterday") == "datetime_format"
     assert v.parse_placed_at(timezone.now()) is not None
+
+
+# --- digits: full-width ones are normalised, other scripts refused ---------------------------
+@pytest.mark.parametrize(
+    ("clean", "value", "expected"),
+    [
+        (v.clean_postcode, "１０００１０", "100010"),
+        (v.clean_mobile, "１３８ １２３４ ５６７８", "13812345678"),
+        (v.clean_phone, "０１０－１２３４５６７８", "010-12345678"),
+        (v.clean_amount, "１２.５", Decimal("12.50")),
+        (v.clean_org_code, "６０００３７３４－１", "600037341"),
+        (v.clean_org_code, "９１１１００００６０００３７３４１Ｌ", CREDIT_CODE),
+        (v.clean_resident_id, "１１０１０５１９４９１２３１００２ｘ", ID_NUMBER),
+    ],
+)
+def test_full_width_input_is_stored_in_ascii(clean, value, expected) -> None:  # type: ignore[no-untyped-def]
+    assert clean(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("clean", "value", "rule"),
+    [
+        (v.clean_postcode, "١٠٠٠١٠", "postcode_format"),  # Arabic-Indic digits
+        (v.clean_postcode, "१०००१०", "postcode_format"),  # Devanagari digits
+        (v.clean_mobile, "١٣٨١٢٣٤٥٦٧٨", "mobile_format"),
+        (v.clean_phone, "٠١٠-١٢٣٤٥٦٧٨", "phone_format"),
+        (v.clean_amount, "١٢.٥٠", "decimal_format"),
+        (v.clean_org_code, "٦٠٠٠٣٧٣٤١", "gb11714_format"),
+    ],
+)
+def test_digits_of_other_scripts_are_refused(clean, value, rule) -> None:  # type: ignore[no-untyped-def]
+    assert rule_of(clean, value) == rule
+
+
+def test_placed_at_with_other_digits_is_refused() -> None:
+    assert rule_of(v.parse_placed_at, "٢٠٢٦-03-02T10:00:00+08:00") == "datetime_format"
+    now = dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.UTC)
+    assert v.parse_placed_at("２０２６-03-02T10:00:00+08:00", now=now) == dt.datetime(
+        2026, 3, 2, 2, 0, tzinfo=dt.UTC
+    )
