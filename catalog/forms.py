@@ -13,6 +13,7 @@ from core.models import Division
 from core.scoping import divisions_for_user
 
 from .models import Category, ListingApplication, Product
+from .rules import PRICE_PERMISSIONS
 from .selectors import SLOW_MOVER_FILTER, category_paths
 from .services import BASE_INFORMATION_FIELDS
 
@@ -183,10 +184,22 @@ class PriceChangeForm(forms.Form):
         label=_("Override the price guard (product group only)"), required=False
     )
 
-    def __init__(self, *args: Any, may_override: bool, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, may_override: bool, editable: tuple[str, ...], **kwargs: Any
+    ) -> None:
+        """`editable`: the prices this user's role may change; the others are shown
+        disabled (a disabled field ignores what is posted and keeps its initial value)."""
         super().__init__(*args, **kwargs)
         if not may_override:
             del self.fields["override"]
+        for name in PRICE_PERMISSIONS:
+            if name not in editable:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = (
+                    _("Set by the product group.")
+                    if name == "selling_price"
+                    else _("Your role cannot change this price.")
+                )
 
     @staticmethod
     def initial_for(product: Product) -> dict[str, Any]:

@@ -129,7 +129,11 @@ class Product(ConcurrentTransitionMixin, models.Model):
         indexes = [models.Index(fields=["status", "division"])]
         permissions = [
             ("publish_product", _("Can list and delist products")),
-            ("change_product_prices", _("Can change product prices")),
+            (
+                "change_product_reference_prices",
+                _("Can change the reference prices (offline market, online guide, baseline)"),
+            ),
+            ("change_product_selling_price", _("Can change the selling price")),
             ("override_price_guard", _("Can set a selling price outside the price guard")),
             ("edit_product_base_information", _("Can edit product base information")),
         ]

@@ -18,14 +18,17 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         *_READ,
         "catalog.review_listingapplication",
         "catalog.publish_product",
-        "catalog.change_product_prices",
+        "catalog.change_product_reference_prices",
+        "catalog.change_product_selling_price",
         "catalog.override_price_guard",
         "catalog.edit_product_base_information",
     ),
     Role.DIVISION_SALES: (
         *_READ,
         "catalog.file_listingapplication",
-        "catalog.change_product_prices",
+        # The division gives the three reference prices; the product group sets the
+        # selling price from them (《电商业务管理办法》 产品定价).
+        "catalog.change_product_reference_prices",
         "catalog.edit_product_base_information",
     ),
     # Master data in the Django admin: categories, products, images and bin locations.

@@ -64,6 +64,23 @@ def base_information_complete(product: Any) -> bool:
     return not missing_base_information(product)
 
 
+# Who changes which price (《电商业务管理办法》 产品定价): the division supplies the three
+# reference prices, the product group sets the selling price after weighing them.
+PRICE_PERMISSIONS: dict[str, str] = {
+    "offline_market_price": "catalog.change_product_reference_prices",
+    "online_guide_price": "catalog.change_product_reference_prices",
+    "baseline_subsidy_price": "catalog.change_product_reference_prices",
+    "selling_price": "catalog.change_product_selling_price",
+}
+
+
+def prices_user_may_change(user: Any) -> tuple[str, ...]:
+    """The price fields this user's role may change, in form order."""
+    return tuple(
+        name for name, permission in PRICE_PERMISSIONS.items() if user.has_perm(permission)
+    )
+
+
 def money(value: Decimal | None) -> Decimal | None:
     """Prices are kept to the fen, rounded half up."""
     if value is None:

@@ -13,7 +13,7 @@ from core.audit import audit_record
 
 from ..exceptions import CatalogError, PriceGuardRefused, TransitionRefused
 from ..models import PriceChange, Product
-from ..rules import money, price_guard_violation
+from ..rules import money, price_guard_violation, prices_user_may_change
 from ._common import ensure_division_access, lock
 
 # The prices the guard compares; changing any of them re-checks the selling price.
@@ -53,13 +53,17 @@ def product_prices_change(
 ) -> list[PriceChange]:
     """Set the four prices of a product; one history row per changed price.
 
+    Each changed price needs its permission: the division's sales manager gives the
+    reference prices, only the product group sets the selling price.
+
     A selling price below the baseline subsidy price or above the offline market price
     is refused unless a user allowed to override (the product group) asks for it with a
     written reason; the override is kept in the history.
     """
     product = lock(product)
     ensure_division_access(user=by, division_id=product.division_id)
-    if not by.has_perm("catalog.change_product_prices"):
+    may_change = prices_user_may_change(by)
+    if not may_change:
         raise TransitionRefused(_("Your role does not allow changing prices."))
     new = prices.quantized()
     old = PriceSet.of(product)
@@ -67,10 +71,22 @@ def product_prices_change(
     changed = new.changed_from(old)
     if not changed:
         raise CatalogError(_("No price was changed."))
+    _ensure_may_change(changed=changed, may_change=may_change)
     is_override = _check_guard(new=new, changed=changed, by=by, reason=reason, override=override)
     return apply_price_changes(
         product=product, by=by, new=new, reason=reason, is_guard_override=is_override
     )
+
+
+def _ensure_may_change(*, changed: list[str], may_change: tuple[str, ...]) -> None:
+    """Each changed price needs its own permission (rules.PRICE_PERMISSIONS)."""
+    refused = [name for name in changed if name not in may_change]
+    if refused:
+        raise TransitionRefused(
+            _("Your role does not allow changing: %(prices)s.")
+            % {"prices": "、".join(str(PriceChange.Kind(name).label) for name in refused)},
+            field=refused[0],
+        )
 
 
 def validate_price_set(*, old: PriceSet, new: PriceSet) -> None:

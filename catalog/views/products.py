@@ -26,7 +26,7 @@ from ..forms import (
 )
 from ..history import history_for
 from ..models import Product
-from ..rules import missing_base_information
+from ..rules import PRICE_PERMISSIONS, missing_base_information, prices_user_may_change
 from ..services import (
     PriceSet,
     product_base_information_update,
@@ -82,7 +82,7 @@ class ProductDetailView(LoginRequiredMixin, DetailView):
             history=history_for(product),
             application=selectors.product_application(product=product),
             may_edit=user.has_perm("catalog.edit_product_base_information"),
-            may_change_prices=user.has_perm("catalog.change_product_prices"),
+            may_change_prices=bool(prices_user_may_change(user)),
             image_form=ProductImageForm(),
             delist_form=ReasonForm(),
         )
@@ -105,11 +105,11 @@ class ProductDetailView(LoginRequiredMixin, DetailView):
 class ProductFormView(LoginRequiredMixin, FormView):
     """A GET/POST form on one product the user may see and has the permission to change."""
 
-    permission_required = ""
+    permissions_any: tuple[str, ...] = ()  # the user needs one of them
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated:
-            if not request.user.has_perm(self.permission_required):
+            if not any(request.user.has_perm(p) for p in self.permissions_any):
                 raise PermissionDenied
             self.product = selectors.product_get_for_user(user=request.user, pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
@@ -126,7 +126,7 @@ class ProductFormView(LoginRequiredMixin, FormView):
 class ProductBaseInformationEditView(ProductFormView):
     template_name = "catalog/product_form.html"
     form_class = ProductBaseInformationForm
-    permission_required = "catalog.edit_product_base_information"
+    permissions_any = ("catalog.edit_product_base_information",)
 
     def get_initial(self) -> dict[str, Any]:
         return ProductBaseInformationForm.initial_for(self.product)
@@ -154,11 +154,12 @@ class ProductBaseInformationEditView(ProductFormView):
 class ProductPriceChangeView(ProductFormView):
     template_name = "catalog/product_price_form.html"
     form_class = PriceChangeForm
-    permission_required = "catalog.change_product_prices"
+    permissions_any = tuple(sorted(set(PRICE_PERMISSIONS.values())))
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
         kwargs["may_override"] = self.request.user.has_perm("catalog.override_price_guard")
+        kwargs["editable"] = prices_user_may_change(self.request.user)
         return kwargs
 
     def get_initial(self) -> dict[str, Any]:

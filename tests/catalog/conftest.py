@@ -41,12 +41,17 @@ def _no_sales_source() -> Iterator[None]:
 
 @pytest.fixture
 def users(make_user: Callable[..., Any], division: Any) -> dict[str, Any]:
-    """One user per role that matters to the catalog, all in division GQ."""
+    """One user per role that matters to the catalog, all in division GQ.
+
+    "admin" is a superuser in no group; "admin_group" a member of the `admin` role
+    (system administrator) who is not a superuser.
+    """
     return {
         "division_sales": make_user("division_sales", username="sales_mgr", language="en"),
         "product_group": make_user("product_group", username="pg", language="en"),
         "sales_rep": make_user("sales_rep", username="rep", language="en"),
         "admin": make_user(username="root", is_superuser=True, is_staff=True, language="en"),
+        "admin_group": make_user("admin", username="sysadmin", is_staff=True, language="en"),
     }
 
 

@@ -50,7 +50,7 @@ def test_selling_price_guard_edges(
     prices = _prices(product, selling_price=selling)
 
     if allowed:
-        product_prices_change(product=product, by=users["division_sales"], prices=prices)
+        product_prices_change(product=product, by=users["product_group"], prices=prices)
         product.refresh_from_db()
         assert product.selling_price == D(selling)
         change = PriceChange.objects.get()
@@ -59,11 +59,11 @@ def test_selling_price_guard_edges(
             D("85.00"),
             D(selling),
         )
-        assert change.changed_by == users["division_sales"]
+        assert change.changed_by == users["product_group"]
         assert change.is_guard_override is False
     else:
         with pytest.raises(PriceGuardRefused):
-            product_prices_change(product=product, by=users["division_sales"], prices=prices)
+            product_prices_change(product=product, by=users["product_group"], prices=prices)
         _unchanged(product)
 
 
@@ -122,7 +122,7 @@ def test_division_sales_cannot_override(product: Product, users: dict[str, Any])
         product_prices_change(
             product=product,
             by=users["division_sales"],
-            prices=_prices(product, selling_price="79.99"),
+            prices=_prices(product, baseline_subsidy_price="85.01"),
             reason="想促销",
             override=True,
         )
@@ -183,7 +183,7 @@ def test_every_changed_price_gets_its_own_history_row(
 def test_prices_are_rounded_to_the_fen_half_up(product: Product, users: dict[str, Any]) -> None:
     product_prices_change(
         product=product,
-        by=users["division_sales"],
+        by=users["product_group"],
         prices=_prices(product, selling_price="80.005"),
     )
     product.refresh_from_db()
@@ -256,7 +256,7 @@ def test_a_price_cannot_be_removed(product: Product, users: dict[str, Any]) -> N
 
 def test_price_history_is_append_only(product: Product, users: dict[str, Any]) -> None:
     product_prices_change(
-        product=product, by=users["division_sales"], prices=_prices(product, selling_price="90.00")
+        product=product, by=users["product_group"], prices=_prices(product, selling_price="90.00")
     )
     change = PriceChange.objects.get()
 
@@ -267,6 +267,59 @@ def test_price_history_is_append_only(product: Product, users: dict[str, Any]) -
     with pytest.raises(PermissionError):
         PriceChange.objects.all().update(reason="x")
     assert PriceChange.objects.get().new_value == D("90.00")
+
+
+# price field → (new value inside every guard rail, roles allowed to change it)
+PRICE_ROLE_TABLE = {
+    "offline_market_price": ("105.00", {"division_sales", "product_group", "admin"}),
+    "online_guide_price": ("92.00", {"division_sales", "product_group", "admin"}),
+    "baseline_subsidy_price": ("82.00", {"division_sales", "product_group", "admin"}),
+    "selling_price": ("88.00", {"product_group", "admin"}),
+}
+PRICE_ROLES = ("division_sales", "product_group", "sales_rep", "admin", "admin_group")
+
+
+@pytest.mark.parametrize(
+    ("field", "role"), [(field, role) for field in PRICE_ROLE_TABLE for role in PRICE_ROLES]
+)
+def test_price_field_role_table(
+    field: str, role: str, product: Product, users: dict[str, Any]
+) -> None:
+    """The division gives the reference prices; only the product group sets the selling price
+    ("admin" is a superuser, "admin_group" a system administrator without price rights)."""
+    value, allowed_roles = PRICE_ROLE_TABLE[field]
+    call = {
+        "product": product,
+        "by": users[role],
+        "prices": _prices(product, **{field: value}),
+        "reason": "调价",
+    }
+
+    if role in allowed_roles:
+        product_prices_change(**call)
+        product.refresh_from_db()
+        assert getattr(product, field) == D(value)
+        change = PriceChange.objects.get()
+        assert (change.kind, change.new_value, change.changed_by) == (field, D(value), users[role])
+    else:
+        with pytest.raises(TransitionRefused):
+            product_prices_change(**call)
+        _unchanged(product)
+
+
+def test_division_sales_is_told_which_price_it_may_not_change(
+    product: Product, users: dict[str, Any]
+) -> None:
+    with pytest.raises(TransitionRefused) as refused:
+        product_prices_change(
+            product=product,
+            by=users["division_sales"],
+            prices=_prices(product, online_guide_price="91.00", selling_price="90.00"),
+        )
+
+    assert str(refused.value) == "Your role does not allow changing: selling price."
+    assert refused.value.field == "selling_price"
+    _unchanged(product)
 
 
 @pytest.mark.parametrize(
@@ -280,3 +333,22 @@ def test_price_guard_rule(selling: str, code: str | None) -> None:
         offline_market_price=D("100.00"),
     )
     assert (violation.code if violation else None) == code
+
+
+def test_the_roles_hold_the_split_price_permissions(db: Any) -> None:
+    from django.contrib.auth.models import Group, Permission
+
+    def price_codenames(role: str) -> set[str]:
+        return set(
+            Group.objects.get(name=role)
+            .permissions.filter(codename__contains="price", content_type__model="product")
+            .values_list("codename", flat=True)
+        )
+
+    assert price_codenames("division_sales") == {"change_product_reference_prices"}
+    assert price_codenames("product_group") == {
+        "change_product_reference_prices",
+        "change_product_selling_price",
+        "override_price_guard",
+    }
+    assert not Permission.objects.filter(codename="change_product_prices").exists()

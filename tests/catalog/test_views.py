@@ -303,15 +303,55 @@ def test_price_below_baseline_is_refused_on_the_form(
 
     response = client_for(users["division_sales"]).post(
         reverse("catalog:product-prices", args=[product.pk]),
-        _price_form(product, selling_price="79.99"),
+        _price_form(product, baseline_subsidy_price="85.01"),
     )
 
     assert response.status_code == 200
     assert "below the online baseline subsidy price" in str(response.context["form"].errors)
     assert "override" not in response.context["form"].fields
     product.refresh_from_db()
-    assert product.selling_price == Decimal("85.00")
+    assert (product.baseline_subsidy_price, product.selling_price) == (
+        Decimal("80.00"),
+        Decimal("85.00"),
+    )
     assert not PriceChange.objects.exists()
+
+
+def test_division_sales_sees_the_selling_price_but_cannot_set_it(
+    users: dict[str, Any], make_product: Any
+) -> None:
+    product = make_product(status=P.LISTED, complete=True)
+    client = client_for(users["division_sales"])
+    url = reverse("catalog:product-prices", args=[product.pk])
+
+    form = client.get(url).context["form"]
+    response = client.post(
+        url, _price_form(product, selling_price="90.00", offline_market_price="110.00")
+    )
+
+    assert [name for name, field in form.fields.items() if field.disabled] == ["selling_price"]
+    assert form.fields["selling_price"].help_text == "Set by the product group."
+    assert response.status_code == 302
+    product.refresh_from_db()
+    assert (product.offline_market_price, product.selling_price) == (
+        Decimal("110.00"),
+        Decimal("85.00"),
+    )
+    assert list(PriceChange.objects.values_list("kind", flat=True)) == ["offline_market_price"]
+
+
+def test_product_group_may_set_every_price_on_the_form(
+    users: dict[str, Any], make_product: Any
+) -> None:
+    product = make_product(status=P.LISTED, complete=True)
+
+    form = (
+        client_for(users["product_group"])
+        .get(reverse("catalog:product-prices", args=[product.pk]))
+        .context["form"]
+    )
+
+    assert [name for name, field in form.fields.items() if field.disabled] == []
 
 
 def test_product_group_override_on_the_form_shows_in_the_history(
