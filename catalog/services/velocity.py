@@ -3,7 +3,9 @@
 Class A: the best sellers that together make the first 80 % of the units sold in the
 last 90 days; B: the next 15 %; C: the rest, including every product without a sale.
 A product belongs to the class in which its first unit falls when products are laid
-out by units sold, most first (ties by SKU), so A always covers at least 80 %.
+out by units sold, most first, so A always covers at least 80 %. Products that sold the
+same number of units share one class: the class of the first of them (where the first
+unit of the tie falls), so the order among equals never decides a class.
 Slow mover: no sale in the last 30 days, for a product listed for at least 30 days.
 Running it twice on the same data gives the same result.
 """
@@ -30,21 +32,27 @@ A_SHARE = Decimal("0.80")
 B_SHARE = Decimal("0.95")
 
 
-def classify_by_units(units: Mapping[int, int], ranking: Sequence[int]) -> dict[int, str]:
-    """Class per product id; `ranking` lists every product id in tie-break order."""
-    total = sum(max(units.get(pk, 0), 0) for pk in ranking)
-    ordered = sorted(ranking, key=lambda pk: -units.get(pk, 0))  # stable: keeps tie order
+def classify_by_units(units: Mapping[int, int], products: Sequence[int]) -> dict[int, str]:
+    """Class per product id of `products`; `units` are the units each sold (absent: none)."""
+    ties: dict[int, list[int]] = {}
+    for pk in products:
+        ties.setdefault(max(units.get(pk, 0), 0), []).append(pk)
+    total = sum(quantity * len(tie) for quantity, tie in ties.items())
     classes: dict[int, str] = {}
     before = 0
-    for pk in ordered:
-        sold = units.get(pk, 0)
-        if sold <= 0 or total == 0:
-            classes[pk] = "C"
-            continue
-        share = Decimal(before) / Decimal(total)
-        classes[pk] = "A" if share < A_SHARE else "B" if share < B_SHARE else "C"
-        before += sold
+    for quantity in sorted(ties, reverse=True):
+        tie_class = _class_at(before=before, total=total, sold=quantity)
+        classes.update(dict.fromkeys(ties[quantity], tie_class))
+        before += quantity * len(ties[quantity])
     return classes
+
+
+def _class_at(*, before: int, total: int, sold: int) -> str:
+    """The class where a product's first unit falls, `before` units being ahead of it."""
+    if sold <= 0 or total == 0:
+        return "C"
+    share = Decimal(before) / Decimal(total)
+    return "A" if share < A_SHARE else "B" if share < B_SHARE else "C"
 
 
 @dataclass

@@ -165,14 +165,49 @@ def test_the_task_classifies_listed_products(listed: dict[str, Product]) -> None
         ({1: 0, 2: 0}, {1: "C", 2: "C"}),
         ({1: 79, 2: 16, 3: 5}, {1: "A", 2: "A", 3: "C"}),  # 2 starts at 79 % → A
         ({1: 80, 2: 15, 3: 5}, {1: "A", 2: "B", 3: "C"}),
-        ({1: 5, 2: 5}, {1: "A", 2: "A"}),  # a tie keeps the ranking order: 2 starts at 50 %
+        ({1: 5, 2: 5}, {1: "A", 2: "A"}),
+        ({1: 10, 2: 10, 3: 80}, {3: "A", 1: "B", 2: "B"}),  # the 10s start at 80 % → B
+        # ties crossing the 80 % boundary: the 10s start at 70 % → all A (not A, B, B)
+        ({1: 70, 2: 10, 3: 10, 4: 10}, {1: "A", 2: "A", 3: "A", 4: "A"}),
+        # five equal sellers start at 0 %: all A (not A, A, A, A, B)
+        ({1: 20, 2: 20, 3: 20, 4: 20, 5: 20}, {1: "A", 2: "A", 3: "A", 4: "A", 5: "A"}),
+        # a tie crossing 95 %: the 3s start at 90 % → all B (not B, B, C); 1 at 99 % → C
+        ({1: 90, 2: 3, 3: 3, 4: 3, 5: 1}, {1: "A", 2: "B", 3: "B", 4: "B", 5: "C"}),
+        # a tie crossing both: 60 + 4 × 10 → the 10s start at 60 % → all A
+        ({1: 60, 2: 10, 3: 10, 4: 10, 5: 10}, {1: "A", 2: "A", 3: "A", 4: "A", 5: "A"}),
+        # a tie after the 80 % line spanning 95 %: 80 + 5 × 4 → the 4s start at 80 % → all B
+        ({1: 80, 2: 4, 3: 4, 4: 4, 5: 4, 6: 4}, {1: "A", 2: "B", 3: "B", 4: "B", 5: "B", 6: "B"}),
     ],
 )
 def test_classify_by_units(units: dict[int, int], expected: dict[int, str]) -> None:
     assert classify_by_units(units, sorted(units)) == expected
 
 
-def test_classify_ties_follow_the_given_ranking() -> None:
-    units = {1: 10, 2: 10, 3: 80}
-    # 3 first (0 %), then 1 (80 % → B), then 2 (90 % → B)
-    assert classify_by_units(units, [1, 2, 3]) == {3: "A", 1: "B", 2: "B"}
+@pytest.mark.parametrize("order", [[1, 2, 3, 4], [4, 3, 2, 1], [3, 1, 4, 2]])
+def test_the_order_of_equal_sellers_decides_nothing(order: list[int]) -> None:
+    units = {1: 85, 2: 5, 3: 5, 4: 5}
+
+    assert classify_by_units(units, order) == {1: "A", 2: "B", 3: "B", 4: "B"}
+
+
+def test_equal_sellers_get_the_same_class_in_the_weekly_job(make_product: Any) -> None:
+    """70 / 10 / 10 / 10 units: the three tied products all start at 70 % → A (ordered by
+    SKU they used to become A, B, B)."""
+    listed_at = NOW - dt.timedelta(days=60)
+    units = {"T-1": 70, "T-2": 10, "T-3": 10, "T-4": 10, "T-5": 0}
+    products = {
+        sku: make_product(sku=sku, status=Product.Status.LISTED, listed_at=listed_at)
+        for sku in units
+    }
+    register_sales_source(lambda *, since: {products[s].pk: n for s, n in units.items() if n})
+
+    result = velocity_classify(now=NOW)
+
+    assert {sku: cls for sku, (cls, _slow) in _classes().items()} == {
+        "T-1": "A",
+        "T-2": "A",
+        "T-3": "A",
+        "T-4": "A",
+        "T-5": "C",
+    }
+    assert result.counts == {"A": 4, "C": 1}
