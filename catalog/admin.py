@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Model
+from django.db import transaction
+from django.db.models import Model, QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +34,19 @@ class AuditedAdmin(admin.ModelAdmin):
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         audit_record(obj=obj, action=f"{obj._meta.model_name}_deleted_in_admin", by=request.user)
         super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        """The "delete selected" action: one audit row per object, as for a single delete,
+        in one transaction with the delete (the admin action itself does not open one)."""
+        with transaction.atomic():
+            for obj in queryset:
+                audit_record(
+                    obj=obj,
+                    action=f"{obj._meta.model_name}_deleted_in_admin",
+                    by=request.user,
+                    data={"bulk": True},
+                )
+            super().delete_queryset(request, queryset)
 
     def save_formset(
         self, request: HttpRequest, form: ModelForm, formset: BaseInlineFormSet, change: bool

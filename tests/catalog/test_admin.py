@@ -172,3 +172,56 @@ def test_an_unlisted_products_images_and_base_information_are_edited_in_the_admi
     product.refresh_from_db()
     assert (product.detail_content, product.promotion_plan) == ("", "")
     assert not product.images.exists()
+
+
+def test_bulk_deletes_write_one_audit_row_per_object(
+    admin_client_for: Client, make_product: Any, warehouses: dict[str, Any], users: dict[str, Any]
+) -> None:
+    from core.models import AuditRecord
+
+    product = make_product()
+    bins = [
+        ProductBinFactory(product=product, warehouse=warehouses["main"], bin_code="A-01-01"),
+        ProductBinFactory(product=product, warehouse=warehouses["central"], bin_code="C-01-01"),
+    ]
+    kept = ProductBinFactory(warehouse=warehouses["main"], bin_code="A-09-09")
+
+    response = admin_client_for.post(
+        reverse("admin:catalog_productbin_changelist"),
+        {
+            "action": "delete_selected",
+            "_selected_action": [str(b.pk) for b in bins],
+            "post": "yes",
+        },
+    )
+
+    assert response.status_code == 302
+    assert list(ProductBin.objects.all()) == [kept]
+    rows = AuditRecord.objects.filter(action="productbin_deleted_in_admin").order_by("object_id")
+    assert [(r.object_type, r.object_id, r.actor, r.data) for r in rows] == [
+        ("catalog.productbin", str(b.pk), users["admin"], {"bulk": True}) for b in bins
+    ]
+
+
+def test_a_bulk_delete_of_categories_is_audited(
+    admin_client_for: Client, users: dict[str, Any]
+) -> None:
+    from core.models import AuditRecord
+    from tests.catalog.factories import CategoryFactory
+
+    categories = [CategoryFactory(name="甲"), CategoryFactory(name="乙")]
+
+    admin_client_for.post(
+        reverse("admin:catalog_category_changelist"),
+        {
+            "action": "delete_selected",
+            "_selected_action": [str(c.pk) for c in categories],
+            "post": "yes",
+        },
+    )
+
+    assert sorted(
+        AuditRecord.objects.filter(action="category_deleted_in_admin").values_list(
+            "object_repr", flat=True
+        )
+    ) == ["乙", "甲"]
