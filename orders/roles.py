@@ -1,4 +1,10 @@
-"""Permissions of the orders app per role (granted by migration 0002 and re-synced by core)."""
+"""Permissions of the orders app per role (granted by migrations 0002 and 0006 and re-synced
+by core).
+
+Personal data: the buyer's and the customer master's ID and phone numbers are revealed to
+the sales roles (and admins) only; the warehouse and parts support see the recipient's
+phone, which they need for the delivery (SPEC §6: only roles that need them).
+"""
 
 from __future__ import annotations
 
@@ -18,6 +24,7 @@ _REP = (
     "orders.merge_customer",
     "orders.reveal_id_number",
     "orders.reveal_phone",
+    "orders.reveal_ship_phone",
     "orders.view_sla_report",
 )
 
@@ -28,10 +35,10 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         *_VIEW,
         "orders.hold_order",
         "orders.allocate_order",
-        "orders.reveal_phone",
+        "orders.reveal_ship_phone",
     ),
     Role.DIVISION_FINANCE: (*_VIEW, "orders.invoice_order"),
-    Role.WAREHOUSE: (*_VIEW, "orders.ship_order", "orders.reveal_phone"),
+    Role.WAREHOUSE: (*_VIEW, "orders.ship_order", "orders.reveal_ship_phone"),
     Role.LOGISTICS_LEAD: (*_VIEW, "orders.deliver_order", "orders.view_sla_report"),
     Role.HQ_FINANCE: (*_VIEW, "orders.view_sla_report"),
     Role.SALES_HEAD: (*_VIEW, "orders.view_sla_report"),

@@ -29,9 +29,48 @@ def seed_routes(apps, schema_editor):
         )
 
 
-def grant(apps, schema_editor):
-    from orders.roles import ROLE_PERMISSIONS
+# Frozen copy of orders.roles.ROLE_PERMISSIONS as this migration first shipped (importing
+# the live module broke fresh databases as soon as roles.py named a permission that a
+# later migration creates; later changes are later migrations, e.g. 0006).
+_VIEW = ("orders.view_order", "orders.view_customer")
+_REP = (
+    *_VIEW,
+    "orders.add_order",
+    "orders.add_customer",
+    "orders.change_customer",
+    "orders.identify_order",
+    "orders.confirm_order",
+    "orders.cancel_order",
+    "orders.deliver_order",
+    "orders.close_order",
+    "orders.merge_customer",
+    "orders.reveal_id_number",
+    "orders.reveal_phone",
+    "orders.view_sla_report",
+)
+ROLE_PERMISSIONS = {
+    "sales_rep": _REP,
+    "sales_lead": _REP,
+    "parts_support": (*_VIEW, "orders.hold_order", "orders.allocate_order", "orders.reveal_phone"),
+    "division_finance": (*_VIEW, "orders.invoice_order"),
+    "warehouse": (*_VIEW, "orders.ship_order", "orders.reveal_phone"),
+    "logistics_lead": (*_VIEW, "orders.deliver_order", "orders.view_sla_report"),
+    "hq_finance": (*_VIEW, "orders.view_sla_report"),
+    "sales_head": (*_VIEW, "orders.view_sla_report"),
+    "ecom_leader": (*_VIEW, "orders.view_sla_report"),
+    "admin": (
+        *_REP,
+        "orders.view_platform",
+        "orders.add_platform",
+        "orders.change_platform",
+        "orders.view_provinceroute",
+        "orders.change_provinceroute",
+        "orders.add_provinceroute",
+    ),
+}
 
+
+def grant(apps, schema_editor):
     grant_role_permissions(apps, "orders", ROLE_PERMISSIONS)
 
 

@@ -76,7 +76,7 @@ class Customer(models.Model):
         permissions = [
             ("merge_customer", "Can merge duplicate customers"),
             ("reveal_id_number", "Can reveal full ID numbers"),
-            ("reveal_phone", "Can reveal full phone numbers"),
+            ("reveal_phone", "Can reveal full buyer and customer phone numbers"),
         ]
         constraints = [
             models.UniqueConstraint(

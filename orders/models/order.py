@@ -260,6 +260,7 @@ class Order(ConcurrentTransitionMixin, models.Model):
             ("close_order", "Can close an order"),
             ("cancel_order", "Can cancel an order"),
             ("view_sla_report", "Can view the SLA report"),
+            ("reveal_ship_phone", "Can reveal the recipient's phone number (for delivery)"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -34,7 +34,16 @@ EDITABLE_FIELDS = (
     "postcode",
 )
 PERSONAL_FIELDS = {"id_number": mask, "phone": mask_phone}
-REVEAL_PERMISSIONS = {"id_number": "orders.reveal_id_number", "phone": "orders.reveal_phone"}
+# The permission each revealable field needs, per kind of object.
+CUSTOMER_REVEAL_PERMISSIONS = {
+    "id_number": "orders.reveal_id_number",
+    "phone": "orders.reveal_phone",
+}
+ORDER_REVEAL_PERMISSIONS = {
+    "buyer_id_number": "orders.reveal_id_number",
+    "buyer_phone": "orders.reveal_phone",
+    "ship_phone": "orders.reveal_ship_phone",
+}
 
 
 def customer_find_exact(
@@ -199,14 +208,11 @@ def _check_mergeable(source: Customer, target: Customer, by: Any) -> None:
 def personal_data_reveal(*, obj: Customer | Order, field: str, by: Any) -> str:
     """The full value of a personal-data field, for a user whose role needs it; every
     reveal writes an audit row (SPEC §6)."""
-    base = field.removeprefix("buyer_").removeprefix("ship_")
-    permission = REVEAL_PERMISSIONS.get(base)
-    allowed_fields = (
-        ("id_number", "phone")
-        if isinstance(obj, Customer)
-        else ("buyer_id_number", "buyer_phone", "ship_phone")
+    permissions = (
+        CUSTOMER_REVEAL_PERMISSIONS if isinstance(obj, Customer) else ORDER_REVEAL_PERMISSIONS
     )
-    if permission is None or field not in allowed_fields:
+    permission = permissions.get(field)
+    if permission is None:
         raise OrderError(_("This field cannot be revealed."))
     if not by.has_perm(permission) or not user_can_reach_division(by, obj.division_id):
         raise PermissionDenied(_("Your role may not see this value in full."))

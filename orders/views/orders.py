@@ -80,6 +80,7 @@ class OrderDetailView(RoleRequiredMixin, TemplateView):
             steps=_steps(order),
             can_reveal_id=user.has_perm("orders.reveal_id_number"),
             can_reveal_phone=user.has_perm("orders.reveal_phone"),
+            can_reveal_ship_phone=user.has_perm("orders.reveal_ship_phone"),
         )
         if order.status == Order.Status.RECEIVED and user.has_perm("orders.identify_order"):
             context["candidates"] = selectors.customer_candidates(order=order, user=user)

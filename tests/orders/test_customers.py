@@ -361,6 +361,94 @@ def test_reveal_refused_for_other_roles_and_not_audited(
     assert not audit_history(person).filter(action="personal_data_revealed").exists()
 
 
+REVEALERS = {
+    # role → the fields it may reveal (order fields, then customer-master fields)
+    "sales_rep": {"buyer_id_number", "buyer_phone", "ship_phone", "id_number", "phone"},
+    "sales_lead": {"buyer_id_number", "buyer_phone", "ship_phone", "id_number", "phone"},
+    "admin": {"buyer_id_number", "buyer_phone", "ship_phone", "id_number", "phone"},
+    "parts_support": {"ship_phone"},
+    "warehouse": {"ship_phone"},
+    "division_finance": set(),
+    "logistics_lead": set(),
+}
+
+
+@pytest.mark.parametrize("role", list(REVEALERS))
+def test_reveal_table_per_role_and_field(
+    role: str, make_user: Any, platform: Any, product: Any, warehouses: Any, division: Any
+) -> None:
+    user = make_user(role)
+    order = receive(platform, buyer=individual_payload()["buyer"])
+    person = CustomerFactory(
+        division=division, kind="individual", org_code="", id_number=ID_NUMBER, phone="13712345678"
+    )
+    targets = {
+        "buyer_id_number": order,
+        "buyer_phone": order,
+        "ship_phone": order,
+        "id_number": person,
+        "phone": person,
+    }
+
+    revealed = set()
+    for field, obj in targets.items():
+        try:
+            services.personal_data_reveal(obj=obj, field=field, by=user)
+        except PermissionDenied:
+            continue
+        revealed.add(field)
+
+    assert revealed == REVEALERS[role]
+    audited = [
+        r.data["field"]
+        for obj in (order, person)
+        for r in audit_history(obj).filter(action="personal_data_revealed")
+    ]
+    assert sorted(audited) == sorted(REVEALERS[role])
+
+
+def test_role_groups_hold_the_reveal_permissions() -> None:
+    from django.contrib.auth.models import Group
+
+    def reveal_codenames(role: str) -> set[str]:
+        return set(
+            Group.objects.get(name=role)
+            .permissions.filter(codename__startswith="reveal_")
+            .values_list("codename", flat=True)
+        )
+
+    everything = {"reveal_id_number", "reveal_phone", "reveal_ship_phone"}
+    assert {role: reveal_codenames(role) for role in REVEALERS} == {
+        "sales_rep": everything,
+        "sales_lead": everything,
+        "admin": everything,
+        "parts_support": {"reveal_ship_phone"},
+        "warehouse": {"reveal_ship_phone"},
+        "division_finance": set(),
+        "logistics_lead": set(),
+    }
+
+
+def test_permission_migration_takes_the_buyer_phone_from_delivery_roles() -> None:
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group, Permission
+
+    migration = importlib.import_module(
+        "orders.migrations.0006_reveal_ship_phone_for_delivery_roles"
+    )
+    reveal_phone = Permission.objects.get(codename="reveal_phone")
+    warehouse = Group.objects.get(name="warehouse")
+    warehouse.permissions.add(reveal_phone)  # as the first release granted it
+
+    migration.forwards(apps, None)
+
+    assert not warehouse.permissions.filter(codename="reveal_phone").exists()
+    assert warehouse.permissions.filter(codename="reveal_ship_phone").exists()
+    assert Group.objects.get(name="sales_rep").permissions.filter(pk=reveal_phone.pk).exists()
+
+
 def test_masked_display(division: Any) -> None:
     person = CustomerFactory(
         division=division, kind="individual", org_code="", id_number=ID_NUMBER, phone="13812345678"

@@ -502,3 +502,17 @@ def test_customer_page_lists_only_orders_of_the_users_divisions(
 
     assert [o.pk for o in response.context["orders"]] == [here.pk]
     assert there.number not in response.content.decode()
+
+
+def test_warehouse_sees_the_reveal_button_for_the_recipient_phone_only(
+    make_user: Any, platform: Any, product: Any, warehouses: Any
+) -> None:
+    order = receive(platform)
+    content = (
+        client_for(make_user("warehouse"))
+        .get(reverse("orders:order-detail", args=[order.pk]))
+        .content.decode()
+    )
+
+    assert 'data-testid="reveal-ship_phone"' in content
+    assert 'data-testid="reveal-buyer_phone"' not in content
