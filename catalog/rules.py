@@ -1,7 +1,8 @@
-"""Pure business rules of the catalog: base-information completeness and the price guard.
+"""Pure business rules of the catalog: base-information completeness, the price guard and
+who may change or override which price.
 
-No queries beyond the product's own images; models import this module for the listing
-condition, so it must not import models itself.
+No queries beyond the product's own images and the user's roles and permissions; models
+import this module for the listing condition, so it must not import models itself.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+
+from core.roles import Role, user_has_role
 
 CENT = Decimal("0.01")
 
@@ -79,6 +82,13 @@ def prices_user_may_change(user: Any) -> tuple[str, ...]:
     return tuple(
         name for name, permission in PRICE_PERMISSIONS.items() if user.has_perm(permission)
     )
+
+
+def user_may_override_price_guard(user: Any) -> bool:
+    """SPEC §1: only a `product_group` user overrides the price guard. Membership of the
+    role is required as such: a superuser or system administrator outside the product
+    group holds every permission but does not decide prices."""
+    return user_has_role(user, Role.PRODUCT_GROUP) and user.has_perm("catalog.override_price_guard")
 
 
 def money(value: Decimal | None) -> Decimal | None:

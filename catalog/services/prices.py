@@ -13,7 +13,12 @@ from core.audit import audit_record
 
 from ..exceptions import CatalogError, PriceGuardRefused, TransitionRefused
 from ..models import PriceChange, Product
-from ..rules import money, price_guard_violation, prices_user_may_change
+from ..rules import (
+    money,
+    price_guard_violation,
+    prices_user_may_change,
+    user_may_override_price_guard,
+)
 from ._common import ensure_division_access, lock
 
 # The prices the guard compares; changing any of them re-checks the selling price.
@@ -138,7 +143,7 @@ def _check_guard(
             ),
             field="selling_price",
         )
-    if not by.has_perm("catalog.override_price_guard"):
+    if not user_may_override_price_guard(by):
         raise PriceGuardRefused(
             "{} {}".format(
                 violation.message, _("Only the product group may override the price guard.")

@@ -26,7 +26,12 @@ from ..forms import (
 )
 from ..history import history_for
 from ..models import Product
-from ..rules import PRICE_PERMISSIONS, missing_base_information, prices_user_may_change
+from ..rules import (
+    PRICE_PERMISSIONS,
+    missing_base_information,
+    prices_user_may_change,
+    user_may_override_price_guard,
+)
 from ..services import (
     PriceSet,
     product_base_information_update,
@@ -158,7 +163,7 @@ class ProductPriceChangeView(ProductFormView):
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
-        kwargs["may_override"] = self.request.user.has_perm("catalog.override_price_guard")
+        kwargs["may_override"] = user_may_override_price_guard(self.request.user)
         kwargs["editable"] = prices_user_may_change(self.request.user)
         return kwargs
 

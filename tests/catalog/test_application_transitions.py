@@ -19,7 +19,8 @@ from tests.catalog.conftest import PRODUCT_STATE_FOR
 
 A = ListingApplication.Status
 P = Product.Status
-ROLES = ("division_sales", "product_group", "sales_rep", "admin")
+# "admin" is a superuser in no group; "admin_group" a system administrator (no superuser).
+ROLES = ("division_sales", "product_group", "sales_rep", "admin", "admin_group")
 
 
 def _submit(application: ListingApplication, user: Any) -> None:

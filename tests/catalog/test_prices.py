@@ -335,6 +335,66 @@ def test_price_guard_rule(selling: str, code: str | None) -> None:
     assert (violation.code if violation else None) == code
 
 
+# Who may override the guard: (role, change) → None if allowed, else (error, field).
+# "admin" is a superuser outside the product group, "admin_group" a system administrator
+# who is not a superuser; SPEC §1 gives the override to product_group users only.
+BELOW_BASELINE = {"selling_price": "79.99"}
+BASELINE_ABOVE_SELLING = {"baseline_subsidy_price": "85.01"}
+OVERRIDE_TABLE = [
+    ("product_group", BELOW_BASELINE, None),
+    ("superuser_in_product_group", BELOW_BASELINE, None),
+    ("admin", BELOW_BASELINE, (PriceGuardRefused, "override")),
+    ("admin_group", BELOW_BASELINE, (TransitionRefused, None)),
+    ("division_sales", BELOW_BASELINE, (TransitionRefused, "selling_price")),
+    ("sales_rep", BELOW_BASELINE, (TransitionRefused, None)),
+    ("product_group", BASELINE_ABOVE_SELLING, None),
+    ("admin", BASELINE_ABOVE_SELLING, (PriceGuardRefused, "override")),
+    ("admin_group", BASELINE_ABOVE_SELLING, (TransitionRefused, None)),
+    ("division_sales", BASELINE_ABOVE_SELLING, (PriceGuardRefused, "override")),
+]
+
+
+@pytest.mark.parametrize(
+    ("role", "change", "refusal"),
+    OVERRIDE_TABLE,
+    ids=[f"{role}-{next(iter(change))}" for role, change, _refusal in OVERRIDE_TABLE],
+)
+def test_price_guard_override_role_table(
+    role: str,
+    change: dict[str, str],
+    refusal: tuple[type[Exception], str | None] | None,
+    product: Product,
+    users: dict[str, Any],
+    make_user: Any,
+) -> None:
+    if role == "superuser_in_product_group":
+        user = make_user("product_group", username="root_pg", is_superuser=True)
+    else:
+        user = users[role]
+    call = {
+        "product": product,
+        "by": user,
+        "prices": _prices(product, **change),
+        "reason": "平台大促,经电商领导同意",
+        "override": True,
+    }
+
+    if refusal is None:
+        product_prices_change(**call)
+        product.refresh_from_db()
+        field, value = next(iter(change.items()))
+        assert getattr(product, field) == D(value)
+        assert PriceChange.objects.get().is_guard_override is True
+        assert audit_history(product).get().data["guard_override"] is True
+    else:
+        error, field = refusal
+        with pytest.raises(error) as refused:
+            product_prices_change(**call)
+        assert type(refused.value) is error
+        assert refused.value.field == field
+        _unchanged(product)
+
+
 def test_the_roles_hold_the_split_price_permissions(db: Any) -> None:
     from django.contrib.auth.models import Group, Permission
 

@@ -13,7 +13,8 @@ from core.audit import audit_history
 from core.models import Notification
 
 P = Product.Status
-ROLES = ("division_sales", "product_group", "sales_rep", "admin")
+# "admin" is a superuser in no group; "admin_group" a system administrator (no superuser).
+ROLES = ("division_sales", "product_group", "sales_rep", "admin", "admin_group")
 
 
 def _list(product: Product, user: Any) -> None:

@@ -352,6 +352,27 @@ def test_product_group_may_set_every_price_on_the_form(
     )
 
     assert [name for name, field in form.fields.items() if field.disabled] == []
+    assert "override" in form.fields
+
+
+def test_a_superuser_outside_the_product_group_is_not_offered_the_override(
+    users: dict[str, Any], make_product: Any
+) -> None:
+    product = make_product(status=P.LISTED, complete=True)
+    client = client_for(users["admin"])
+    url = reverse("catalog:product-prices", args=[product.pk])
+
+    form = client.get(url).context["form"]
+    response = client.post(
+        url, _price_form(product, selling_price="79.99", reason="测试", override="on")
+    )
+
+    assert "override" not in form.fields
+    assert response.status_code == 200
+    assert "Only the product group can override this" in str(response.context["form"].errors)
+    product.refresh_from_db()
+    assert product.selling_price == Decimal("85.00")
+    assert not PriceChange.objects.exists()
 
 
 def test_product_group_override_on_the_form_shows_in_the_history(
