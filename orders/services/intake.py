@@ -247,21 +247,27 @@ def order_receive(
     source: str = Order.Source.API,
     by: Any = None,
     now: dt.datetime | None = None,
+    at: dt.datetime | None = None,
 ) -> IntakeResult:
     """Take in an order, idempotently on (platform, platform order number).
 
     The same content again returns the existing order (created=False) even if the
     rules have since changed (a delisted product); other content raises IntakeConflict;
     broken rules raise IntakeInvalid. A known customer is identified at once.
+
+    `at` is when the order was received (default now, right for the API and the form);
+    imports and demo data pass it so that the receipt and the automatic identification
+    carry the time they happened. `now` (default `at`) is the reference for the
+    placed-at rule.
     """
     fingerprint = data.fingerprint()
     existing = _existing(platform, data)
     if existing is not None:
         return IntakeResult(existing, False)
-    clean = order_input_check(data=data, now=now)
+    clean = order_input_check(data=data, now=now or at)
     try:
         with transaction.atomic():
-            order = _create(platform, clean, source, fingerprint, by)
+            order = _create(platform, clean, source, fingerprint, by, at or timezone.now())
     except IntegrityError:
         # Another request created the same number meanwhile (the unique constraint won).
         existing = _existing(platform, data)
@@ -282,11 +288,17 @@ def _existing(platform: Platform, data: OrderInput) -> Order | None:
     return order
 
 
-def _create(platform: Platform, clean: CleanOrder, source: str, fingerprint: str, by: Any) -> Order:
+def _create(
+    platform: Platform,
+    clean: CleanOrder,
+    source: str,
+    fingerprint: str,
+    by: Any,
+    received_at: dt.datetime,
+) -> Order:
     from .customers import customer_find_exact
     from .transitions import order_identify
 
-    received_at = timezone.now()
     ship_by = clocks.ship_by(clean.placed_at)
     buyer, ship_to = clean.buyer, clean.ship_to
     order = Order(
@@ -356,5 +368,7 @@ def _create(platform: Platform, clean: CleanOrder, source: str, fingerprint: str
         kind=buyer.kind, org_code=buyer.org_code, id_number=buyer.id_number
     )
     if customer is not None:
-        order = order_identify(order=order, customer=customer, by=None, method=method)
+        order = order_identify(
+            order=order, customer=customer, by=None, method=method, at=received_at
+        )
     return order

@@ -258,6 +258,31 @@ def test_individual_identified_automatically_by_id_number(
     assert order.buyer_id_number == ID_NUMBER
 
 
+def test_automatic_identification_carries_the_time_of_receipt(
+    platform: Any, product: Any, warehouses: Any, division: Any
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.orders.factories import order_input
+
+    customer = CustomerFactory(division=division, org_code="600037341")
+    received = dt.datetime(2026, 3, 2, 2, 3, tzinfo=dt.UTC)  # 10:03 in Beijing
+
+    imported = services.order_receive(
+        platform=platform, data=order_input(platform_order_no="IMPORT-1"), at=received
+    ).order
+    before = timezone.now()
+    live = services.order_receive(platform=platform, data=order_input(platform_order_no="LIVE-1"))
+    live = live.order
+
+    assert imported.customer == live.customer == customer
+    assert (imported.received_at, imported.identified_at) == (received, received)
+    assert imported.sales_order_due_at == dt.datetime(2026, 3, 2, 2, 33, tzinfo=dt.UTC)
+    assert live.identified_at == live.received_at and live.identified_at >= before
+
+
 def test_merge_keeps_every_order_and_the_history(
     platform: Any, product: Any, warehouses: Any, division: Any, rep: Any
 ) -> None:

@@ -38,3 +38,33 @@ def test_demo_platform_token_works() -> None:
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "shipped" and body["tracking"]["carrier"] == "顺丰速运"
+
+
+STEP_TIMES = (
+    "placed_at",
+    "received_at",
+    "identified_at",
+    "confirmed_at",
+    "on_hold_at",
+    "delivery_note_at",
+    "invoiced_at",
+    "shipped_at",
+    "delivered_at",
+    "closed_at",
+    "cancelled_at",
+)
+
+
+def test_every_demo_order_did_its_steps_in_order() -> None:
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    out_of_order = {}
+    for order in Order.objects.order_by("platform_order_no"):
+        times = [(name, getattr(order, name)) for name in STEP_TIMES]
+        done = [(name, at) for name, at in times if at is not None]
+        if [at for _name, at in done] != sorted(at for _name, at in done):
+            out_of_order[order.platform_order_no] = done
+    assert out_of_order == {}
+    identified = Order.objects.exclude(identified_at=None)
+    assert identified.count() >= 10
+    assert all(o.identified_at <= o.sales_order_due_at for o in identified)
