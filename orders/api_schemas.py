@@ -1,8 +1,9 @@
 """Request and response bodies of the intake API (SPEC §7).
 
-The schemas check shape and types only; every business rule (ID numbers, codes,
-postcodes, SKUs, amounts, times) is checked by the same code as the keyed-in form, so
-the field formats below are documentation, not a second set of rules.
+The schemas check shape and types only, strictly: `true` is no quantity and `"yes"` is
+not paid (pydantic's lax mode would take them for 1 and true). Every business rule (ID
+numbers, codes, postcodes, SKUs, amounts, times) is checked by the same code as the
+keyed-in form, so the field formats below are documentation, not a second set of rules.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import datetime as dt
 from typing import Literal
 
 from ninja import Field, Schema
+from pydantic import StrictBool, StrictInt
 from pydantic.json_schema import JsonDict
 
 AMOUNT: JsonDict = {"format": "decimal", "pattern": r"^\d+(\.\d{1,2})?$", "example": "128.50"}
@@ -48,7 +50,7 @@ class ShipToIn(Schema):
 
 class LineIn(Schema):
     sku: str
-    quantity: int = Field(description="Greater than zero")
+    quantity: StrictInt = Field(description="A JSON integer greater than zero")
     unit_price: str = Field(
         description="Decimal string, at most two places", json_schema_extra=AMOUNT
     )
@@ -65,7 +67,7 @@ class OrderIn(Schema):
     ship_to: ShipToIn
     lines: list[LineIn]
     freight: str = Field(description="Decimal string", json_schema_extra=AMOUNT)
-    paid: bool
+    paid: StrictBool = Field(description="JSON true or false")
 
 
 class ReceiptIn(Schema):

@@ -182,6 +182,9 @@ def clean_amount(value: str) -> Decimal:
 
 
 def clean_quantity(value: int) -> int:
+    """A whole number of units; `True` is not 1 (bool is an int in Python)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise RuleViolation("int_type", _("The quantity must be a whole number."))
     if value <= 0:
         raise RuleViolation("quantity_positive", _("The quantity must be greater than zero."))
     if value > 1_000_000:

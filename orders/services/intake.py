@@ -147,6 +147,8 @@ def order_input_check(*, data: OrderInput, now: dt.datetime | None = None) -> Cl
     ship_to, code = _check_ship_to(check, data.ship_to)
     lines = _check_lines(check, data.lines, division)
     freight = check.rule("freight", validators.clean_amount, data.freight)
+    if not isinstance(data.paid, bool):
+        check.add("paid", "bool_type", _("Either true or false."))
     if check.errors:
         raise IntakeInvalid(check.errors)
     assert division is not None and code is not None and placed_at is not None

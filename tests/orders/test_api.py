@@ -242,7 +242,15 @@ FIELD_RULES = [
     ({"platform_order_no": "bad number/1"}, "platform_order_no", "platform_order_no_format"),
     # shape errors from the schema keep the same format
     ({"ship_to.street": DELETE}, "ship_to.street", "missing"),
-    ({"lines.0.quantity": "many"}, "lines[0].quantity", "int_parsing"),
+    ({"lines.0.quantity": "many"}, "lines[0].quantity", "int_type"),
+    # strict types: no coercion of booleans, strings or floats
+    ({"lines.0.quantity": True}, "lines[0].quantity", "int_type"),
+    ({"lines.0.quantity": "2"}, "lines[0].quantity", "int_type"),
+    ({"lines.0.quantity": 2.0}, "lines[0].quantity", "int_type"),
+    ({"paid": "yes"}, "paid", "bool_type"),
+    ({"paid": "true"}, "paid", "bool_type"),
+    ({"paid": 1}, "paid", "bool_type"),
+    ({"paid": None}, "paid", "bool_type"),
     ({"lines.0.unit_price": 12.5}, "lines[0].unit_price", "string_type"),
     ({"buyer.kind": "robot"}, "buyer.kind", "literal_error"),
 ]

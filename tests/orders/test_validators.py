@@ -214,3 +214,21 @@ def test_placed_at_with_other_digits_is_refused() -> None:
     assert v.parse_placed_at("２０２６-03-02T10:00:00+08:00", now=now) == dt.datetime(
         2026, 3, 2, 2, 0, tzinfo=dt.UTC
     )
+
+
+@pytest.mark.parametrize("value", [True, False, 2.0, "2"])
+def test_quantity_is_a_whole_number_not_a_boolean(value) -> None:  # type: ignore[no-untyped-def]
+    assert rule_of(v.clean_quantity, value) == "int_type"
+
+
+def test_intake_refuses_a_paid_flag_that_is_no_boolean(db) -> None:  # type: ignore[no-untyped-def]
+    from orders.exceptions import IntakeInvalid
+    from orders.services import order_input_check
+    from tests.orders.factories import order_input
+
+    data = order_input()
+    data.paid = "yes"  # type: ignore[assignment]
+
+    with pytest.raises(IntakeInvalid) as caught:
+        order_input_check(data=data)
+    assert ("paid", "bool_type") in {(e.field, e.rule) for e in caught.value.errors}
