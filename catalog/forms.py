@@ -6,23 +6,19 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.validators import FileExtensionValidator, MinValueValidator, RegexValidator
+from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Division
 from core.scoping import divisions_for_user
 
 from .models import Category, ListingApplication, Product
-from .rules import PRICE_PERMISSIONS
+from .rules import PRICE_PERMISSIONS, normalise_sku, sku_validator
 from .selectors import SLOW_MOVER_FILTER, category_paths
 from .services import BASE_INFORMATION_FIELDS
 
 IMAGE_EXTENSIONS = ("jpg", "jpeg", "png", "webp", "gif")
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
-sku_validator = RegexValidator(
-    r"^[A-Za-z0-9][A-Za-z0-9._/-]*$",
-    _("Use letters, digits and . _ / - only, starting with a letter or digit."),
-)
 
 
 def price_field(label: Any, *, required: bool = False) -> forms.DecimalField:
@@ -112,11 +108,15 @@ class ListingApplicationForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["sku"].help_text = _("Stored in capitals: gq-9001 becomes GQ-9001.")
         divisions = divisions_for_user(user)
         self.fields["division"].queryset = divisions  # type: ignore[attr-defined]
         if len(divisions) == 1:
             self.fields["division"].initial = divisions[0]
         _sorted_categories(self.fields["category"])  # type: ignore[arg-type]
+
+    def clean_sku(self) -> str:
+        return normalise_sku(self.cleaned_data["sku"])
 
     @staticmethod
     def initial_for(application: ListingApplication) -> dict[str, Any]:

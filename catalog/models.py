@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Trim, Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
@@ -20,7 +21,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from core.append_only import AppendOnlyModel
 from core.models import Division, Warehouse
 
-from .rules import base_information_complete
+from .rules import base_information_complete, normalise_sku, sku_validator
 
 
 class Category(models.Model):
@@ -68,7 +69,7 @@ class Product(ConcurrentTransitionMixin, models.Model):
         B = "B", "B"
         C = "C", "C"
 
-    sku = models.CharField(_("SKU"), max_length=64, unique=True)
+    sku = models.CharField(_("SKU"), max_length=64, unique=True, validators=[sku_validator])
     name = models.CharField(_("name"), max_length=200)
     category = models.ForeignKey(
         Category,
@@ -146,6 +147,17 @@ class Product(ConcurrentTransitionMixin, models.Model):
                 condition=models.Q(selling_price__isnull=True) | models.Q(selling_price__gt=0),
                 name="product_selling_price_positive",
             ),
+            # SKUs are stored normalised (rules.normalise_sku) and unique ignoring case.
+            models.CheckConstraint(
+                condition=models.Q(sku=Upper(Trim("sku"))),
+                name="product_sku_normalised",
+                violation_error_message=_("A SKU is stored in capitals without blanks."),
+            ),
+            models.UniqueConstraint(
+                Upper("sku"),
+                name="product_sku_unique_ignoring_case",
+                violation_error_message=_("A product with this SKU already exists."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -153,6 +165,9 @@ class Product(ConcurrentTransitionMixin, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("catalog:product-detail", args=[self.pk])
+
+    def clean(self) -> None:
+        self.sku = normalise_sku(self.sku or "")
 
     @property
     def is_listed(self) -> bool:

@@ -11,11 +11,24 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import Role, user_has_role
 
 CENT = Decimal("0.01")
+
+# SKUs are compared ignoring case and surrounding blanks: they are stored upper case.
+sku_validator = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9._/-]*$",
+    _("Use letters, digits and . _ / - only, starting with a letter or digit."),
+)
+
+
+def normalise_sku(value: str) -> str:
+    """The stored form of a SKU: without surrounding blanks, upper case ("demo-001 " →
+    "DEMO-001"). Every write and every look-up by SKU goes through it."""
+    return value.strip().upper()
 
 
 @dataclass(frozen=True)

@@ -12,13 +12,25 @@ from django.shortcuts import get_object_or_404
 from core.scoping import scope_to_user_divisions
 
 from .models import Category, ListingApplication, PriceChange, Product, ProductBin, ProductImage
+from .rules import normalise_sku
 
 SLOW_MOVER_FILTER = "slow"
 
 
 def products_by_sku(*, skus: Iterable[str]) -> dict[str, Product]:
-    """Products with these SKUs (any status), keyed by SKU, in one query."""
-    return {p.sku: p for p in Product.objects.filter(sku__in=set(skus)).select_related("division")}
+    """Products with these SKUs (any status) in one query, keyed by each SKU as given.
+
+    SKUs match ignoring case and surrounding blanks ("demo-001" finds DEMO-001); unknown
+    SKUs are absent from the result.
+    """
+    given = list(skus)
+    found = {
+        p.sku: p
+        for p in Product.objects.filter(sku__in={normalise_sku(s) for s in given}).select_related(
+            "division"
+        )
+    }
+    return {sku: found[normalise_sku(sku)] for sku in given if normalise_sku(sku) in found}
 
 
 # --- transitions ------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from core.roles import Role
 
 from ..exceptions import CatalogError, TransitionRefused
 from ..models import Category, ListingApplication, Product
+from ..rules import normalise_sku
 from ._common import check_transition, ensure_division_access, lock, portal_language
 from .prices import PriceSet, apply_price_changes, validate_price_set
 
@@ -75,8 +76,8 @@ def listing_application_create(
 ) -> ListingApplication:
     """A new draft application together with its product (in draft)."""
     _ensure_may_file(by=by, division_id=proposal.division.pk)
-    sku = proposal.sku.strip()
-    if Product.objects.filter(sku=sku).exists():
+    sku = normalise_sku(proposal.sku)
+    if Product.objects.filter(sku__iexact=sku).exists():
         raise CatalogError(
             _("A product with SKU %(sku)s already exists.") % {"sku": sku}, field="sku"
         )
@@ -113,8 +114,8 @@ def listing_application_revise(
         raise TransitionRefused(_("Only a draft or a rejected application can be changed."))
     if proposal.division.pk != product.division_id:
         raise CatalogError(_("The division of an application cannot change."), field="division")
-    sku = proposal.sku.strip()
-    if sku != product.sku and Product.objects.filter(sku=sku).exists():
+    sku = normalise_sku(proposal.sku)
+    if Product.objects.filter(sku__iexact=sku).exclude(pk=product.pk).exists():
         raise CatalogError(
             _("A product with SKU %(sku)s already exists.") % {"sku": sku}, field="sku"
         )
