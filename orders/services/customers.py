@@ -217,5 +217,8 @@ def personal_data_reveal(*, obj: Customer | Order, field: str, by: Any) -> str:
     if not by.has_perm(permission) or not user_can_reach_division(by, obj.division_id):
         raise PermissionDenied(_("Your role may not see this value in full."))
     value = str(getattr(obj, field) or "")
+    if not value:
+        # an audit row saying "revealed" would claim a disclosure that never happened
+        raise OrderError(_("There is nothing to reveal: the field is empty."))
     audit_record(obj=obj, action="personal_data_revealed", by=by, data={"field": field})
     return value

@@ -11,7 +11,7 @@ from django.views import View
 from core.views import RoleRequiredMixin
 
 from .. import selectors, services
-from ..exceptions import OrderError
+from ..exceptions import OrderError, PermissionDenied
 from ..models import Customer, Order
 from ._common import VIEWERS
 
@@ -27,7 +27,8 @@ class _RevealView(RoleRequiredMixin, View):
             value = services.personal_data_reveal(obj=obj, field=field, by=request.user)
         except OrderError as error:
             if request.headers.get("Accept") == "application/json":
-                return JsonResponse({"error": str(error)}, status=403)
+                status = 403 if isinstance(error, PermissionDenied) else 400
+                return JsonResponse({"error": str(error)}, status=status)
             messages.error(request, str(error))
             return redirect(obj_url(obj))
         if request.headers.get("Accept") == "application/json":

@@ -474,6 +474,21 @@ def test_permission_migration_takes_the_buyer_phone_from_delivery_roles() -> Non
     assert Group.objects.get(name="sales_rep").permissions.filter(pk=reveal_phone.pk).exists()
 
 
+@pytest.mark.parametrize("field", ["buyer_id_number", "id_number"])
+def test_revealing_an_empty_field_is_refused_and_not_audited(
+    field: str, rep: Any, platform: Any, product: Any, warehouses: Any, division: Any
+) -> None:
+    # a corporate buyer and a corporate customer have no ID number
+    obj = receive(platform) if field.startswith("buyer_") else CustomerFactory(division=division)
+    before = AuditRecord.objects.count()
+
+    with pytest.raises(OrderError) as caught:
+        services.personal_data_reveal(obj=obj, field=field, by=rep)
+
+    assert not isinstance(caught.value, PermissionDenied)
+    assert AuditRecord.objects.count() == before
+
+
 def test_masked_display(division: Any) -> None:
     person = CustomerFactory(
         division=division, kind="individual", org_code="", id_number=ID_NUMBER, phone="13812345678"

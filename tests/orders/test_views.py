@@ -516,3 +516,16 @@ def test_warehouse_sees_the_reveal_button_for_the_recipient_phone_only(
 
     assert 'data-testid="reveal-ship_phone"' in content
     assert 'data-testid="reveal-buyer_phone"' not in content
+
+
+def test_reveal_view_answers_400_for_an_empty_field(rep_client: Client, division: Any) -> None:
+    company = CustomerFactory(division=division)
+
+    response = rep_client.post(
+        reverse("orders:customer-reveal", args=[company.pk, "id_number"]),
+        HTTP_ACCEPT="application/json",
+    )
+
+    assert response.status_code == 400
+    assert set(response.json()) == {"error"}
+    assert not audit_history(company).filter(action="personal_data_revealed").exists()
