@@ -56,8 +56,19 @@ class ProductListView(LoginRequiredMixin, ListView):
 
     def get_queryset(self) -> Any:
         self.form = ProductFilterForm(self.request.GET or None, user=self.request.user)
-        filters = self.form.cleaned_data if self.form.is_bound and self.form.is_valid() else {}
-        return selectors.product_list_for_user(user=self.request.user, filters=filters)
+        return selectors.product_list_for_user(user=self.request.user, filters=self._filters())
+
+    def _filters(self) -> dict[str, Any]:
+        """The filters that validated: one bad value (shown as a form error) must not drop
+        the others and list everything."""
+        if not self.form.is_bound:
+            return {}
+        self.form.is_valid()
+        return {
+            name: value
+            for name, value in self.form.cleaned_data.items()
+            if name not in self.form.errors
+        }
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
