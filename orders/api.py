@@ -14,7 +14,7 @@ from core.working_calendar import to_local
 
 from . import validators
 from .api_schemas import ConflictOut, ErrorOut, OrderIn, OrderOut, ReceiptIn
-from .exceptions import FieldError, IntakeConflict, IntakeInvalid, OrderError
+from .exceptions import FieldError, IntakeConflict, IntakeInvalid, OrderError, ReceiptInvalid
 from .models import Order, Platform
 from .services import BuyerInput, LineInput, OrderInput, ShipToInput, order_receive
 from .services.platforms import platform_authenticate
@@ -184,7 +184,7 @@ def confirm_receipt(
     received_at = None
     if payload is not None and payload.received_at:
         try:
-            received_at = validators.parse_placed_at(payload.received_at)
+            received_at = validators.parse_aware_datetime(payload.received_at)
         except validators.RuleViolation as violation:
             error = FieldError("received_at", violation.rule, violation.message)
             return _invalid("The receipt is invalid.", [error])
@@ -194,8 +194,8 @@ def confirm_receipt(
         order = order_mark_delivered(
             order=order, by=None, at=received_at, note=f"platform {order.platform.code}"
         )
+    except ReceiptInvalid as invalid:
+        return _invalid("The receipt is invalid.", invalid.errors)
     except OrderError as error:
-        return _invalid(
-            "The receipt is invalid.", [FieldError("received_at", "after_shipment", str(error))]
-        )
+        return Status(409, {"detail": str(error)})
     return Status(200, _order_out(order))

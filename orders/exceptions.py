@@ -38,6 +38,10 @@ class IntakeInvalid(OrderError):
         self.errors = errors
 
 
+class ReceiptInvalid(IntakeInvalid):
+    """The receipt time breaks a rule (in the future, before the shipment, badly written)."""
+
+
 class IntakeConflict(OrderError):
     """The platform order number exists with a different body."""
 

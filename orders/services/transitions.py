@@ -24,13 +24,21 @@ from core.audit import audit_record
 from core.working_calendar import to_local
 
 from .. import clocks
-from ..exceptions import OrderError, PermissionDenied, TransitionNotAllowed
+from ..exceptions import (
+    FieldError,
+    OrderError,
+    PermissionDenied,
+    ReceiptInvalid,
+    TransitionNotAllowed,
+)
 from ..hooks import release_stock
 from ..models import Customer, Order, SlaBreach, Step
 from .customers import user_can_reach_division
 from .numbers import sales_order_number_next
 
 _ALWAYS = ("status", "next_step", "next_due_at")
+# How far a receipt time may lie ahead of our clock (the platform's clock may run fast).
+RECEIPT_CLOCK_SKEW = dt.timedelta(seconds=60)
 
 CONDITION_MESSAGES: dict[str, Any] = {
     "has_customer": lambda: _("the customer is not identified"),
@@ -311,12 +319,26 @@ def order_mark_delivered(
     *, order: Order, by: Any = None, at: dt.datetime | None = None, note: str = ""
 ) -> Order:
     """shipped → delivered: the customer confirmed receipt at `at` (platform API or a
-    rep recording it); starts the 5-day return window."""
+    rep recording it); starts the 5-day return window. The receipt cannot lie in the
+    future (beyond a minute of clock skew) nor before the shipment."""
     order = _lock(order)
-    before, at = order.status, at or timezone.now()
+    now = timezone.now()
+    before, at = order.status, at or now
     _check(order, "deliver", by)
+    if at > now + RECEIPT_CLOCK_SKEW:
+        raise ReceiptInvalid(
+            [FieldError("received_at", "not_in_future", _("The receipt cannot lie in the future."))]
+        )
     if order.shipped_at and at < order.shipped_at:
-        raise OrderError(_("The receipt cannot precede the shipment."))
+        raise ReceiptInvalid(
+            [
+                FieldError(
+                    "received_at",
+                    "after_shipment",
+                    _("The receipt cannot precede the shipment."),
+                )
+            ]
+        )
     order.deliver(at=at)
     return _finish(
         order,

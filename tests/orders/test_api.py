@@ -490,6 +490,49 @@ def test_receipt_marks_delivered_with_its_time_and_is_idempotent(api: Client) ->
     assert again.status_code == 200 and again.json() == body
 
 
+def _post_receipt(api: Client, received_at: dt.datetime) -> Any:
+    return api.post(
+        "/api/v1/orders/MALL-1001/receipt",
+        {"received_at": received_at.isoformat()},
+        content_type="application/json",
+    )
+
+
+@pytest.mark.parametrize(
+    ("ahead", "status"),
+    [
+        (dt.timedelta(seconds=50), 200),  # clock skew
+        (dt.timedelta(seconds=90), 422),
+        (dt.timedelta(minutes=9), 422),  # the placed-at allowance does not apply
+    ],
+)
+def test_receipt_may_not_lie_in_the_future(api: Client, ahead: dt.timedelta, status: int) -> None:
+    post_order(api, payload())
+    _ship(Order.objects.get())
+
+    response = _post_receipt(api, timezone.now() + ahead)
+
+    assert response.status_code == status
+    order = Order.objects.get()
+    if status == 422:
+        assert errors_of(response) == {("received_at", "not_in_future")}
+        assert (order.status, order.delivered_at) == (Order.Status.SHIPPED, None)
+    else:
+        assert order.status == Order.Status.DELIVERED
+
+
+def test_receipt_may_not_precede_the_shipment(api: Client) -> None:
+    post_order(api, payload())
+    order = _ship(Order.objects.get())
+
+    response = _post_receipt(api, order.shipped_at - dt.timedelta(minutes=1))
+
+    assert response.status_code == 422
+    assert errors_of(response) == {("received_at", "after_shipment")}
+    order.refresh_from_db()
+    assert (order.status, order.delivered_at) == (Order.Status.SHIPPED, None)
+
+
 def test_receipt_time_must_carry_an_offset(api: Client) -> None:
     post_order(api, payload())
     _ship(Order.objects.get())

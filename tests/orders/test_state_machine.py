@@ -273,3 +273,25 @@ def test_cancel_needs_a_reason(
     with pytest.raises(OrderError):
         services.order_cancel(order=order, by=make_user("sales_rep"), reason="  ")
     assert Order.objects.get(pk=order.pk).status == S.RECEIVED
+
+
+def test_a_receipt_in_the_future_is_refused(
+    platform: Any, product: Any, division: Any, warehouses: Any, make_user: Any
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from orders.exceptions import ReceiptInvalid
+
+    order = order_in_state(S.SHIPPED, platform=platform, division=division)
+
+    with pytest.raises(ReceiptInvalid) as caught:
+        services.order_mark_delivered(
+            order=order, by=make_user("sales_rep"), at=timezone.now() + dt.timedelta(minutes=5)
+        )
+
+    assert [(e.field, e.rule) for e in caught.value.errors] == [("received_at", "not_in_future")]
+    order.refresh_from_db()
+    assert (order.status, order.delivered_at) == (S.SHIPPED, None)
+    assert not audit_history(order).filter(action="delivered").exists()
