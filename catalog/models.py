@@ -135,7 +135,10 @@ class Product(ConcurrentTransitionMixin, models.Model):
                 _("Can change the reference prices (offline market, online guide, baseline)"),
             ),
             ("change_product_selling_price", _("Can change the selling price")),
-            ("override_price_guard", _("Can set a selling price outside the price guard")),
+            (
+                "override_price_guard",
+                _("Can set the selling or online guide price outside the price guard"),
+            ),
             ("edit_product_base_information", _("Can edit product base information")),
         ]
         constraints = [

@@ -113,8 +113,9 @@ def money(value: Decimal | None) -> Decimal | None:
 
 @dataclass(frozen=True)
 class GuardViolation:
-    code: str  # "below_baseline" | "above_offline"
+    code: str  # "below_baseline" | "above_offline" | "guide_below_baseline" | "guide_above_offline"
     message: Any
+    field: str = "selling_price"  # the price that breaks the rule
 
 
 def price_guard_violation(
@@ -141,5 +142,35 @@ def price_guard_violation(
             "above_offline",
             _("The selling price %(selling)s is above the offline market price %(bound)s.")
             % {"selling": selling_price, "bound": offline_market_price},
+        )
+    return None
+
+
+def guide_price_violation(
+    *,
+    online_guide_price: Decimal | None,
+    baseline_subsidy_price: Decimal | None,
+    offline_market_price: Decimal | None,
+) -> GuardViolation | None:
+    """The same guard for the online guide price: baseline subsidy price ≤ online guide
+    price ≤ offline market price, both bounds inclusive."""
+    if online_guide_price is None:
+        return None
+    if baseline_subsidy_price is not None and online_guide_price < baseline_subsidy_price:
+        return GuardViolation(
+            "guide_below_baseline",
+            _(
+                "The online guide price %(guide)s is below the online baseline subsidy price "
+                "%(bound)s."
+            )
+            % {"guide": online_guide_price, "bound": baseline_subsidy_price},
+            field="online_guide_price",
+        )
+    if offline_market_price is not None and online_guide_price > offline_market_price:
+        return GuardViolation(
+            "guide_above_offline",
+            _("The online guide price %(guide)s is above the offline market price %(bound)s.")
+            % {"guide": online_guide_price, "bound": offline_market_price},
+            field="online_guide_price",
         )
     return None

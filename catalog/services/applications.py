@@ -20,7 +20,7 @@ from ..exceptions import CatalogError, TransitionRefused
 from ..models import Category, ListingApplication, Product
 from ..rules import normalise_sku
 from ._common import check_transition, ensure_division_access, lock, portal_language
-from .prices import PriceSet, apply_price_changes, validate_price_set
+from .prices import PriceSet, apply_price_changes, check_price_guard, validate_price_set
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,7 @@ def listing_application_create(
     audit_record(obj=product, action="product_created", by=by, to_state=product.status)
     prices = proposal.prices()
     validate_price_set(old=PriceSet(), new=prices)
+    _check_reference_prices(old=PriceSet(), new=prices, by=by)
     apply_price_changes(product=product, by=by, new=prices, reason=_("Listing application"))
     application = ListingApplication.objects.create(
         product=product, applicant=by, rationale=rationale.strip()
@@ -122,6 +123,7 @@ def listing_application_revise(
     changed = _update_master_data(product=product, proposal=proposal, sku=sku)
     new_prices = proposal.prices(selling_price=product.selling_price)
     validate_price_set(old=PriceSet.of(product), new=new_prices)
+    _check_reference_prices(old=PriceSet.of(product), new=new_prices, by=by)
     apply_price_changes(
         product=product, by=by, new=new_prices, reason=_("Listing application revised")
     )
@@ -136,6 +138,13 @@ def listing_application_revise(
         data={"fields": changed},
     )
     return application
+
+
+def _check_reference_prices(*, old: PriceSet, new: PriceSet, by: Any) -> None:
+    """The division's prices must already keep the guard rails (the guide price between
+    the baseline subsidy and the offline market price); only the product group, on the
+    product's price page, may override them."""
+    check_price_guard(new=new, changed=new.changed_from(old), by=by, reason="", override=False)
 
 
 def _update_master_data(*, product: Product, proposal: ProductProposal, sku: str) -> list[str]:

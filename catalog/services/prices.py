@@ -14,6 +14,8 @@ from core.audit import audit_record
 from ..exceptions import CatalogError, PriceGuardRefused, TransitionRefused
 from ..models import PriceChange, Product
 from ..rules import (
+    GuardViolation,
+    guide_price_violation,
     money,
     price_guard_violation,
     prices_user_may_change,
@@ -21,8 +23,10 @@ from ..rules import (
 )
 from ._common import ensure_division_access, lock
 
-# The prices the guard compares; changing any of them re-checks the selling price.
-GUARDED_FIELDS = ("selling_price", "baseline_subsidy_price", "offline_market_price")
+# The prices each guard rule compares; changing any of them re-checks that rule (an
+# earlier override of one rule survives changes that do not touch its prices).
+SELLING_GUARD_FIELDS = ("selling_price", "baseline_subsidy_price", "offline_market_price")
+GUIDE_GUARD_FIELDS = ("online_guide_price", "baseline_subsidy_price", "offline_market_price")
 
 
 @dataclass(frozen=True)
@@ -77,7 +81,9 @@ def product_prices_change(
     if not changed:
         raise CatalogError(_("No price was changed."))
     _ensure_may_change(changed=changed, may_change=may_change)
-    is_override = _check_guard(new=new, changed=changed, by=by, reason=reason, override=override)
+    is_override = check_price_guard(
+        new=new, changed=changed, by=by, reason=reason, override=override
+    )
     return apply_price_changes(
         product=product, by=by, new=new, reason=reason, is_guard_override=is_override
     )
@@ -122,32 +128,48 @@ def validate_price_set(*, old: PriceSet, new: PriceSet) -> None:
         )
 
 
-def _check_guard(
+def guard_violations(*, new: PriceSet, changed: list[str]) -> list[GuardViolation]:
+    """The guard rules (SPEC §1) that the changed prices break: baseline subsidy price ≤
+    selling price ≤ offline market price, and the same for the online guide price."""
+    found = []
+    if set(changed) & set(SELLING_GUARD_FIELDS):
+        found.append(
+            price_guard_violation(
+                selling_price=new.selling_price,
+                baseline_subsidy_price=new.baseline_subsidy_price,
+                offline_market_price=new.offline_market_price,
+            )
+        )
+    if set(changed) & set(GUIDE_GUARD_FIELDS):
+        found.append(
+            guide_price_violation(
+                online_guide_price=new.online_guide_price,
+                baseline_subsidy_price=new.baseline_subsidy_price,
+                offline_market_price=new.offline_market_price,
+            )
+        )
+    return [violation for violation in found if violation is not None]
+
+
+def check_price_guard(
     *, new: PriceSet, changed: list[str], by: Any, reason: str, override: bool
 ) -> bool:
-    """True when the change passes only thanks to an override."""
-    if not set(changed) & set(GUARDED_FIELDS):
+    """Refuse prices outside the guard rails unless a product_group user overrides with a
+    written reason; True when the change passes only thanks to such an override."""
+    violations = guard_violations(new=new, changed=changed)
+    if not violations:
         return False
-    violation = price_guard_violation(
-        selling_price=new.selling_price,
-        baseline_subsidy_price=new.baseline_subsidy_price,
-        offline_market_price=new.offline_market_price,
-    )
-    if violation is None:
-        return False
+    broken = " ".join(str(violation.message) for violation in violations)
     if not override:
         raise PriceGuardRefused(
             "{} {}".format(
-                violation.message,
-                _("Only the product group can override this, with a written reason."),
+                broken, _("Only the product group can override this, with a written reason.")
             ),
-            field="selling_price",
+            field=violations[0].field,
         )
     if not user_may_override_price_guard(by):
         raise PriceGuardRefused(
-            "{} {}".format(
-                violation.message, _("Only the product group may override the price guard.")
-            ),
+            "{} {}".format(broken, _("Only the product group may override the price guard.")),
             field="override",
         )
     if not reason.strip():

@@ -94,3 +94,22 @@ def test_seed_is_idempotent(seeded: dict[str, Any]) -> None:
     assert {sku: p.pk for sku, p in again["products"].items()} == {
         sku: p.pk for sku, p in seeded["products"].items()
     }
+
+
+def test_every_demo_product_keeps_the_guide_price_guard(seeded: dict[str, Any]) -> None:
+    from catalog.rules import guide_price_violation
+
+    products = Product.objects.exclude(online_guide_price=None)
+
+    assert products.count() == Product.objects.count() == 29
+    for product in products:
+        assert product.baseline_subsidy_price <= product.online_guide_price
+        assert product.online_guide_price <= product.offline_market_price
+        assert (
+            guide_price_violation(
+                online_guide_price=product.online_guide_price,
+                baseline_subsidy_price=product.baseline_subsidy_price,
+                offline_market_price=product.offline_market_price,
+            )
+            is None
+        ), product.sku

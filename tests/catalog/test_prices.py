@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -10,7 +11,13 @@ import pytest
 from catalog.exceptions import CatalogError, PriceGuardRefused, TransitionRefused
 from catalog.models import PriceChange, Product
 from catalog.rules import price_guard_violation
-from catalog.services import PriceSet, product_prices_change
+from catalog.services import (
+    PriceSet,
+    ProductProposal,
+    listing_application_create,
+    listing_application_revise,
+    product_prices_change,
+)
 from core.audit import audit_history
 
 D = Decimal
@@ -412,3 +419,194 @@ def test_the_roles_hold_the_split_price_permissions(db: Any) -> None:
         "override_price_guard",
     }
     assert not Permission.objects.filter(codename="change_product_prices").exists()
+
+
+# --- the online guide price: baseline subsidy ≤ guide ≤ offline market -------------------
+@pytest.mark.parametrize(
+    ("guide", "allowed", "message"),
+    [
+        ("80.00", True, ""),  # equal to the baseline subsidy price
+        (
+            "79.99",
+            False,
+            "The online guide price 79.99 is below the online baseline subsidy price 80.00.",
+        ),
+        ("100.00", True, ""),  # equal to the offline market price
+        (
+            "100.01",
+            False,
+            "The online guide price 100.01 is above the offline market price 100.00.",
+        ),
+    ],
+)
+def test_guide_price_guard_edges(
+    guide: str, allowed: bool, message: str, product: Product, users: dict[str, Any]
+) -> None:
+    prices = _prices(product, online_guide_price=guide)
+
+    if allowed:
+        product_prices_change(product=product, by=users["division_sales"], prices=prices)
+        product.refresh_from_db()
+        assert product.online_guide_price == D(guide)
+        assert PriceChange.objects.get().is_guard_override is False
+    else:
+        with pytest.raises(PriceGuardRefused) as refused:
+            product_prices_change(product=product, by=users["division_sales"], prices=prices)
+        assert str(refused.value) == (
+            f"{message} Only the product group can override this, with a written reason."
+        )
+        assert refused.value.field == "online_guide_price"
+        _unchanged(product)
+
+
+def test_lowering_the_offline_price_below_the_guide_price_is_guarded(
+    product: Product, users: dict[str, Any]
+) -> None:
+    with pytest.raises(PriceGuardRefused, match="guide price 90.00 is above the offline market"):
+        product_prices_change(
+            product=product,
+            by=users["division_sales"],
+            prices=_prices(product, offline_market_price="89.99"),
+        )
+    _unchanged(product)
+
+
+def test_product_group_overrides_the_guide_price_with_a_reason(
+    product: Product, users: dict[str, Any]
+) -> None:
+    product_prices_change(
+        product=product,
+        by=users["product_group"],
+        prices=_prices(product, online_guide_price="100.50"),
+        reason="厂家统一指导价,高于本地线下市价",
+        override=True,
+    )
+
+    product.refresh_from_db()
+    assert product.online_guide_price == D("100.50")
+    change = PriceChange.objects.get()
+    assert (change.kind, change.is_guard_override, change.reason) == (
+        "online_guide_price",
+        True,
+        "厂家统一指导价,高于本地线下市价",
+    )
+
+
+@pytest.mark.parametrize(
+    ("role", "reason", "field"),
+    [
+        ("product_group", " ", "reason"),
+        ("division_sales", "想调", "override"),
+        ("admin", "x", "override"),
+    ],
+)
+def test_a_guide_price_override_needs_the_product_group_and_a_reason(
+    role: str, reason: str, field: str, product: Product, users: dict[str, Any]
+) -> None:
+    with pytest.raises(PriceGuardRefused) as refused:
+        product_prices_change(
+            product=product,
+            by=users[role],
+            prices=_prices(product, online_guide_price="79.00"),
+            reason=reason,
+            override=True,
+        )
+    assert refused.value.field == field
+    _unchanged(product)
+
+
+def test_changing_only_the_selling_price_keeps_an_earlier_guide_override(
+    product: Product, users: dict[str, Any]
+) -> None:
+    product_prices_change(
+        product=product,
+        by=users["product_group"],
+        prices=_prices(product, online_guide_price="100.50"),
+        reason="厂家指导价",
+        override=True,
+    )
+    product.refresh_from_db()
+
+    product_prices_change(
+        product=product, by=users["product_group"], prices=_prices(product, selling_price="86.00")
+    )
+
+    product.refresh_from_db()
+    assert (product.online_guide_price, product.selling_price) == (D("100.50"), D("86.00"))
+    assert PriceChange.objects.filter(is_guard_override=True).count() == 1
+
+
+def test_both_broken_rules_are_named(product: Product, users: dict[str, Any]) -> None:
+    with pytest.raises(PriceGuardRefused) as refused:
+        product_prices_change(
+            product=product,
+            by=users["product_group"],
+            prices=_prices(product, offline_market_price="84.00"),
+        )
+    assert str(refused.value) == (
+        "The selling price 85.00 is above the offline market price 84.00. "
+        "The online guide price 90.00 is above the offline market price 84.00. "
+        "Only the product group can override this, with a written reason."
+    )
+    assert refused.value.field == "selling_price"
+    _unchanged(product)
+
+
+def _proposal(division: Any, *, guide: str) -> ProductProposal:
+    return ProductProposal(
+        sku="GQ-9001",
+        name="液压齿轮泵",
+        division=division,
+        offline_market_price=D("720.00"),
+        online_guide_price=D(guide),
+        baseline_subsidy_price=D("600.00"),
+        expected_monthly_sales=25,
+    )
+
+
+@pytest.mark.parametrize(
+    ("guide", "message"),
+    [
+        ("719.99", None),
+        ("720.01", "The online guide price 720.01 is above the offline market price 720.00."),
+        ("599.99", "The online guide price 599.99 is below the online baseline subsidy price"),
+    ],
+)
+def test_an_application_keeps_the_guide_price_between_baseline_and_offline(
+    guide: str, message: str | None, users: dict[str, Any], division: Any
+) -> None:
+    proposal = _proposal(division, guide=guide)
+
+    if message is None:
+        application = listing_application_create(
+            by=users["division_sales"], proposal=proposal, rationale="线下热销"
+        )
+        assert application.product.online_guide_price == D(guide)
+    else:
+        with pytest.raises(PriceGuardRefused, match=message) as refused:
+            listing_application_create(
+                by=users["division_sales"], proposal=proposal, rationale="线下热销"
+            )
+        assert refused.value.field == "online_guide_price"
+        assert not Product.objects.exists()
+        assert not PriceChange.objects.exists()
+
+
+def test_a_revised_application_keeps_the_guide_price_guard(
+    users: dict[str, Any], division: Any, make_application: Any
+) -> None:
+    application = make_application()
+    before = PriceSet.of(application.product)
+
+    with pytest.raises(PriceGuardRefused, match="is above the offline market price 720.00"):
+        listing_application_revise(
+            application=application,
+            by=users["division_sales"],
+            proposal=replace(_proposal(division, guide="720.01"), sku=application.product.sku),
+            rationale=application.rationale,
+        )
+
+    application.product.refresh_from_db()
+    assert PriceSet.of(application.product) == before
+    assert not PriceChange.objects.exists()
+    assert not audit_history(application).exists()

@@ -451,6 +451,24 @@ def test_a_duplicate_sku_is_a_form_error(
     assert not ListingApplication.objects.exists()
 
 
+def test_a_guide_price_above_the_offline_price_is_a_form_error(
+    users: dict[str, Any], division: Any
+) -> None:
+    response = client_for(users["division_sales"]).post(
+        reverse("catalog:application-create"),
+        _application_form(division=str(division.pk), online_guide_price="720.01"),
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "online_guide_price": [
+            "The online guide price 720.01 is above the offline market price 720.00. "
+            "Only the product group can override this, with a written reason."
+        ]
+    }
+    assert not Product.objects.exists()
+
+
 def test_a_division_outside_the_users_is_not_offered(
     users: dict[str, Any], other_division: Any
 ) -> None:
