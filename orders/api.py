@@ -12,13 +12,13 @@ from ninja.security import HttpBearer
 
 from core.working_calendar import to_local
 
-from . import validators
 from .api_schemas import ConflictOut, ErrorOut, OrderIn, OrderOut, ReceiptIn
 from .exceptions import FieldError, IntakeConflict, IntakeInvalid, OrderError, ReceiptInvalid
 from .models import Order, Platform
+from .selectors import order_get_for_platform
 from .services import BuyerInput, LineInput, OrderInput, ShipToInput, order_receive
 from .services.platforms import platform_authenticate
-from .services.transitions import order_mark_delivered
+from .services.receipts import order_receipt_record
 
 
 class PlatformToken(HttpBearer):
@@ -117,14 +117,6 @@ def _order_input(payload: OrderIn) -> OrderInput:
     )
 
 
-def _platform_order(request: HttpRequest, platform_order_no: str) -> Order | None:
-    return (
-        Order.objects.select_related("warehouse", "platform")
-        .filter(platform=request.auth, platform_order_no=platform_order_no)  # type: ignore[attr-defined]
-        .first()
-    )
-
-
 def _invalid(detail: str, errors: list[FieldError]) -> Status[dict[str, Any]]:
     return Status(422, {"detail": detail, "errors": [e.as_dict() for e in errors]})
 
@@ -159,7 +151,8 @@ def create_order(request: HttpRequest, payload: OrderIn) -> Status[Any]:
     summary="The order's state, ship-by date, warehouse, due times and tracking",
 )
 def get_order(request: HttpRequest, platform_order_no: str) -> Status[Any]:
-    order = _platform_order(request, platform_order_no)
+    platform: Platform = request.auth  # type: ignore[attr-defined]
+    order = order_get_for_platform(platform=platform, platform_order_no=platform_order_no)
     if order is None:
         return Status(404, NOT_FOUND)
     return Status(200, _order_out(order))
@@ -176,23 +169,15 @@ def confirm_receipt(
 ) -> Status[Any]:
     """200 with the delivered order (also when receipt was already recorded); 409 while
     the order is not shipped; 422 for a bad time."""
-    order = _platform_order(request, platform_order_no)
+    platform: Platform = request.auth  # type: ignore[attr-defined]
+    order = order_get_for_platform(platform=platform, platform_order_no=platform_order_no)
     if order is None:
         return Status(404, NOT_FOUND)
-    if order.delivered_at is not None:
-        return Status(200, _order_out(order))
-    received_at = None
-    if payload is not None and payload.received_at:
-        try:
-            received_at = validators.parse_aware_datetime(payload.received_at)
-        except validators.RuleViolation as violation:
-            error = FieldError("received_at", violation.rule, violation.message)
-            return _invalid("The receipt is invalid.", [error])
-    if order.status != Order.Status.SHIPPED:
-        return Status(409, {"detail": f"The order is {order.status}, not shipped."})
     try:
-        order = order_mark_delivered(
-            order=order, by=None, at=received_at, note=f"platform {order.platform.code}"
+        order = order_receipt_record(
+            order=order,
+            received_at=payload.received_at if payload is not None else None,
+            note=f"platform {platform.code}",
         )
     except ReceiptInvalid as invalid:
         return _invalid("The receipt is invalid.", invalid.errors)

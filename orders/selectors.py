@@ -16,7 +16,7 @@ from core.scoping import scope_to_user_divisions
 from core.working_calendar import at_local
 
 from .matching import id_number_index, name_similarity, normalise_name, phone_index
-from .models import Customer, Order, OrderLine, SlaBreach
+from .models import Customer, Order, OrderLine, Platform, SlaBreach
 from .validators import RuleViolation, clean_mobile, clean_resident_id, organisation_code_core
 
 
@@ -43,6 +43,15 @@ def order_get_for_user(*, user: Any, pk: int) -> Order:
     if order is None:
         raise Http404("No such order.")
     return order
+
+
+def order_get_for_platform(*, platform: Platform, platform_order_no: str) -> Order | None:
+    """The platform's own order under its number; another platform's is never found."""
+    return (
+        Order.objects.select_related("warehouse", "platform", "division")
+        .filter(platform=platform, platform_order_no=(platform_order_no or "").strip())
+        .first()
+    )
 
 
 def order_lines(*, order: Order) -> QuerySet[OrderLine]:

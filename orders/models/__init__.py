@@ -1,7 +1,8 @@
 """Models of the orders app (SPEC §2, §7)."""
 
 from .customer import Customer
-from .order import Order, OrderLine
+from .line import OrderLine
+from .order import Order
 from .platform import Platform
 from .routing import ProvinceRoute
 from .sequence import NumberSequence

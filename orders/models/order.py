@@ -19,72 +19,20 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from catalog.models import Product
 from core.crypto import EncryptedTextField, mask, mask_phone
 from core.models import Division, Warehouse
 
+from . import conditions as c
 from .customer import Customer
 from .platform import Platform
+from .querysets import OrderQuerySet
 from .sla import Step
 
 ZERO = Decimal("0.00")
 
 
-class OrderQuerySet(models.QuerySet["Order"]):
-    def open(self) -> OrderQuerySet:
-        """Orders whose clocks still run (not yet shipped, not cancelled)."""
-        return self.filter(status__in=Order.OPEN_STATUSES)
-
-    def due_before(self, moment: dt.datetime) -> OrderQuerySet:
-        return self.filter(next_due_at__lt=moment)
-
-    def breached(self, now: dt.datetime | None = None) -> OrderQuerySet:
-        return self.open().due_before(now or timezone.now())
-
-
 def _masked_phone(value: str) -> str:
     return mask_phone(value) if len(value) == 11 else mask(value, visible_start=3)
-
-
-# --- conditions of the transitions (pure predicates on the order) ------------------------
-def has_customer(order: Any) -> bool:
-    return order.customer_id is not None
-
-
-def has_goods(order: Any) -> bool:
-    return bool(order.goods_amount > 0)
-
-
-def has_invoice_title(order: Any) -> bool:
-    return bool(order.invoice_title.strip())
-
-
-def has_sales_order(order: Any) -> bool:
-    return bool(order.sales_order_number)
-
-
-def has_delivery_note(order: Any) -> bool:
-    return bool(order.delivery_note_number) and order.delivery_note_at is not None
-
-
-def has_invoice(order: Any) -> bool:
-    return bool(order.invoice_number) and order.invoiced_at is not None
-
-
-def has_tracking(order: Any) -> bool:
-    return bool(order.tracking_number)
-
-
-def has_receipt(order: Any) -> bool:
-    return order.delivered_at is not None
-
-
-def return_window_passed(order: Any) -> bool:
-    """The return window (SPEC §5: 5 calendar days after receipt) is over."""
-    days = getattr(settings, "ORDER_RETURN_WINDOW_DAYS", 5)
-    return order.delivered_at is not None and (
-        timezone.now() >= order.delivered_at + dt.timedelta(days=days)
-    )
 
 
 class Order(ConcurrentTransitionMixin, models.Model):
@@ -336,7 +284,7 @@ class Order(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.RECEIVED,
         target=Status.IDENTIFIED,
-        conditions=[has_customer],
+        conditions=[c.has_customer],
         permission="orders.identify_order",
     )
     def identify(
@@ -351,7 +299,7 @@ class Order(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.IDENTIFIED,
         target=Status.CONFIRMED,
-        conditions=[has_customer, has_goods, has_invoice_title],
+        conditions=[c.has_customer, c.has_goods, c.has_invoice_title],
         permission="orders.confirm_order",
     )
     def confirm(
@@ -376,7 +324,7 @@ class Order(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=[Status.CONFIRMED, Status.ON_HOLD],
         target=Status.ALLOCATED,
-        conditions=[has_sales_order],
+        conditions=[c.has_sales_order],
         permission="orders.allocate_order",
     )
     def allocate(
@@ -392,7 +340,7 @@ class Order(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.ALLOCATED,
         target=Status.INVOICED,
-        conditions=[has_delivery_note],
+        conditions=[c.has_delivery_note],
         permission="orders.invoice_order",
     )
     def invoice(self, *, invoice_number: str, at: dt.datetime, by: Any) -> None:
@@ -404,7 +352,7 @@ class Order(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.INVOICED,
         target=Status.SHIPPED,
-        conditions=[has_delivery_note, has_invoice, has_tracking],
+        conditions=[c.has_delivery_note, c.has_invoice, c.has_tracking],
         permission="orders.ship_order",
     )
     def ship(self, *, at: dt.datetime, by: Any) -> None:
@@ -424,7 +372,7 @@ class Order(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.DELIVERED,
         target=Status.CLOSED,
-        conditions=[has_receipt, return_window_passed],
+        conditions=[c.has_receipt, c.return_window_passed],
         permission="orders.close_order",
     )
     def close(self, *, at: dt.datetime) -> None:
@@ -440,39 +388,3 @@ class Order(ConcurrentTransitionMixin, models.Model):
         self.cancel_reason = reason
         self.cancelled_at = at
         self.cancelled_by = by
-
-
-class OrderLine(models.Model):
-    order = models.ForeignKey(
-        Order, on_delete=models.CASCADE, related_name="lines", verbose_name=_("order")
-    )
-    position = models.PositiveSmallIntegerField(_("position"))
-    product = models.ForeignKey(
-        Product, on_delete=models.PROTECT, related_name="order_lines", verbose_name=_("product")
-    )
-    sku = models.CharField(_("SKU"), max_length=64)
-    name = models.CharField(_("name"), max_length=200)
-    unit = models.CharField(_("unit"), max_length=16)
-    quantity = models.PositiveIntegerField(_("quantity"))
-    unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
-    vat_rate = models.DecimalField(_("VAT rate"), max_digits=4, decimal_places=3)
-    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
-
-    class Meta:
-        ordering = ["order", "position"]
-        verbose_name = _("order line")
-        verbose_name_plural = _("order lines")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["order", "position"], name="unique_order_line_position"
-            ),
-            models.CheckConstraint(
-                condition=Q(quantity__gt=0), name="order_line_quantity_positive"
-            ),
-            models.CheckConstraint(
-                condition=Q(unit_price__gte=0), name="order_line_unit_price_not_negative"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.order_id}/{self.position} {self.sku} × {self.quantity}"

@@ -9,6 +9,7 @@ from .customers import (
 )
 from .intake import BuyerInput, LineInput, OrderInput, ShipToInput, order_input_check, order_receive
 from .platforms import platform_create, platform_set_token
+from .receipts import order_receipt_record
 from .sla import sla_scan
 from .transitions import (
     order_cancel,
@@ -45,6 +46,7 @@ __all__ = [
     "order_mark_delivered",
     "order_mark_invoiced",
     "order_mark_shipped",
+    "order_receipt_record",
     "order_receive",
     "personal_data_reveal",
     "platform_create",

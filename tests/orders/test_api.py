@@ -566,3 +566,52 @@ def test_openapi_document(api: Client) -> None:
         "/api/v1/orders/{platform_order_no}/receipt",
     }
     assert set(paths["/api/v1/orders"]["post"]["responses"]) >= {"200", "201", "409", "422"}
+
+
+# --- the API reads through a selector and writes through services ------------------------------
+def test_order_get_for_platform_finds_only_the_platforms_own_order(
+    api: Client, platform: Platform
+) -> None:
+    from orders.selectors import order_get_for_platform
+    from orders.services.platforms import platform_set_token
+
+    post_order(api, payload())
+    other = PlatformFactory(code="other", name="其他", token_hash="2" * 64)
+    platform_set_token(platform=other, by=None, token="other-platform-token")
+
+    found = order_get_for_platform(platform=platform, platform_order_no="MALL-1001")
+    assert found == Order.objects.get()
+    assert order_get_for_platform(platform=platform, platform_order_no=" MALL-1001 ") == found
+    assert order_get_for_platform(platform=other, platform_order_no="MALL-1001") is None
+    assert order_get_for_platform(platform=platform, platform_order_no="MALL-9") is None
+
+
+def test_receipt_service_is_idempotent_and_checks_the_time(api: Client) -> None:
+    from orders.exceptions import ReceiptInvalid, TransitionNotAllowed
+    from orders.services import order_receipt_record
+
+    post_order(api, payload())
+    order = Order.objects.get()
+    with pytest.raises(TransitionNotAllowed):
+        order_receipt_record(order=order, received_at=None)
+    order = _ship(order)
+    with pytest.raises(ReceiptInvalid) as caught:
+        order_receipt_record(order=order, received_at="tomorrow")
+    assert [(e.field, e.rule) for e in caught.value.errors] == [("received_at", "datetime_format")]
+    received = order.shipped_at + dt.timedelta(hours=1)
+
+    first = order_receipt_record(order=order, received_at=received.isoformat())
+    again = order_receipt_record(order=order, received_at=timezone.now().isoformat())
+
+    assert first.delivered_at == again.delivered_at == received
+    assert again.status == Order.Status.DELIVERED
+
+
+def test_the_api_module_neither_queries_orders_nor_checks_states() -> None:
+    import inspect
+
+    import orders.api
+
+    source = inspect.getsource(orders.api)
+    assert "Order.objects" not in source
+    assert "Order.Status" not in source and ".status !=" not in source
