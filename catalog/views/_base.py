@@ -14,15 +14,26 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django_fsm import ConcurrentTransition
 
+from core.roles import Role, user_has_role
+
 from ..exceptions import CatalogError
 
 
 class PostActionView(LoginRequiredMixin, View):
-    """POST-only write: load, bind the form, call one service, message, redirect (PRG)."""
+    """POST-only write: load, bind the form, call one service, message, redirect (PRG).
+
+    A user without one of `required_roles` (admins always pass, as with
+    core.views.RoleRequiredMixin) is stopped before any form or service runs and sent,
+    with a message, to a page they can see (`refused_redirect`), not to a 403 page.
+    """
 
     http_method_names = ["post"]
     form_class: type[Form] | None = None
     success_message: Any = ""
+    required_roles: tuple[str, ...] = ()
+
+    def refused_redirect(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return redirect("core:home")
 
     def load(self, request: HttpRequest, pk: int) -> Any:
         raise NotImplementedError
@@ -34,7 +45,12 @@ class PostActionView(LoginRequiredMixin, View):
         raise NotImplementedError
 
     def post(self, request: HttpRequest, pk: int, **kwargs: Any) -> HttpResponse:
-        obj = self.load(request, pk)
+        obj = self.load(request, pk)  # the same 404 for "does not exist" and "not yours"
+        if self.required_roles and not user_has_role(
+            request.user, Role.ADMIN, *self.required_roles
+        ):
+            messages.error(request, _("Your role does not allow this action."))
+            return self.refused_redirect(request, pk)
         form = self.form_class(request.POST, request.FILES) if self.form_class else None
         if form is not None and not form.is_valid():
             for errors in form.errors.values():

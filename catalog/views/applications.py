@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, ListView
 
-from core.roles import Role
+from core.roles import Role, user_has_role
 from core.views import RoleRequiredMixin
 
 from .. import selectors
@@ -194,8 +194,15 @@ class ApplicationActionView(PostActionView):
     def redirect_to(self, obj: Any) -> HttpResponse:
         return back_to("catalog:application-detail", obj.pk)
 
+    def refused_redirect(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Back to the application if the user may see applications, else home."""
+        if user_has_role(request.user, Role.ADMIN, *APPLICATION_ROLES):
+            return back_to("catalog:application-detail", pk)
+        return super().refused_redirect(request, pk)
+
 
 class ApplicationSubmitView(ApplicationActionView):
+    required_roles = (Role.DIVISION_SALES,)
     success_message = gettext_lazy("The application was submitted for review.")
 
     def perform(self, obj: ListingApplication, form: Form | None) -> None:
@@ -203,6 +210,7 @@ class ApplicationSubmitView(ApplicationActionView):
 
 
 class ApplicationApproveView(ApplicationActionView):
+    required_roles = (Role.PRODUCT_GROUP,)
     form_class = ReviewNoteForm
     success_message = gettext_lazy("The application was approved; the applicant is notified.")
 
@@ -214,6 +222,7 @@ class ApplicationApproveView(ApplicationActionView):
 
 
 class ApplicationRejectView(ApplicationActionView):
+    required_roles = (Role.PRODUCT_GROUP,)
     form_class = ReasonForm
     success_message = gettext_lazy("The application was rejected; the applicant is notified.")
 

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, ListView
 
+from core.roles import Role
+
 from .. import selectors
 from ..exceptions import CatalogError
 from ..forms import (
@@ -211,8 +213,12 @@ class ProductActionView(PostActionView):
     def redirect_to(self, obj: Any) -> HttpResponse:
         return back_to("catalog:product-detail", obj.pk)
 
+    def refused_redirect(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return back_to("catalog:product-detail", pk)  # every signed-in user sees products
+
 
 class ProductListForSaleView(ProductActionView):
+    required_roles = (Role.PRODUCT_GROUP,)
     success_message = gettext_lazy("The product is listed.")
 
     def perform(self, obj: Product, form: Form | None) -> None:
@@ -220,6 +226,7 @@ class ProductListForSaleView(ProductActionView):
 
 
 class ProductDelistView(ProductActionView):
+    required_roles = (Role.PRODUCT_GROUP,)
     form_class = ReasonForm
     success_message = gettext_lazy("The product is delisted.")
 
@@ -229,6 +236,7 @@ class ProductDelistView(ProductActionView):
 
 
 class ProductImageAddView(ProductActionView):
+    required_roles = (Role.DIVISION_SALES, Role.PRODUCT_GROUP)
     form_class = ProductImageForm
     success_message = gettext_lazy("Image added.")
 
@@ -243,6 +251,7 @@ class ProductImageAddView(ProductActionView):
 
 
 class ProductImageRemoveView(ProductActionView):
+    required_roles = (Role.DIVISION_SALES, Role.PRODUCT_GROUP)
     success_message = gettext_lazy("Image removed.")
 
     def post(self, request: HttpRequest, pk: int, **kwargs: Any) -> HttpResponse:
