@@ -7,6 +7,7 @@ from typing import Any
 from django.apps import apps
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Status
+from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
@@ -51,6 +52,20 @@ def _path(location: tuple[Any, ...]) -> str:
     for part in parts:
         path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
     return path or "body"
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorised(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    """401 with the challenge RFC 6750 asks for; `invalid_token` when one was sent."""
+    challenge = 'Bearer realm="ecomops"'
+    if request.headers.get("Authorization"):
+        challenge += ', error="invalid_token"'
+        detail = "The bearer token is unknown or its platform is inactive."
+    else:
+        detail = "Send the platform's token: Authorization: Bearer <token>."
+    response = api.create_response(request, {"detail": detail}, status=401)
+    response["WWW-Authenticate"] = challenge
+    return response
 
 
 @api.exception_handler(NinjaValidationError)
@@ -126,7 +141,14 @@ NOT_FOUND = {"detail": "No order with this platform order number."}
 
 @api.post(
     "/orders",
-    response={200: OrderOut, 201: OrderOut, 409: ConflictOut, 422: ErrorOut},
+    response={
+        200: OrderOut,
+        201: OrderOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        409: ConflictOut,
+        422: ErrorOut,
+    },
     summary="Create an order (idempotent on platform_order_no)",
     tags=["orders"],
 )
@@ -146,7 +168,7 @@ def create_order(request: HttpRequest, payload: OrderIn) -> Status[Any]:
 
 @api.get(
     "/orders/{platform_order_no}",
-    response={200: OrderOut, 404: ErrorOut},
+    response={200: OrderOut, 401: ErrorOut, 404: ErrorOut},
     tags=["orders"],
     summary="The order's state, ship-by date, warehouse, due times and tracking",
 )
@@ -160,7 +182,14 @@ def get_order(request: HttpRequest, platform_order_no: str) -> Status[Any]:
 
 @api.post(
     "/orders/{platform_order_no}/receipt",
-    response={200: OrderOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={
+        200: OrderOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+    },
     tags=["orders"],
     summary="The customer confirmed receipt (idempotent)",
 )

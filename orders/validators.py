@@ -121,10 +121,40 @@ def organisation_code_core(org_code: str) -> str:
 def clean_resident_id(value: str) -> str:
     """An 18-digit resident identity number (GB 11643: check digit, birth date, region)."""
     try:
-        return ric.validate(_compact(value))
+        number = ric.validate(_compact(value))
+    except ric.InvalidChecksum as error:
+        raise RuleViolation(
+            "gb11643_checksum", _("The check digit of the resident ID number (GB 11643) is wrong.")
+        ) from error
+    except ric.InvalidComponent as error:
+        # stdnum raises the same error for a bad birth date and an unknown region; the
+        # birth date is checked first (the region look-up needs the birth year).
+        raise _resident_id_component_violation(_compact(value)) from error
     except StdnumValidationError as error:
-        rule = "gb11643_checksum" if isinstance(error, ric.InvalidChecksum) else "gb11643_format"
-        raise RuleViolation(rule, _("The resident ID number (GB 11643) is invalid.")) from error
+        raise RuleViolation(
+            "gb11643_format", _("A resident ID number has 17 digits and a check digit (0–9 or X).")
+        ) from error
+    if ric.get_birth_date(number) > timezone.localdate():
+        raise _birth_date_violation()
+    return number
+
+
+def _resident_id_component_violation(number: str) -> RuleViolation:
+    try:
+        ric.get_birth_date(number)
+    except StdnumValidationError:
+        return _birth_date_violation()
+    return RuleViolation(
+        "gb11643_region",
+        _("The first six digits of the resident ID number are no known region (GB/T 2260)."),
+    )
+
+
+def _birth_date_violation() -> RuleViolation:
+    return RuleViolation(
+        "gb11643_birth_date",
+        _("Digits 7–14 of the resident ID number are no possible birth date."),
+    )
 
 
 def clean_postcode(value: str) -> str:

@@ -21,6 +21,7 @@ from tests.orders.factories import (
     PlatformFactory,
     individual_payload,
     payload,
+    resident_id,
 )
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +36,7 @@ def test_no_token_is_401(api: Client) -> None:
     response = Client().post("/api/v1/orders", payload(), content_type="application/json")
 
     assert response.status_code == 401
+    assert response["WWW-Authenticate"] == 'Bearer realm="ecomops"'
     assert Order.objects.count() == 0
 
 
@@ -42,6 +44,8 @@ def test_wrong_token_is_401(api: Client) -> None:
     response = Client(HTTP_AUTHORIZATION="Bearer nope-nope-nope").get("/api/v1/orders/MALL-1001")
 
     assert response.status_code == 401
+    assert response["WWW-Authenticate"] == 'Bearer realm="ecomops", error="invalid_token"'
+    assert set(response.json()) == {"detail"}
 
 
 def test_inactive_platform_is_401(api: Client, platform: Platform) -> None:
@@ -271,6 +275,8 @@ def test_invalid_data_is_422_naming_field_and_rule(
 INDIVIDUAL_RULES = [
     ({"buyer.id_number": "110105194912310021"}, "buyer.id_number", "gb11643_checksum"),
     ({"buyer.id_number": "11010519491231002"}, "buyer.id_number", "gb11643_format"),
+    ({"buyer.id_number": resident_id(birth="19491331")}, "buyer.id_number", "gb11643_birth_date"),
+    ({"buyer.id_number": resident_id(region="999999")}, "buyer.id_number", "gb11643_region"),
     ({"buyer.id_number": ""}, "buyer.id_number", "required"),
     ({"buyer.phone": "010-12345678"}, "buyer.phone", "mobile_format"),
 ]
@@ -565,7 +571,23 @@ def test_openapi_document(api: Client) -> None:
         "/api/v1/orders/{platform_order_no}",
         "/api/v1/orders/{platform_order_no}/receipt",
     }
-    assert set(paths["/api/v1/orders"]["post"]["responses"]) >= {"200", "201", "409", "422"}
+    responses = {
+        (path, method): set(operation["responses"])
+        for path, operations in paths.items()
+        for method, operation in operations.items()
+    }
+    assert responses == {
+        ("/api/v1/orders", "post"): {"200", "201", "400", "401", "409", "422"},
+        ("/api/v1/orders/{platform_order_no}", "get"): {"200", "401", "404"},
+        ("/api/v1/orders/{platform_order_no}/receipt", "post"): {
+            "200",
+            "400",
+            "401",
+            "404",
+            "409",
+            "422",
+        },
+    }
 
 
 # --- the API reads through a selector and writes through services ------------------------------

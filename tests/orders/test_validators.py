@@ -91,8 +91,11 @@ def test_resident_id() -> None:
     ("value", "rule"),
     [
         ("110105194912310021", "gb11643_checksum"),
-        (resident_id(birth="19801301"), "gb11643_format"),  # month 13, right check digit
-        (resident_id(region="000000"), "gb11643_format"),  # no such region
+        (resident_id(birth="19801301"), "gb11643_birth_date"),  # month 13, right check digit
+        (resident_id(birth="19800230"), "gb11643_birth_date"),  # 30 February
+        (resident_id(birth="20991231"), "gb11643_birth_date"),  # not born yet
+        (resident_id(region="000000"), "gb11643_region"),  # no such region
+        (resident_id(region="000000", birth="19801301"), "gb11643_birth_date"),
         ("110105491231002", "gb11643_format"),  # 15 digits
         ("abc", "gb11643_format"),
     ],
