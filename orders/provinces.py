@@ -19,6 +19,8 @@ class Province:
     short_name: str
     pinyin: str
     english: tuple[str, ...] = ()
+    # other spellings people write (common misspellings, traditional characters)
+    aliases: tuple[str, ...] = ()
 
 
 PROVINCES: tuple[Province, ...] = (
@@ -26,7 +28,14 @@ PROVINCES: tuple[Province, ...] = (
     Province("12", "天津市", "天津", "Tianjin"),
     Province("13", "河北省", "河北", "Hebei"),
     Province("14", "山西省", "山西", "Shanxi"),
-    Province("15", "内蒙古自治区", "内蒙古", "Neimenggu", ("Inner Mongolia", "Nei Mongol")),
+    Province(
+        "15",
+        "内蒙古自治区",
+        "内蒙古",
+        "Neimenggu",
+        ("Inner Mongolia", "Nei Mongol"),
+        ("内蒙", "内蒙古蒙古族自治区"),
+    ),
     Province("21", "辽宁省", "辽宁", "Liaoning"),
     Province("22", "吉林省", "吉林", "Jilin"),
     Province("23", "黑龙江省", "黑龙江", "Heilongjiang"),
@@ -41,18 +50,49 @@ PROVINCES: tuple[Province, ...] = (
     Province("42", "湖北省", "湖北", "Hubei"),
     Province("43", "湖南省", "湖南", "Hunan"),
     Province("44", "广东省", "广东", "Guangdong", ("Canton",)),
-    Province("45", "广西壮族自治区", "广西", "Guangxi", ("Guangxi Zhuang",)),
+    Province(
+        "45",
+        "广西壮族自治区",
+        "广西",
+        "Guangxi",
+        ("Guangxi Zhuang",),
+        ("广西壮自治区", "广西僮族自治区", "廣西壯族自治區"),
+    ),
     Province("46", "海南省", "海南", "Hainan"),
     Province("50", "重庆市", "重庆", "Chongqing"),
     Province("51", "四川省", "四川", "Sichuan"),
     Province("52", "贵州省", "贵州", "Guizhou"),
     Province("53", "云南省", "云南", "Yunnan"),
-    Province("54", "西藏自治区", "西藏", "Xizang", ("Tibet",)),
+    Province("54", "西藏自治区", "西藏", "Xizang", ("Tibet",), ("西藏藏族自治区",)),
     Province("61", "陕西省", "陕西", "Shaanxi"),
     Province("62", "甘肃省", "甘肃", "Gansu"),
     Province("63", "青海省", "青海", "Qinghai"),
-    Province("64", "宁夏回族自治区", "宁夏", "Ningxia", ("Ningxia Hui",)),
-    Province("65", "新疆维吾尔自治区", "新疆", "Xinjiang", ("Xinjiang Uygur", "Xinjiang Uyghur")),
+    Province("64", "宁夏回族自治区", "宁夏", "Ningxia", ("Ningxia Hui",), ("寧夏回族自治區",)),
+    Province(
+        "65",
+        "新疆维吾尔自治区",
+        "新疆",
+        "Xinjiang",
+        ("Xinjiang Uygur", "Xinjiang Uyghur", "Xinjiang Uighur"),
+        ("新疆维吾尔族自治区", "新疆维族自治区", "新疆維吾爾自治區"),
+    ),
+    Province("71", "台湾省", "台湾", "Taiwan", (), ("台灣", "臺灣", "台灣省", "臺灣省")),
+    Province(
+        "81",
+        "香港特别行政区",
+        "香港",
+        "Xianggang",
+        ("Hong Kong", "Hong Kong SAR", "HKSAR"),
+        ("香港特別行政區",),
+    ),
+    Province(
+        "82",
+        "澳门特别行政区",
+        "澳门",
+        "Aomen",
+        ("Macao", "Macau", "Macao SAR", "Macau SAR"),
+        ("澳門", "澳門特別行政區"),
+    ),
 )
 
 # The seven remote regions of the policy ship from the division's central warehouse.
@@ -60,10 +100,14 @@ REMOTE_PROVINCE_CODES: frozenset[str] = frozenset({"21", "62", "64", "54", "65",
 
 BY_CODE: dict[str, Province] = {province.code: province for province in PROVINCES}
 
-_CHINESE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市")
+_CHINESE_SUFFIXES = ("特别行政区", "特別行政區", "自治区", "自治區", "省", "市")
+# The people named in an autonomous region's name, as written right or wrong
+# (新疆维吾尔族自治区, 广西壮自治区 …); dropped after the administrative suffix.
+_ETHNIC_WORDS = ("维吾尔族", "维吾尔", "维族", "壮族", "壮", "僮族", "回族", "回", "藏族", "蒙古族")
 _LATIN_SUFFIXES = (
     "autonomousregion",
     "specialadministrativeregion",
+    "sar",
     "municipality",
     "province",
     "region",
@@ -87,10 +131,24 @@ def _strip_suffixes(name: str) -> str:
     return name
 
 
+def _strip_ethnic_word(name: str) -> str:
+    for word in _ETHNIC_WORDS:
+        if name.endswith(word) and len(name) > len(word):
+            return name[: -len(word)]
+    return name
+
+
 def _aliases() -> dict[str, str]:
     aliases: dict[str, str] = {}
     for province in PROVINCES:
-        for name in (province.name, province.short_name, province.pinyin, *province.english):
+        names = (
+            province.name,
+            province.short_name,
+            province.pinyin,
+            *province.english,
+            *province.aliases,
+        )
+        for name in names:
             key = normalise_name(name)
             aliases[key] = province.code
             aliases[_strip_suffixes(key)] = province.code
@@ -113,4 +171,5 @@ def province_code(value: str) -> str | None:
         if len(key) in (2, 6) and key[:2] in BY_CODE:
             return key[:2]
         return None
-    return _ALIASES.get(key) or _ALIASES.get(_strip_suffixes(key))
+    stripped = _strip_suffixes(key)
+    return _ALIASES.get(key) or _ALIASES.get(stripped) or _ALIASES.get(_strip_ethnic_word(stripped))
