@@ -56,6 +56,16 @@ class Category(models.Model):
             ancestor = ancestor.parent
 
 
+# The VAT rates of the PRC (增值税税率): 13 % goods, 9 % transport, construction and basic
+# goods, 6 % services, 0 % exports; nothing else is a valid rate.
+VAT_RATES = (
+    (Decimal("0.130"), _("13 % (goods, processing and repairs)")),
+    (Decimal("0.090"), _("9 % (transport, construction, basic goods)")),
+    (Decimal("0.060"), _("6 % (services)")),
+    (Decimal("0.000"), _("0 % (exports)")),
+)
+
+
 class Product(ConcurrentTransitionMixin, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -85,7 +95,7 @@ class Product(ConcurrentTransitionMixin, models.Model):
         _("weight (kg)"), max_digits=10, decimal_places=3, default=Decimal("0")
     )
     vat_rate = models.DecimalField(
-        _("VAT rate"), max_digits=4, decimal_places=3, default=Decimal("0.130")
+        _("VAT rate"), max_digits=4, decimal_places=3, choices=VAT_RATES, default=Decimal("0.130")
     )
     division = models.ForeignKey(
         Division, on_delete=models.PROTECT, related_name="products", verbose_name=_("division")
@@ -143,8 +153,9 @@ class Product(ConcurrentTransitionMixin, models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(vat_rate__gte=0) & models.Q(vat_rate__lt=1),
-                name="product_vat_rate_between_0_and_1",
+                condition=models.Q(vat_rate__in=[rate for rate, _label in VAT_RATES]),
+                name="product_vat_rate_prc",
+                violation_error_message=_("The VAT rate must be 13 %, 9 %, 6 % or 0 %."),
             ),
             models.CheckConstraint(
                 condition=models.Q(selling_price__isnull=True) | models.Q(selling_price__gt=0),

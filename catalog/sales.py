@@ -3,7 +3,7 @@
 The orders app registers its source in its AppConfig.ready():
 
     from catalog.sales import register_sales_source
-    register_sales_source(orders.selectors.units_sold_by_product_since)
+    register_sales_source(orders.selectors.units_sold_since)
 
 A source is called as `source(since=aware_datetime)` and returns {product_id: units}
 for the units sold (shipped or otherwise counted as sold) since that moment. Until a

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Max
@@ -134,7 +135,7 @@ def product_base_information_update(
     for name in changed:
         setattr(product, name, changes[name])
     _ensure_listed_stays_complete(product)
-    product.full_clean(exclude=["status"], validate_unique=False)
+    _full_clean(product)
     product.save(update_fields=[*changed, "updated_at"])
     audit_record(
         obj=product,
@@ -143,6 +144,18 @@ def product_base_information_update(
         data={name: [old[name], _text(getattr(product, name))] for name in changed},
     )
     return changed
+
+
+def _full_clean(product: Product) -> None:
+    """Single-row rules of the model (choices such as the VAT rate, validators), as a
+    domain error on the first field concerned."""
+    try:
+        product.full_clean(exclude=["status"], validate_unique=False)
+    except ValidationError as error:
+        field, messages = next(iter(error.message_dict.items()))
+        raise CatalogError(
+            " ".join(messages), field=None if field == NON_FIELD_ERRORS else field
+        ) from error
 
 
 def _ensure_listed_stays_complete(product: Product) -> None:
