@@ -6,6 +6,7 @@ from .customers import (
     customer_merge,
     customer_update,
     personal_data_reveal,
+    user_can_correct_customer,
 )
 from .intake import BuyerInput, LineInput, OrderInput, ShipToInput, order_input_check, order_receive
 from .platforms import platform_create, platform_set_token
@@ -53,4 +54,5 @@ __all__ = [
     "platform_set_token",
     "sla_scan",
     "transition_allowed",
+    "user_can_correct_customer",
 ]

@@ -85,6 +85,10 @@ def _save_checked(customer: Customer, **kwargs: Any) -> None:
 @transaction.atomic
 def customer_create(*, kind: str, division: Any, by: Any, data: dict[str, str]) -> Customer:
     """A new customer from checked data (the form validated each field)."""
+    if by is not None and not (
+        by.has_perm("orders.add_customer") and user_can_reach_division(by, division.pk)
+    ):
+        raise PermissionDenied(_("You may not create customers in this division."))
     customer = Customer(number=customer_number_next(), kind=kind, division=division)
     for name in EDITABLE_FIELDS:
         setattr(customer, name, data.get(name, "") or "")
@@ -100,13 +104,25 @@ def customer_create(*, kind: str, division: Any, by: Any, data: dict[str, str]) 
     return customer
 
 
+def user_can_correct_customer(user: Any, customer: Customer) -> bool:
+    """Master data belongs to the customer's division: a rep who sees the customer only
+    through a shared order may not correct it. `None` is the system."""
+    return user is None or (
+        user.has_perm("orders.change_customer")
+        and user_can_reach_division(user, customer.division_id)
+    )
+
+
 @transaction.atomic
 def customer_update(
     *, customer: Customer, by: Any, changes: dict[str, str], note: str = ""
 ) -> list[str]:
     """Correct master data; the old and new values go into the history (personal data
-    masked). Returns the names of the fields that changed."""
+    masked). Returns the names of the fields that changed. Only users who may change
+    customers, in the customer's own division."""
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if not user_can_correct_customer(by, customer):
+        raise PermissionDenied(_("Only the customer's own division may correct its master data."))
     if not customer.is_active:
         raise OrderError(_("This customer was merged into another one."))
     diff: dict[str, dict[str, str]] = {}

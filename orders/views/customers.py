@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,7 +16,7 @@ from core.audit import audit_history
 from core.views import RoleRequiredMixin
 
 from .. import selectors, services
-from ..exceptions import CustomerConflict, OrderError
+from ..exceptions import OrderError
 from ..forms import (
     CustomerForm,
     CustomerMergeForm,
@@ -61,6 +62,7 @@ class CustomerDetailView(RoleRequiredMixin, TemplateView):
             history=sorted(history, key=lambda r: (r.at, r.pk)),
             merge_form=CustomerMergeForm(),
             can_merge=user.has_perm("orders.merge_customer") and customer.is_active,
+            can_correct=customer.is_active and services.user_can_correct_customer(user, customer),
             can_reveal_id=user.has_perm("orders.reveal_id_number"),
             can_reveal_phone=user.has_perm("orders.reveal_phone"),
         )
@@ -80,6 +82,8 @@ class CustomerUpdateView(RoleRequiredMixin, View):
         customer = selectors.customer_get_for_user(user=self.request.user, pk=pk)
         if not customer.is_active:
             raise Http404("Merged customer.")
+        if not services.user_can_correct_customer(self.request.user, customer):
+            raise DjangoPermissionDenied("The customer belongs to another division.")
         return customer
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -99,7 +103,7 @@ class CustomerUpdateView(RoleRequiredMixin, View):
                     changes=form.master_data(),
                     note=form.cleaned_data["note"],
                 )
-            except CustomerConflict as error:
+            except OrderError as error:
                 form.add_error(None, str(error))
             else:
                 messages.success(

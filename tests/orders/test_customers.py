@@ -583,3 +583,63 @@ def test_customer_list_counts_only_the_users_orders(
         "far": [(customer.pk, 1)],
         "head": [(customer.pk, 2)],
     }
+
+
+# --- who may correct master data ------------------------------------------------------------
+def _customer_state(customer: Customer) -> tuple[Any, ...]:
+    customer.refresh_from_db()
+    history = audit_history(customer).filter(action="customer_corrected").count()
+    return customer.name, customer.phone, customer.updated_at, history
+
+
+def test_a_rep_of_another_division_may_not_correct_a_customer_seen_through_a_shared_order(
+    orders_in_two_divisions: tuple[Customer, Order, Order], make_user: Any, other_division: Any
+) -> None:
+    customer, _here, there = orders_in_two_divisions
+    far_rep = make_user("sales_rep", divisions=[other_division])
+    assert selectors.customer_get_for_user(user=far_rep, pk=customer.pk) == customer  # visible
+    before = _customer_state(customer)
+
+    with pytest.raises(PermissionDenied):
+        services.customer_update(customer=customer, by=far_rep, changes={"name": "改名"})
+
+    assert _customer_state(customer) == before
+
+
+def test_correcting_needs_the_change_permission(division: Any, make_user: Any) -> None:
+    customer = CustomerFactory(division=division)
+    before = _customer_state(customer)
+
+    with pytest.raises(PermissionDenied):
+        services.customer_update(
+            customer=customer, by=make_user("warehouse"), changes={"phone": "13700000000"}
+        )
+
+    assert _customer_state(customer) == before
+
+
+def test_linking_with_corrections_is_refused_across_divisions(
+    platform: Any,
+    product: Any,
+    warehouses: Any,
+    division: Any,
+    other_division: Any,
+    make_user: Any,
+) -> None:
+    from tests.orders.factories import ListedProductFactory
+
+    ListedProductFactory(sku="SKU-DQ", division=other_division)
+    customer = CustomerFactory(division=division, org_code=credit_code("97979797"))
+    # an order of the far division, not identified (another organisation code)
+    order = receive(platform, division="DQ", **{"lines.0.sku": "SKU-DQ"})
+    far_rep = make_user("sales_rep", divisions=[other_division])
+    before = _customer_state(customer)
+
+    with pytest.raises(PermissionDenied):
+        services.order_link_customer(
+            order=order, customer=customer, by=far_rep, corrections={"name": "改名"}
+        )
+
+    assert _customer_state(customer) == before
+    order.refresh_from_db()
+    assert (order.status, order.customer) == (Order.Status.RECEIVED, None)

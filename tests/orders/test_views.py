@@ -529,3 +529,32 @@ def test_reveal_view_answers_400_for_an_empty_field(rep_client: Client, division
     assert response.status_code == 400
     assert set(response.json()) == {"error"}
     assert not audit_history(company).filter(action="personal_data_revealed").exists()
+
+
+def test_customer_correction_page_is_refused_to_another_division(
+    make_user: Any,
+    other_division: Any,
+    platform: Any,
+    product: Any,
+    warehouses: Any,
+    division: Any,
+) -> None:
+    from tests.orders.factories import ListedProductFactory
+
+    ListedProductFactory(sku="SKU-DQ", division=other_division)
+    customer = CustomerFactory(division=division, org_code=credit_code("86868686"))
+    receive(
+        platform, division="DQ", **{"lines.0.sku": "SKU-DQ", "buyer.org_code": customer.org_code}
+    )
+    client = client_for(make_user("sales_rep", divisions=[other_division]))
+    url = reverse("orders:customer-update", args=[customer.pk])
+
+    detail = client.get(reverse("orders:customer-detail", args=[customer.pk]))
+    page = client.get(url)
+    posted = client.post(url, {"name": "改名", "org_code": customer.org_code, "contact_name": "x"})
+
+    assert detail.status_code == 200 and url not in detail.content.decode()
+    assert (page.status_code, posted.status_code) == (403, 403)
+    customer.refresh_from_db()
+    assert customer.name == "上海工起机械有限公司"
+    assert not audit_history(customer).filter(action="customer_corrected").exists()
