@@ -155,7 +155,7 @@ class Product(ConcurrentTransitionMixin, models.Model):
             models.CheckConstraint(
                 condition=models.Q(vat_rate__in=[rate for rate, _label in VAT_RATES]),
                 name="product_vat_rate_prc",
-                violation_error_message=_("The VAT rate must be 13 %, 9 %, 6 % or 0 %."),
+                violation_error_message=_("The VAT rate must be 13 %%, 9 %%, 6 %% or 0 %%."),
             ),
             models.CheckConstraint(
                 condition=models.Q(selling_price__isnull=True) | models.Q(selling_price__gt=0),

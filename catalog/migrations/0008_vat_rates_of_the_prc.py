@@ -37,6 +37,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='product',
-            constraint=models.CheckConstraint(condition=models.Q(('vat_rate__in', [Decimal('0.130'), Decimal('0.090'), Decimal('0.060'), Decimal('0.000')])), name='product_vat_rate_prc', violation_error_message='The VAT rate must be 13 %, 9 %, 6 % or 0 %.'),
+            constraint=models.CheckConstraint(condition=models.Q(('vat_rate__in', [Decimal('0.130'), Decimal('0.090'), Decimal('0.060'), Decimal('0.000')])), name='product_vat_rate_prc', violation_error_message='The VAT rate must be 13 %%, 9 %%, 6 %% or 0 %%.'),
         ),
     ]

@@ -75,3 +75,22 @@ def test_the_edit_form_offers_the_four_rates_and_refuses_others(
     assert saved.status_code == 302
     product.refresh_from_db()
     assert product.vat_rate == D("0.090")
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "The VAT rate must be 13 %, 9 %, 6 % or 0 %."),
+        ("zh-hans", "增值税税率只能是 13 %、9 %、6 % 或 0 %。"),
+    ],
+)
+def test_the_constraint_names_the_allowed_rates(language: str, message: str, division: Any) -> None:
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    product = Product(sku="VAT-1", name="x", division=division, vat_rate=D("0.170"))
+
+    with translation.override(language), pytest.raises(ValidationError) as refused:
+        product.validate_constraints()
+
+    assert refused.value.messages == [message]
