@@ -1,5 +1,6 @@
 """Browser: division_sales files a listing application, product_group approves it,
-completes the base information through the pages and lists the product."""
+completes the base information through the pages and lists the product; the division
+then sees the selling price it may not change."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ def test_application_is_filed_approved_completed_and_listed(
     login("sales_mgr")
     page.click("nav >> text=上架申请")
     page.click("[data-testid=new-application]")
-    page.fill("#id_sku", "GQ-E2E-01")
+    page.fill("#id_sku", "gq-e2e-01")  # stored as GQ-E2E-01
     page.fill("#id_name", "齿轮泵 CBN-E310")
     page.select_option("#id_category", label="液压件 / 液压泵")
     page.fill("#id_specification", "排量 10 mL/r")
@@ -89,6 +90,16 @@ def test_application_is_filed_approved_completed_and_listed(
     assert "产品已上架" in page.inner_text(".messages")
     assert page.inner_text("[data-testid=product-status]") == "已上架"
     assert "660.00" in page.inner_text("[data-testid=price-history]")
+
+    # The division's sales manager sees the selling price but may not change it.
+    product_url = page.url
+    _log_out(page)
+    login("sales_mgr")
+    page.goto(product_url)
+    page.click("text=修改价格")
+    assert page.is_disabled("#id_selling_price")
+    assert page.is_enabled("#id_online_guide_price")
+    assert "由电商平台产品组制定" in page.inner_text("[data-testid=price-form]")
 
     product = Product.objects.get(sku="GQ-E2E-01")
     assert product.status == Product.Status.LISTED
