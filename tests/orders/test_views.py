@@ -63,6 +63,45 @@ def test_triage_query_count_does_not_grow_with_rows(
     assert len(few.context["orders"]) == 3 and len(many.context["orders"]) == 15
 
 
+TRIAGE_STATES = ("received", "identified", "confirmed")
+
+
+def _triage_orders(count: int, platform: Any, division: Any) -> None:
+    for index in range(count):
+        order_in_state(TRIAGE_STATES[index % 3], platform=platform, division=division)
+
+
+def test_triage_query_count_with_customers_search_and_filters(
+    rep_client: Client,
+    platform: Any,
+    product: Any,
+    warehouses: Any,
+    division: Any,
+    django_assert_num_queries: Any,
+) -> None:
+    url = reverse("orders:order-list") + (
+        "?status=received&status=identified&status=confirmed&q=北京某某"
+        f"&division={division.pk}&warehouse={warehouses['main'].pk}"
+        "&ship_by=2026-03-02"
+    )
+    _triage_orders(3, platform, division)
+    # the filter form validates division and warehouse: two queries more than unfiltered
+    with django_assert_num_queries(13):
+        few = rep_client.get(url)
+    _triage_orders(27, platform, division)
+    with django_assert_num_queries(13):
+        many = rep_client.get(url)
+
+    assert few.status_code == many.status_code == 200
+    assert few.context["paginator"].count == 3 and many.context["paginator"].count == 30
+    shown = list(many.context["orders"])
+    assert len(shown) == 25
+    assert {o.status for o in shown} == set(TRIAGE_STATES)
+    # most urgent first: the 10 received, then 15 of the 20 identified and confirmed
+    assert sum(o.customer is not None for o in shown) == 15
+    assert all(o.customer.number in many.content.decode() for o in shown if o.customer)
+
+
 def test_triage_defaults_to_the_reps_queue_sorted_by_due_time(
     rep_client: Client, platform: Any, product: Any, warehouses: Any, division: Any
 ) -> None:
