@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
@@ -17,6 +18,12 @@ from core.working_calendar import to_local
 
 from ..clocks import step_roles
 from ..models import Order, SlaBreach, Step
+
+
+def absolute_url(path: str) -> str:
+    """A portal path as a full URL for e-mail (mail clients cannot follow `/orders/1/`)."""
+    base = getattr(settings, "PORTAL_BASE_URL", "http://127.0.0.1:8000")
+    return base.rstrip("/") + path
 
 
 def sla_scan(*, now: dt.datetime | None = None) -> int:
@@ -43,6 +50,7 @@ def _breach_record(order: Order) -> bool:
     if not created:
         return False
     step_label = Step(order.next_step).label
+    link = reverse("orders:order-detail", args=[order.pk])
     audit_record(
         obj=order,
         action="sla_breached",
@@ -51,13 +59,18 @@ def _breach_record(order: Order) -> bool:
     notify(
         subject=_("SLA breached: %(step)s of order %(number)s")
         % {"step": step_label, "number": order.number},
-        body=_("The step %(step)s of order %(number)s was due at %(due)s and is not done.")
+        body=_(
+            "The step %(step)s of order %(number)s was due at %(due)s and is not done.\n"
+            "Open the order: %(url)s"
+        )
         % {
             "step": step_label,
             "number": order.number,
             "due": f"{to_local(order.next_due_at):%Y-%m-%d %H:%M}",
+            "url": absolute_url(link),
         },
-        link=reverse("orders:order-detail", args=[order.pk]),
+        # the inbox links within the portal; the e-mail body carries the absolute URL
+        link=link,
         topic="orders.sla_breach",
         roles=step_roles(order.next_step),
         division=order.division,

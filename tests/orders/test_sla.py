@@ -48,6 +48,44 @@ def test_scan_flags_a_breach_once_and_notifies_role_and_lead(
     assert audit_history(late).filter(action="sla_breached").count() == 1
 
 
+def test_breach_mail_carries_the_absolute_link_and_the_inbox_the_relative_one(
+    platform: Any,
+    product: Any,
+    warehouses: Any,
+    staff: dict[str, Any],
+    settings: Any,
+    mailoutbox: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    settings.PORTAL_BASE_URL = "https://portal.example.cn/"
+    late = receive(platform, placed_at="2026-03-02T10:00:00+08:00")
+    staff["rep"].email = "rep@example.cn"
+    staff["rep"].save(update_fields=["email"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.sla_scan()
+
+    url = f"https://portal.example.cn/orders/{late.pk}/"
+    notice = Notification.objects.get(recipient=staff["rep"])
+    assert notice.link == f"/orders/{late.pk}/"
+    assert notice.body.endswith(url)
+    mail = next(m for m in mailoutbox if m.to == ["rep@example.cn"])
+    assert url in mail.body
+
+
+def test_breach_mail_link_defaults_to_the_local_portal(
+    platform: Any, product: Any, warehouses: Any, staff: dict[str, Any], settings: Any
+) -> None:
+    if hasattr(settings, "PORTAL_BASE_URL"):
+        del settings.PORTAL_BASE_URL
+    late = receive(platform, placed_at="2026-03-02T10:00:00+08:00")
+
+    services.sla_scan()
+
+    body = Notification.objects.get(recipient=staff["rep"]).body
+    assert body.endswith(f"http://127.0.0.1:8000/orders/{late.pk}/")
+
+
 def test_scan_ignores_orders_not_yet_due(
     platform: Any, product: Any, warehouses: Any, staff: dict[str, Any]
 ) -> None:
