@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -314,6 +315,32 @@ class OrderConfirmForm(forms.Form):
     def clean_invoice_tax_number(self) -> str:
         value = self.cleaned_data["invoice_tax_number"].strip()
         return _rule(validators.clean_org_code, value) if value else ""
+
+
+class OrderLineCorrectionForm(forms.Form):
+    """One line of the sales order as the rep confirms it; the product is not editable."""
+
+    position = forms.IntegerField(widget=forms.HiddenInput)
+    quantity = forms.IntegerField(
+        label=_("Quantity"),
+        min_value=1,
+        max_value=1_000_000,
+        widget=forms.NumberInput(attrs={"aria-label": _("Quantity"), "size": 6}),
+    )
+    unit_price = forms.CharField(
+        label=_("Unit price"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"aria-label": _("Unit price"), "size": 10}),
+    )
+
+    def clean_unit_price(self) -> Any:
+        amount = _rule(validators.clean_amount, self.cleaned_data["unit_price"])
+        if amount < Decimal("0.01"):
+            raise ValidationError(_("The unit price must be at least 0.01."), code="min_unit_price")
+        return amount
+
+
+OrderLineCorrectionFormSet = forms.formset_factory(OrderLineCorrectionForm, extra=0)
 
 
 class OrderCancelForm(forms.Form):

@@ -9,6 +9,7 @@ from .customers import (
     user_can_correct_customer,
 )
 from .intake import BuyerInput, LineInput, OrderInput, ShipToInput, order_input_check, order_receive
+from .lines import LineCorrection
 from .platforms import platform_create, platform_set_token
 from .receipts import order_receipt_record
 from .sla import sla_scan
@@ -28,6 +29,7 @@ from .triage import order_create_customer, order_link_customer
 
 __all__ = [
     "BuyerInput",
+    "LineCorrection",
     "LineInput",
     "OrderInput",
     "ShipToInput",

@@ -11,7 +11,7 @@ billing → order_mark_invoiced, the intake API → order_mark_delivered.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -32,8 +32,9 @@ from ..exceptions import (
     TransitionNotAllowed,
 )
 from ..hooks import release_stock
-from ..models import Customer, Order, SlaBreach, Step
+from ..models import Customer, Order, OrderLine, SlaBreach, Step
 from .customers import user_can_reach_division
+from .lines import LineCorrection, order_lines_correct
 from .numbers import sales_order_number_next
 
 _ALWAYS = ("status", "next_step", "next_due_at")
@@ -178,20 +179,34 @@ def order_confirm(
     invoice_title: str,
     invoice_tax_number: str = "",
     freight: Decimal | None = None,
+    lines: Iterable[LineCorrection] = (),
     note: str = "",
     at: dt.datetime | None = None,
 ) -> Order:
-    """identified → confirmed: the rep confirms the sales order (lines, prices, freight,
-    invoice title); a gap-free sales-order number is assigned. `at` defaults to now."""
+    """identified → confirmed: the rep confirms the sales order (line quantities and unit
+    prices, freight, invoice title); totals are recomputed, each change is kept with old
+    and new value, and a gap-free sales-order number is assigned. `at` defaults to now."""
     order = _lock(order)
     before, now = order.status, at or timezone.now()
-    order.invoice_title = invoice_title.strip()
-    order.invoice_tax_number = invoice_tax_number.strip()
     data: dict[str, Any] = {}
-    if freight is not None and freight != order.freight:
+    for name, value in (
+        ("invoice_title", invoice_title),
+        ("invoice_tax_number", invoice_tax_number),
+    ):
+        if value.strip() != getattr(order, name):
+            data[name] = {"old": getattr(order, name), "new": value.strip()}
+            setattr(order, name, value.strip())
+    if freight is not None and freight.quantize(Decimal("0.01")) != order.freight:
+        freight = freight.quantize(Decimal("0.01"))
         data["freight"] = {"old": str(order.freight), "new": str(freight)}
-        order.freight = freight.quantize(Decimal("0.01"))
+        order.freight = freight
     _check(order, "confirm", by)
+    corrected = order_lines_correct(order=order, corrections=lines)
+    if corrected.changed:
+        OrderLine.objects.bulk_update(corrected.changed, ["quantity", "unit_price", "amount"])
+        data["lines"] = corrected.history
+        data["goods_amount"] = {"old": str(order.goods_amount), "new": str(corrected.goods_amount)}
+        order.goods_amount = corrected.goods_amount
     number = sales_order_number_next(division=order.division, year=to_local(now).year)
     order.confirm(
         sales_order_number=number, at=now, by=by, delivery_note_due_at=clocks.delivery_note_due(now)
@@ -210,6 +225,7 @@ def order_confirm(
             "invoice_title",
             "invoice_tax_number",
             "freight",
+            "goods_amount",
             "sales_order_number",
             "confirmed_at",
             "confirmed_by",

@@ -39,3 +39,31 @@ def action_label(code: str) -> Any:
 @register.filter
 def status_label(code: str) -> Any:
     return dict(Order.Status.choices).get(code, code) if code else ""
+
+
+def _change(value: Any) -> str:
+    if isinstance(value, dict) and ("old" in value or "new" in value):
+        old, new = value.get("old"), value.get("new")
+        return f"{old if old not in (None, '') else '∅'} → {new if new not in (None, '') else '∅'}"
+    return str(value)
+
+
+@register.filter
+def history_details(data: Any) -> list[str]:
+    """A history row's data as short texts: `freight: 10.00 → 12.00`, and one text per
+    corrected line (`#1 SKU-A quantity: 2 → 3, amount: 200.00 → 300.00`)."""
+    if not isinstance(data, dict):
+        return [str(data)] if data else []
+    texts = []
+    for key, value in data.items():
+        if key == "lines" and isinstance(value, list):
+            for line in value:
+                changes = ", ".join(
+                    f"{name}: {_change(change)}"
+                    for name, change in line.items()
+                    if name not in ("position", "sku")
+                )
+                texts.append(f"#{line.get('position')} {line.get('sku')} {changes}")
+        else:
+            texts.append(f"{key}: {_change(value)}")
+    return texts

@@ -25,6 +25,7 @@ from ..forms import (
     OrderDeliverForm,
     OrderFilterForm,
     OrderKeyInForm,
+    OrderLineCorrectionFormSet,
     OrderLineFormSet,
 )
 from ..models import Order, Step
@@ -87,6 +88,20 @@ class OrderDetailView(RoleRequiredMixin, TemplateView):
             context["can_identify"] = True
         if allowed["confirm"]:
             context["confirm_form"] = OrderConfirmForm(initial=_confirm_initial(order))
+            lines = list(context["lines"])
+            formset = OrderLineCorrectionFormSet(
+                prefix="lines",
+                initial=[
+                    {
+                        "position": line.position,
+                        "quantity": line.quantity,
+                        "unit_price": line.unit_price,
+                    }
+                    for line in lines
+                ],
+            )
+            context["confirm_lines"] = formset
+            context["confirm_rows"] = list(zip(lines, formset.forms, strict=True))
         if allowed["cancel"]:
             context["cancel_form"] = OrderCancelForm()
         if allowed["deliver"]:
@@ -185,18 +200,48 @@ class _OrderActionView(RoleRequiredMixin, View):
 
 
 class OrderConfirmView(_OrderActionView):
+    """The sales order as the rep confirms it: invoice title, freight and each line's
+    quantity and unit price (the products stay)."""
+
     form_class = OrderConfirmForm
 
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        self.lines = OrderLineCorrectionFormSet(request.POST, prefix="lines")
+        if not self.lines.is_valid():
+            order = selectors.order_get_for_user(user=request.user, pk=pk)
+            for message in _formset_messages(self.lines):
+                messages.error(request, message)
+            return redirect("orders:order-detail", pk=order.pk)
+        return super().post(request, pk)
+
     def act(self, order: Order, data: dict[str, Any]) -> str:
+        posted = sorted(line.cleaned_data["position"] for line in self.lines.forms)
+        if posted != [line.position for line in selectors.order_lines(order=order)]:
+            # every line is confirmed, none twice; a stale page is sent back
+            raise OrderError(_("The lines of the order do not match the page; reload it."))
         order = services.order_confirm(
             order=order,
             by=self.request.user,
             invoice_title=data["invoice_title"],
             invoice_tax_number=data["invoice_tax_number"],
             freight=data["freight"],
+            lines=[services.LineCorrection(**line.cleaned_data) for line in self.lines.forms],
             note=data["note"],
         )
         return _("Sales order %(number)s confirmed.") % {"number": order.sales_order_number}
+
+
+def _formset_messages(formset: Any) -> list[str]:
+    found = [str(error) for error in formset.non_form_errors()]
+    for index, form in enumerate(formset.forms, start=1):
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else field
+            found += [
+                _("Line %(position)s, %(field)s: %(message)s")
+                % {"position": index, "field": label, "message": error}
+                for error in errors
+            ]
+    return found
 
 
 class OrderCancelView(_OrderActionView):

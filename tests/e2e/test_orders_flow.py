@@ -34,6 +34,9 @@ def test_sales_rep_identifies_a_new_customer_and_confirms_the_sales_order(
     customer = Customer.objects.get()
     assert customer.number in page.inner_text("[data-testid=order-customer]")
     assert page.input_value("#id_invoice_title") == "北京某某科技有限公司"
+    assert page.input_value("#id_lines-0-quantity") == "2"
+    page.fill("#id_lines-0-quantity", "3")  # the buyer asked for one more on the phone
+    page.fill("#id_lines-0-unit_price", "95.00")
     page.click("[data-testid=confirm-submit]")
 
     expect(page.locator("[data-testid=sales-order-number]")).to_contain_text("SO-GQ-")
@@ -41,6 +44,8 @@ def test_sales_rep_identifies_a_new_customer_and_confirms_the_sales_order(
     assert order.status == Order.Status.CONFIRMED
     assert order.customer == customer and order.warehouse == warehouses["central"]
     assert order.sales_order_number.startswith("SO-GQ-")
+    line = order.lines.get()
+    assert (line.quantity, str(line.unit_price), str(order.goods_amount)) == (3, "95.00", "285.00")
     assert page.inner_text("[data-testid=sales-order-number]") == order.sales_order_number
     assert page.locator("[data-testid=confirm]").count() == 0
     history = page.inner_text("[data-testid=history]")

@@ -295,3 +295,54 @@ def test_a_receipt_in_the_future_is_refused(
     order.refresh_from_db()
     assert (order.status, order.delivered_at) == (S.SHIPPED, None)
     assert not audit_history(order).filter(action="delivered").exists()
+
+
+@pytest.mark.parametrize(
+    "corrections",
+    [
+        [(1, 2, "0.00")],
+        [(1, 0, "100.00")],
+        [(1, True, "100.00")],
+        [(2, 1, "100.00")],  # no such line
+        [(1, 3, "100.00"), (1, 4, "100.00")],  # the same line twice
+    ],
+)
+def test_confirm_refuses_bad_line_corrections(
+    corrections: list[tuple[int, Any, str]],
+    platform: Any,
+    product: Any,
+    division: Any,
+    warehouses: Any,
+    make_user: Any,
+) -> None:
+    from decimal import Decimal
+
+    order = order_in_state(S.IDENTIFIED, platform=platform, division=division)
+    lines = [services.LineCorrection(p, q, Decimal(price)) for p, q, price in corrections]
+
+    with pytest.raises(OrderError):
+        services.order_confirm(
+            order=order, by=make_user("sales_rep"), invoice_title="某公司", lines=lines
+        )
+
+    order.refresh_from_db()
+    line = order.lines.get()
+    assert (order.status, str(order.goods_amount)) == (S.IDENTIFIED, "200.00")
+    assert (line.quantity, str(line.unit_price), str(line.amount)) == (2, "100.00", "200.00")
+
+
+def test_confirm_checks_the_role_before_the_lines(
+    platform: Any, product: Any, division: Any, warehouses: Any, make_user: Any
+) -> None:
+    from decimal import Decimal
+
+    order = order_in_state(S.IDENTIFIED, platform=platform, division=division)
+
+    with pytest.raises(PermissionDenied):
+        services.order_confirm(
+            order=order,
+            by=make_user("warehouse"),
+            invoice_title="某公司",
+            lines=[services.LineCorrection(1, 5, Decimal("1.00"))],
+        )
+    assert Order.objects.get(pk=order.pk).lines.get().quantity == 2

@@ -308,20 +308,9 @@ def test_create_customer_then_confirm_through_the_pages(
 
     created = rep_client.post(reverse("orders:order-create-customer", args=[order.pk]), data)
     order.refresh_from_db()
-    confirm_initial = (
-        rep_client.get(reverse("orders:order-detail", args=[order.pk]))
-        .context["confirm_form"]
-        .initial
-    )
+    detail = rep_client.get(reverse("orders:order-detail", args=[order.pk]))
     confirmed = rep_client.post(
-        reverse("orders:order-confirm", args=[order.pk]),
-        {
-            "invoice_title": confirm_initial["invoice_title"],
-            "invoice_tax_number": confirm_initial["invoice_tax_number"],
-            "freight": "10.00",
-            "note": "",
-        },
-        follow=True,
+        reverse("orders:order-confirm", args=[order.pk]), confirm_data(detail), follow=True
     )
 
     order.refresh_from_db()
@@ -331,6 +320,103 @@ def test_create_customer_then_confirm_through_the_pages(
     assert order.invoice_title == "北京某某科技有限公司"
     assert order.invoice_tax_number == order.customer.org_code
     assert order.sales_order_number in confirmed.content.decode()
+
+
+def confirm_data(detail: Any, **changes: str) -> dict[str, str]:
+    """The confirm form as the detail page renders it (lines included), with changes."""
+    form, lines = detail.context["confirm_form"], detail.context["confirm_lines"]
+    data = {name: str(form[name].value() or "") for name in form.fields}
+    management = lines.management_form
+    data.update({management.add_prefix(n): str(management[n].value()) for n in management.fields})
+    for line in lines.forms:
+        data.update({line.add_prefix(n): str(line[n].value()) for n in line.fields})
+    data.update(changes)
+    return data
+
+
+def test_the_rep_corrects_quantities_and_prices_when_confirming(
+    rep: Any, rep_client: Client, platform: Any, product: Any, warehouses: Any, division: Any
+) -> None:
+    from tests.orders.factories import ListedProductFactory
+
+    ListedProductFactory(sku="SKU-B", division=division)
+    lines = [
+        {"sku": "SKU-A", "quantity": 2, "unit_price": "100.00"},
+        {"sku": "SKU-B", "quantity": 1, "unit_price": "50.00"},
+    ]
+    order = order_in_state("identified", platform=platform, division=division, lines=lines)
+    detail = rep_client.get(reverse("orders:order-detail", args=[order.pk]))
+
+    response = rep_client.post(
+        reverse("orders:order-confirm", args=[order.pk]),
+        confirm_data(detail, **{"lines-0-quantity": "3", "lines-1-unit_price": "45.5"}),
+    )
+
+    order.refresh_from_db()
+    assert response.status_code == 302 and order.status == Order.Status.CONFIRMED
+    assert [
+        (li.sku, li.quantity, str(li.unit_price), str(li.amount)) for li in order.lines.all()
+    ] == [
+        ("SKU-A", 3, "100.00", "300.00"),
+        ("SKU-B", 1, "45.50", "45.50"),
+    ]
+    assert (str(order.goods_amount), str(order.total_amount)) == ("345.50", "355.50")
+    row = audit_history(order).get(action="confirmed")
+    assert row.actor == rep
+    assert row.data["lines"] == [
+        {
+            "position": 1,
+            "sku": "SKU-A",
+            "quantity": {"old": 2, "new": 3},
+            "amount": {"old": "200.00", "new": "300.00"},
+        },
+        {
+            "position": 2,
+            "sku": "SKU-B",
+            "unit_price": {"old": "50.00", "new": "45.50"},
+            "amount": {"old": "50.00", "new": "45.50"},
+        },
+    ]
+    assert row.data["goods_amount"] == {"old": "250.00", "new": "345.50"}
+    page = rep_client.get(reverse("orders:order-detail", args=[order.pk])).content.decode()
+    assert "#1 SKU-A quantity: 2 → 3, amount: 200.00 → 300.00" in page
+    assert "goods_amount: 250.00 → 345.50" in page
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"lines-0-unit_price": "0.00"},
+        {"lines-0-unit_price": "0.001"},
+        {"lines-0-quantity": "0"},
+        {"lines-0-quantity": "1.5"},
+        {"lines-0-position": "7"},  # no such line: the product cannot be swapped
+        {"lines-TOTAL_FORMS": "0", "lines-0-quantity": ""},  # lines missing from the post
+    ],
+)
+def test_confirm_refuses_bad_line_corrections_and_changes_nothing(
+    changes: dict[str, str],
+    rep_client: Client,
+    platform: Any,
+    product: Any,
+    warehouses: Any,
+    division: Any,
+) -> None:
+    order = order_in_state("identified", platform=platform, division=division)
+    detail = rep_client.get(reverse("orders:order-detail", args=[order.pk]))
+
+    response = rep_client.post(
+        reverse("orders:order-confirm", args=[order.pk]),
+        confirm_data(detail, **changes),
+        follow=True,
+    )
+
+    order.refresh_from_db()
+    assert order.status == Order.Status.IDENTIFIED and order.sales_order_number == ""
+    line = order.lines.get()
+    assert (line.quantity, str(line.unit_price), str(order.goods_amount)) == (2, "100.00", "200.00")
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    assert not audit_history(order).filter(action="confirmed").exists()
 
 
 def test_link_page_corrects_master_data(
