@@ -41,6 +41,9 @@ def status_label(code: str) -> Any:
     return dict(Order.Status.choices).get(code, code) if code else ""
 
 
+LINE_FIELD_ORDER = {"quantity": 0, "unit_price": 1, "amount": 2}
+
+
 def _change(value: Any) -> str:
     if isinstance(value, dict) and ("old" in value or "new" in value):
         old, new = value.get("old"), value.get("new")
@@ -58,11 +61,12 @@ def history_details(data: Any) -> list[str]:
     for key, value in data.items():
         if key == "lines" and isinstance(value, list):
             for line in value:
-                changes = ", ".join(
-                    f"{name}: {_change(change)}"
-                    for name, change in line.items()
-                    if name not in ("position", "sku")
+                # fixed order: PostgreSQL's jsonb does not keep the keys' order
+                names = sorted(
+                    (name for name in line if name not in ("position", "sku")),
+                    key=lambda name: (LINE_FIELD_ORDER.get(name, 9), name),
                 )
+                changes = ", ".join(f"{name}: {_change(line[name])}" for name in names)
                 texts.append(f"#{line.get('position')} {line.get('sku')} {changes}")
         else:
             texts.append(f"{key}: {_change(value)}")
