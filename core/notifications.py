@@ -56,8 +56,16 @@ def notify(
     return created
 
 
+def absolute_url(path: str) -> str:
+    """A portal path as a full URL, for e-mail (a mail client cannot follow `/orders/1/`)."""
+    if not path or "://" in path:
+        return path
+    return settings.PORTAL_BASE_URL.rstrip("/") + path
+
+
 def _mail_body(body: str, link: str) -> str:
-    return f"{body}\n\n{link}" if link else body
+    url = absolute_url(link)
+    return f"{body}\n\n{url}" if url and url not in body else body
 
 
 def notification_mark_read(*, notification: Notification) -> None:

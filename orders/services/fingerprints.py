@@ -21,6 +21,8 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
+from catalog.rules import normalise_sku
+
 from .. import validators
 
 if TYPE_CHECKING:
@@ -56,7 +58,7 @@ def order_fingerprint(data: OrderInput) -> str:
             _phone(ship_to.phone),
         ],
         [
-            [_text(line.sku), _quantity(line.quantity), _amount(line.unit_price)]
+            [normalise_sku(_text(line.sku)), _quantity(line.quantity), _amount(line.unit_price)]
             for line in data.lines
         ],
         _amount(data.freight),

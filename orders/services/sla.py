@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
@@ -13,17 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
-from core.notifications import notify
+from core.notifications import absolute_url, notify
 from core.working_calendar import to_local
 
 from ..clocks import step_roles
 from ..models import Order, SlaBreach, Step
-
-
-def absolute_url(path: str) -> str:
-    """A portal path as a full URL for e-mail (mail clients cannot follow `/orders/1/`)."""
-    base = getattr(settings, "PORTAL_BASE_URL", "http://127.0.0.1:8000")
-    return base.rstrip("/") + path
 
 
 def sla_scan(*, now: dt.datetime | None = None) -> int:

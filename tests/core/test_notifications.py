@@ -66,3 +66,14 @@ def test_default_sms_gateway_stores_the_message():
         "OutboxSmsBackend",
     )
     assert stored.sent_at is not None
+
+
+def test_email_copy_carries_an_absolute_link(
+    make_user, settings, django_capture_on_commit_callbacks
+):
+    settings.PORTAL_BASE_URL = "https://ecomops.example.internal/"
+    rep = make_user("sales_rep")
+    with django_capture_on_commit_callbacks(execute=True):
+        [message] = notify(subject="请处理", body="订单待识别", users=[rep], link="/orders/7/")
+    assert message.link == "/orders/7/"
+    assert mail.outbox[0].body == "订单待识别\n\nhttps://ecomops.example.internal/orders/7/"

@@ -123,6 +123,7 @@ def test_different_body_same_number_is_409_and_changes_nothing(api: Client) -> N
         {"platform_order_no": "  MALL-1001 "},
         {"buyer.org_code": "91110000 6000 3734 1l", "buyer.phone": "+86 138-1234-5678"},
         {"buyer.name": " 北京某某科技有限公司 ", "ship_to.street": "东长安街 1 号  "},
+        {"lines.0.sku": " sku-a"},
     ],
 )
 def test_the_same_content_written_differently_is_a_replay(
