@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import Any
 
@@ -19,7 +20,7 @@ from core.roles import Role, user_has_role
 from ..exceptions import CatalogError
 
 
-class PostActionView(LoginRequiredMixin, View):
+class PostActionView(LoginRequiredMixin, View, ABC):
     """POST-only write: load, bind the form, call one service, message, redirect (PRG).
 
     A user without one of `required_roles` (admins always pass, as with
@@ -35,14 +36,14 @@ class PostActionView(LoginRequiredMixin, View):
     def refused_redirect(self, request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("core:home")
 
-    def load(self, request: HttpRequest, pk: int) -> Any:
-        raise NotImplementedError
+    @abstractmethod
+    def load(self, request: HttpRequest, pk: int) -> Any: ...
 
-    def perform(self, obj: Any, form: Form | None) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def perform(self, obj: Any, form: Form | None) -> None: ...
 
-    def redirect_to(self, obj: Any) -> HttpResponse:
-        raise NotImplementedError
+    @abstractmethod
+    def redirect_to(self, obj: Any) -> HttpResponse: ...
 
     def post(self, request: HttpRequest, pk: int, **kwargs: Any) -> HttpResponse:
         obj = self.load(request, pk)  # the same 404 for "does not exist" and "not yours"
