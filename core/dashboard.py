@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import import_module
 from typing import Any
 
@@ -50,7 +51,9 @@ def inbox_panel(user: Any) -> Panel:
 PANELS: list[Callable[[Any], Panel | None]] = [calendar_warning_panel, inbox_panel]
 
 
-def panels_for(user: Any) -> list[Panel]:
+@cache
+def _panel_builders() -> tuple[Callable[[Any], Panel | None], ...]:
+    """Core's builders and every app's `dashboard.PANELS`, collected once per process."""
     builders = list(PANELS)
     for config in apps.get_app_configs():
         if config.name == "core":
@@ -60,5 +63,9 @@ def panels_for(user: Any) -> list[Panel]:
         except ModuleNotFoundError:
             continue
         builders.extend(getattr(module, "PANELS", []))
-    panels = [panel for build in builders if (panel := build(user)) is not None]
+    return tuple(builders)
+
+
+def panels_for(user: Any) -> list[Panel]:
+    panels = [panel for build in _panel_builders() if (panel := build(user)) is not None]
     return sorted(panels, key=lambda panel: panel.order)

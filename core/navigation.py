@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from importlib import import_module
 from typing import Any
 
@@ -29,7 +30,8 @@ NAV_ITEMS = [
 ]
 
 
-def _all_items() -> list[NavItem]:
+@cache
+def _all_items() -> tuple[NavItem, ...]:
     items = list(NAV_ITEMS)
     for config in apps.get_app_configs():
         if config.name == "core":
@@ -39,7 +41,7 @@ def _all_items() -> list[NavItem]:
         except ModuleNotFoundError:
             continue
         items.extend(getattr(module, "NAV_ITEMS", []))
-    return sorted(items, key=lambda item: item.order)
+    return tuple(sorted(items, key=lambda item: item.order))
 
 
 def navigation_for(user: Any) -> list[dict[str, Any]]:
