@@ -7,12 +7,14 @@ existing order is left alone."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 from django.utils import timezone
 
 from catalog.models import Product
 from core.roles import Role
+from core.working_calendar import at_local, previous_working_day
 
 from . import services
 from .demo_data import CUSTOMERS, ORDERS, DemoOrder
@@ -89,7 +91,7 @@ def _order(
     if not lines:
         return  # the catalog's demo products are missing
     now = timezone.now()
-    placed_at = now - dt.timedelta(days=spec.placed_days_ago)
+    placed_at = _placed_at(spec.placed_days_ago, now)
     data = services.OrderInput(
         platform_order_no=spec.number,
         placed_at=placed_at,
@@ -112,6 +114,18 @@ def _order(
         at=_step_time(placed_at, RECEIVED_AFTER_MINUTES, now),
     ).order
     _advance(order, spec.state, placed_at, users)
+
+
+def _placed_at(days_ago: float, now: dt.datetime) -> dt.datetime:
+    """Recent orders lie minutes before now; older ones at 10:00 that many *working* days
+    back, so an order meant to be overdue is overdue whatever day the demo is seeded
+    (on a holiday no business minute passes)."""
+    if days_ago < 1:
+        return now - dt.timedelta(days=days_ago)
+    day = timezone.localdate(now)
+    for _ in range(math.ceil(days_ago)):
+        day = previous_working_day(day)
+    return at_local(day, dt.time(10, 0))
 
 
 # When each step is done, in minutes after the order was placed (the demo's history must

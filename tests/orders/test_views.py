@@ -147,7 +147,8 @@ def test_triage_filters(
         "new": receive(
             platform,
             platform_order_no="MALL-NEW",
-            placed_at=timezone.now().isoformat(),
+            # a little ahead (allowed up to 10 min): due > 15 min from now at any hour
+            placed_at=(timezone.now() + dt.timedelta(minutes=5)).isoformat(),
             **{"ship_to.province": "新疆"},
         ),
     }
