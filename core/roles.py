@@ -157,20 +157,28 @@ def sync_roles(**kwargs: Any) -> None:
 
     The data migrations do this once; this also repairs the groups after a database
     flush (transactional tests), which empties the tables but re-runs post_migrate.
+    post_migrate is sent once per app; the work is done once, after the last app, when
+    every app's permissions exist.
     """
+    from django.apps import apps as installed_apps
     from django.contrib.auth.models import Group, Permission
 
+    # emit_post_migrate_signal skips apps without a models module
+    last_app = [c for c in installed_apps.get_app_configs() if c.models_module is not None][-1]
+    sender = kwargs.get("app_config") or kwargs.get("sender")
+    if sender is not None and sender is not last_app:
+        return
     for role in ALL_ROLES:
         Group.objects.get_or_create(name=role)
+    permissions = {
+        f"{app_label}.{codename}": pk
+        for pk, app_label, codename in Permission.objects.values_list(
+            "pk", "content_type__app_label", "codename"
+        )
+    }
     for role, perms in all_role_permissions().items():
-        group = Group.objects.get(name=role)
-        for permission in perms:
-            app_label, codename = permission.split(".", 1)
-            found = Permission.objects.filter(
-                content_type__app_label=app_label, codename=codename
-            ).first()
-            if found is not None:
-                group.permissions.add(found)
+        found = [permissions[name] for name in perms if name in permissions]
+        Group.objects.get(name=role).permissions.add(*found)
 
 
 def seed_calendar_if_empty(**kwargs: Any) -> None:
