@@ -226,7 +226,12 @@ def order_confirm(
         order.goods_amount = corrected.goods_amount
     number = sales_order_number_next(division=order.division, year=to_local(now).year)
     order.confirm(
-        sales_order_number=number, at=now, by=by, delivery_note_due_at=clocks.delivery_note_due(now)
+        sales_order_number=number,
+        at=now,
+        by=by,
+        delivery_note_due_at=clocks.delivery_note_due(
+            now, order.delivery_note_window_at or clocks.delivery_note_window(order.placed_at)
+        ),
     )
     data["sales_order_number"] = number
     return _finish(

@@ -253,3 +253,24 @@ def test_identify_after_a_merge_refuses_the_merged_customer(
         services.order_identify(
             order=order, customer=stale, by=None, method="linked", at=timezone.now()
         )
+
+
+@pytest.mark.django_db
+def test_the_stored_delivery_note_due_time_follows_the_window_of_the_order(
+    platform: Any, division: Any, warehouses: Any, product: Any
+) -> None:
+    """Placed 11:20, confirmed 11:45 on a working day: due by the 12:00 window, not 12:45;
+    the window is stored for the parts-support queue."""
+    from tests.orders.factories import receive
+
+    order = receive(platform, placed_at="2026-03-02T11:20:00+08:00")
+    customer = CustomerFactory(division=division, org_code=credit_code("99887766"))
+    services.order_identify(
+        order=order, customer=customer, by=None, method="linked", at=_beijing("2026-03-02T11:30:00")
+    )
+    order = services.order_confirm(
+        order=order, by=None, invoice_title=customer.name, at=_beijing("2026-03-02T11:45:00")
+    )
+
+    assert order.delivery_note_window_at == _beijing("2026-03-02T12:00:00")
+    assert order.delivery_note_due_at == _beijing("2026-03-02T12:00:00")
