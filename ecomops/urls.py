@@ -4,7 +4,7 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from core.auth_views import PortalLoginView
 
@@ -22,8 +22,11 @@ for app in ("catalog", "orders", "fulfilment", "billing", "returns"):
 
 if find_spec("orders.api") is not None:
     from orders.api import api as intake_api
+    from orders.api import api_not_found
 
+    urlpatterns.append(re_path(r"^api/v1/$", api_not_found))  # before ninja's HTML root
     urlpatterns.append(path("api/v1/", intake_api.urls))
+    urlpatterns.append(re_path(r"^api/v1/(?P<path>.*)$", api_not_found))
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

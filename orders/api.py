@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import apps
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI, Status
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -79,6 +81,24 @@ def shape_errors(request: HttpRequest, exc: NinjaValidationError) -> HttpRespons
     return _error_response(request, errors)
 
 
+@api.exception_handler(RequestDataTooBig)
+def body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    """413, not Django's HTML 400: the platform learns the limit and that nothing was stored."""
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    message = f"The body exceeds {limit} bytes; nothing was stored. Send fewer lines per order."
+    error = FieldError("body", "too_large", message)
+    return api.create_response(
+        request,
+        {"detail": "The request body is too large.", "errors": [error.as_dict()]},
+        status=413,
+    )
+
+
+def api_not_found(request: HttpRequest, path: str = "") -> HttpResponse:
+    """Any /api/v1/ address without an endpoint: JSON, like every other answer of the API."""
+    return JsonResponse({"detail": f"No endpoint at /api/v1/{path[:200]}."}, status=404)
+
+
 def _order_out(order: Order) -> dict[str, Any]:
     tracking = None
     if order.shipped_at is not None:
@@ -147,6 +167,7 @@ NOT_FOUND = {"detail": "No order with this platform order number."}
         400: ErrorOut,
         401: ErrorOut,
         409: ConflictOut,
+        413: ErrorOut,
         422: ErrorOut,
     },
     summary="Create an order (idempotent on platform_order_no)",

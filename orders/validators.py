@@ -11,12 +11,16 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError as StdnumValidationError
 
 MAX_FUTURE_SKEW = dt.timedelta(minutes=10)
+# The UTC offsets in use on Earth: UTC−12:00 … UTC+14:00, in whole quarter hours.
+OFFSET_MIN, OFFSET_MAX = dt.timedelta(hours=-12), dt.timedelta(hours=14)
+OFFSET_STEP = dt.timedelta(minutes=15)
 _ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 _ORG_CODE_BODY = re.compile(r"^[0-9A-Z]{8}$")
 # ASCII digits only (`\d` would also take ３ or ٣); input is NFKC-normalised first, so
@@ -225,8 +229,19 @@ def clean_quantity(value: int) -> int:
 def parse_placed_at(value: str | dt.datetime, *, now: dt.datetime | None = None) -> dt.datetime:
     """ISO 8601 with a UTC offset; in the past is fine (replays), the future only by 10 min."""
     moment = parse_aware_datetime(value)
-    if moment > (now or timezone.now()) + MAX_FUTURE_SKEW:
+    now = now or timezone.now()
+    if moment > now + MAX_FUTURE_SKEW:
         raise RuleViolation("not_in_future", _("The time lies more than 10 minutes in the future."))
+    days = settings.ORDER_REPLAY_WINDOW_DAYS
+    if moment < now - dt.timedelta(days=days):
+        raise RuleViolation(
+            "replay_window",
+            _(
+                "The order was placed more than %(days)d days ago, outside the replay window; "
+                "key it in by hand if it is genuine."
+            )
+            % {"days": days},
+        )
     return moment
 
 
@@ -244,6 +259,18 @@ def parse_aware_datetime(value: str | dt.datetime) -> dt.datetime:
             raise RuleViolation(
                 "datetime_format", _("Give the time in ISO 8601, e.g. 2026-03-02T10:15:00+08:00.")
             ) from error
-    if moment.tzinfo is None or moment.utcoffset() is None:
+    offset = moment.utcoffset()
+    if offset is None:
         raise RuleViolation("offset_required", _("The time must carry a UTC offset, e.g. +08:00."))
+    if not OFFSET_MIN <= offset <= OFFSET_MAX or offset % OFFSET_STEP:
+        raise RuleViolation(
+            "offset_range",
+            _("The UTC offset must be a real one: −12:00 to +14:00 in quarter hours."),
+        )
+    try:
+        moment.astimezone(dt.UTC)  # 0001-01-01T00:00+08:00 has no UTC equivalent
+    except OverflowError as error:
+        raise RuleViolation(
+            "datetime_range", _("The time lies outside the range the portal can store.")
+        ) from error
     return moment

@@ -137,7 +137,10 @@ def _instant(value: Any) -> str:
             return _text(value)
     if moment.tzinfo is None or moment.utcoffset() is None:
         return _text(value)
-    return moment.astimezone(dt.UTC).isoformat()
+    try:
+        return moment.astimezone(dt.UTC).isoformat()
+    except OverflowError:  # year 1 or 9999 with an offset: validation refuses it later
+        return _text(value)
 
 
 def _amount(value: Any) -> str:

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.views import View
 
 from core.views import RoleRequiredMixin
@@ -32,10 +33,12 @@ class _RevealView(RoleRequiredMixin, View):
             messages.error(request, str(error))
             return redirect(obj_url(obj))
         if request.headers.get("Accept") == "application/json":
-            return JsonResponse({"value": value})
-        return render(
-            request, "orders/reveal.html", {"object": obj, "value": value, "back": obj_url(obj)}
-        )
+            response: HttpResponse = JsonResponse({"value": value})
+        else:
+            context = {"object": obj, "value": value, "back": obj_url(obj)}
+            response = render(request, "orders/reveal.html", context)
+        add_never_cache_headers(response)  # the value in full: never kept by any cache
+        return response
 
 
 def obj_url(obj: Customer | Order) -> str:

@@ -578,7 +578,7 @@ def test_openapi_document(api: Client) -> None:
         for method, operation in operations.items()
     }
     assert responses == {
-        ("/api/v1/orders", "post"): {"200", "201", "400", "401", "409", "422"},
+        ("/api/v1/orders", "post"): {"200", "201", "400", "401", "409", "413", "422"},
         ("/api/v1/orders/{platform_order_no}", "get"): {"200", "401", "404"},
         ("/api/v1/orders/{platform_order_no}/receipt", "post"): {
             "200",

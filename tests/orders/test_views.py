@@ -684,3 +684,23 @@ def test_customer_correction_page_is_refused_to_another_division(
     customer.refresh_from_db()
     assert customer.name == "上海工起机械有限公司"
     assert not audit_history(customer).filter(action="customer_corrected").exists()
+
+
+def test_pages_and_revealed_values_are_never_cached(
+    client: Any, platform: Any, division: Any, warehouses: Any, product: Any, make_user: Any
+) -> None:
+    from tests.orders.factories import CustomerFactory
+
+    client.force_login(make_user("sales_rep"))
+    customer = CustomerFactory(division=division)
+
+    page = client.get(reverse("orders:order-list"))
+    revealed = client.post(
+        reverse("orders:customer-reveal", args=[customer.pk, "phone"]),
+        HTTP_ACCEPT="application/json",
+    )
+
+    assert "no-store" in page["Cache-Control"]
+    assert revealed.status_code == 200, revealed.content
+    assert "no-store" in revealed["Cache-Control"]
+    assert revealed.json()["value"] == "13912345678"
