@@ -157,6 +157,9 @@ class OrderKeyInForm(forms.Form):
             self.fields["platform"].initial = platforms[0].pk
         for name, kind in self.KIND_FIELDS.items():
             self.fields[name].widget.attrs["data-buyer-kind"] = kind
+        # required by the intake rules for their kind (marked * while shown)
+        for name in ("buyer_org_code", "buyer_id_number"):
+            self.fields[name].widget.attrs["data-kind-required"] = ""
 
     def to_input(self, lines: list[dict[str, Any]], *, placed_at: dt.datetime) -> OrderInput:
         data = self.cleaned_data
