@@ -14,7 +14,13 @@ from django.utils import timezone, translation
 from orders import services
 from orders.models import Order
 from tests.factories import DivisionFactory
-from tests.orders.factories import ListedProductFactory, order_in_state, receive
+from tests.orders.factories import (
+    CustomerFactory,
+    ListedProductFactory,
+    credit_code,
+    order_in_state,
+    receive,
+)
 from tests.orders.test_views import client_for, confirm_data
 
 pytestmark = pytest.mark.django_db
@@ -234,3 +240,20 @@ def test_status_filter_is_ticked_not_ctrl_clicked(
     page = rep_client.get(reverse("orders:order-list")).content.decode()
     assert 'type="checkbox" name="status" value="received"' in page
     assert '<select name="status"' not in page
+
+
+def test_merge_with_an_unknown_number_keeps_the_input_and_says_so_at_the_field(
+    en_client: Client, division: Any
+) -> None:
+    target = CustomerFactory(division=division, org_code=credit_code("51515151"))
+
+    response = en_client.post(
+        reverse("orders:customer-merge", args=[target.pk]),
+        {"duplicate": "C-NOPE-1", "note": "same buyer"},
+    )
+
+    assert response.status_code == 422
+    form = response.context["merge_form"]
+    assert form.errors["duplicate"] == ["No customer of yours has this number."]
+    page = response.content.decode()
+    assert 'value="C-NOPE-1"' in page and 'value="same buyer"' in page
