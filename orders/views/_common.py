@@ -47,7 +47,7 @@ def beijing_time(at: Any) -> str:
     return date_format(timezone.localtime(at), "Y-m-d H:i") if at else "—"
 
 
-def order_moved_on_message(order: Order) -> str:
+def order_moved_on_message(order: Order, *, input_kept: bool = True) -> str:
     """Why the step a user started on an order is no longer possible: who moved the order
     on and when (Beijing time), so a second rep learns what happened instead of a 404."""
     if order.status == Order.Status.CANCELLED:
@@ -59,12 +59,24 @@ def order_moved_on_message(order: Order) -> str:
     else:
         who, at = None, None
     name = (who.get_full_name() or who.username) if who else _("the system")
-    return _(
-        "Order %(number)s is already “%(status)s”: %(who)s did this at %(at)s (Beijing "
-        "time). Your input is kept below; nothing was saved."
-    ) % {
+    values = {
         "number": order.number,
         "status": order.get_status_display(),
         "who": name,
         "at": beijing_time(at),
     }
+    if not input_kept:
+        return (
+            _(
+                "Order %(number)s is already “%(status)s”: %(who)s did this at %(at)s "
+                "(Beijing time)."
+            )
+            % values
+        )
+    return (
+        _(
+            "Order %(number)s is already “%(status)s”: %(who)s did this at %(at)s (Beijing "
+            "time). Your input is kept below; nothing was saved."
+        )
+        % values
+    )

@@ -19,7 +19,7 @@ from core.views import RoleRequiredMixin
 
 from .. import selectors, services
 from ..clocks import STEP_FIELDS
-from ..exceptions import IntakeConflict, IntakeInvalid, OrderError
+from ..exceptions import IntakeConflict, IntakeInvalid, OrderError, TransitionNotAllowed
 from ..forms import (
     OrderCancelForm,
     OrderConfirmForm,
@@ -213,6 +213,12 @@ class _OrderActionView(RoleRequiredMixin, View, ABC):
             return redirect("orders:order-detail", pk=order.pk)
         try:
             message = self.act(order, form.cleaned_data if form else {})
+        except TransitionNotAllowed as error:
+            messages.error(request, str(error))
+            # another rep (or a job) moved the order on: say who and when
+            current = selectors.order_get_for_user(user=request.user, pk=pk)
+            if current.identified_at or current.cancelled_at:
+                messages.warning(request, order_moved_on_message(current, input_kept=False))
         except OrderError as error:
             messages.error(request, str(error))
         else:
@@ -242,7 +248,7 @@ class OrderConfirmView(RoleRequiredMixin, View):
             form.is_valid()
             lines.is_valid()
             form.add_error(None, order_moved_on_message(order))
-            return self._render(order, form, lines, status=409)
+            return self._render(order, form, lines, status=409, moved_on=True)
         if not (form.is_valid() and lines.is_valid()):
             return self._render(order, form, lines, status=422)
         posted = sorted(line.cleaned_data["position"] for line in lines.forms)
@@ -265,7 +271,7 @@ class OrderConfirmView(RoleRequiredMixin, View):
             order = selectors.order_get_for_user(user=request.user, pk=pk)
             if order.status != Order.Status.IDENTIFIED:
                 form.add_error(None, order_moved_on_message(order))
-                return self._render(order, form, lines, status=409)
+                return self._render(order, form, lines, status=409, moved_on=True)
             form.add_error(_refused_field(error), str(error))
             return self._render(order, form, lines, status=422)
         messages.success(
@@ -274,8 +280,11 @@ class OrderConfirmView(RoleRequiredMixin, View):
         )
         return redirect("orders:order-detail", pk=order.pk)
 
-    def _render(self, order: Order, form: Any, lines: Any, *, status: int) -> HttpResponse:
+    def _render(
+        self, order: Order, form: Any, lines: Any, *, status: int, moved_on: bool = False
+    ) -> HttpResponse:
         context = order_detail_context(self.request, order, confirm_form=form, confirm_lines=lines)
+        context["confirm_moved_on"] = moved_on  # shown for the record, not to send again
         return render(self.request, self.template_name, context, status=status)
 
 

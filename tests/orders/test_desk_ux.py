@@ -95,6 +95,7 @@ def test_second_rep_confirming_learns_who_was_first_and_keeps_the_input(
     page = response.content.decode()
     assert "wang" in page and "2026-11-27 14:05" in page and "Beijing" in page
     assert 'value="我的抬头"' in page
+    assert 'data-testid="confirm-submit"' not in page  # nothing to send a second time
     order.refresh_from_db()
     assert order.invoice_title == "先到的抬头"
 
@@ -126,6 +127,27 @@ def test_second_rep_creating_a_customer_keeps_the_input_and_is_told(
     again = rep_client.get(url, follow=True)
     assert again.redirect_chain[-1][0] == reverse("orders:order-detail", args=[order.pk])
     assert any("wang" in str(m) for m in again.context["messages"])
+
+
+def test_cancelling_an_order_another_rep_cancelled_says_who_and_when(
+    en_client: Client,
+    other_rep: Any,
+    platform: Any,
+    product: Any,
+    warehouses: Any,
+    division: Any,
+) -> None:
+    order = order_in_state("identified", platform=platform, division=division)
+    at = timezone.make_aware(dt.datetime(2026, 11, 27, 9, 30))
+    services.order_cancel(order=order, by=other_rep, reason="买家撤单")
+    Order.objects.filter(pk=order.pk).update(cancelled_at=at)
+
+    response = en_client.post(
+        reverse("orders:order-cancel", args=[order.pk]), {"reason": "dup"}, follow=True
+    )
+
+    texts = [str(m) for m in response.context["messages"]]
+    assert any("wang" in t and "2026-11-27 09:30" in t for t in texts), texts
 
 
 # --- §16 what a confirmed order shows ----------------------------------------------------
