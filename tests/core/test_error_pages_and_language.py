@@ -89,3 +89,11 @@ def test_language_switch_refuses_unknown_languages_and_foreign_targets(client: C
     response = client.post("/language/", {"language": "xx", "next": "https://evil.example/"})
     assert response["Location"] == "/"
     assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+
+
+def test_csrf_failure_is_the_portals_page_too() -> None:
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert 'data-testid="error-page"' in page and "表单已过期" in page
