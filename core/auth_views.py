@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from .audit import audit_record
+from .middleware import chosen_language
 from .throttling import login_failed, login_is_locked, login_succeeded
 
 
@@ -42,5 +43,11 @@ class PortalLoginView(auth_views.LoginView):
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         response = super().form_valid(form)
-        audit_record(obj=form.get_user(), action="logged_in", by=form.get_user())
+        user = form.get_user()
+        chosen = chosen_language(self.request)
+        if chosen and chosen != getattr(user, "language", ""):
+            # the language picked on the log-in page becomes the user's own
+            user.language = chosen
+            user.save(update_fields=["language"])
+        audit_record(obj=user, action="logged_in", by=user)
         return response

@@ -5,11 +5,18 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
 
+def chosen_language(request: HttpRequest) -> str:
+    """The language picked before signing in (cookie), if it is one the portal offers."""
+    value = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    return value if value in dict(settings.LANGUAGES) else ""
+
+
 class UserLanguageMiddleware:
     """Simplified Chinese for everybody unless the signed-in user chose another language.
 
     The browser's Accept-Language is deliberately ignored: the portal's working language
-    is Chinese, and English is a per-user choice (stored on the user).
+    is Chinese, and English is a per-user choice (stored on the user). Before signing in,
+    the choice made on the log-in page (the language cookie) applies.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -17,7 +24,10 @@ class UserLanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        chosen = getattr(user, "language", "") if user and user.is_authenticated else ""
+        if user and user.is_authenticated:
+            chosen = getattr(user, "language", "")
+        else:
+            chosen = chosen_language(request)
         language = chosen or settings.LANGUAGE_CODE
         request.LANGUAGE_CODE = language
         with translation.override(language):

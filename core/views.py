@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import redirect
+from django.template import loader
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -73,17 +75,30 @@ class NotificationReadAllView(LoginRequiredMixin, View):
         return redirect("core:inbox")
 
 
-class LanguageSwitchView(LoginRequiredMixin, View):
+class LanguageSwitchView(View):
+    """Switch the language: stored on the user when signed in; before signing in (the
+    log-in page) kept in the language cookie and stored on the user at log-in."""
+
     def post(self, request: HttpRequest) -> HttpResponse:
         form = LanguageForm(request.POST)
-        if form.is_valid():
-            user = cast(User, request.user)
-            user.language = form.cleaned_data["language"]
-            user.save(update_fields=["language"])
         target = request.POST.get("next", "")
         if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
             target = "/"
-        return HttpResponseRedirect(target)
+        response = HttpResponseRedirect(target)
+        if form.is_valid():
+            language = form.cleaned_data["language"]
+            if request.user.is_authenticated:
+                user = cast(User, request.user)
+                user.language = language
+                user.save(update_fields=["language"])
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE or 365 * 24 * 3600,
+                samesite="Lax",
+                secure=request.is_secure(),
+            )
+        return response
 
 
 class AuditRecordListView(RoleRequiredMixin, ListView):
@@ -131,3 +146,9 @@ class SpecialDayListView(RoleRequiredMixin, ListView):
             kinds=SpecialDay.Kind,
         )
         return context
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: the portal's error page without a request context (context processors
+    query the database, which may be what failed); translations and static files only."""
+    return HttpResponseServerError(loader.get_template("500.html").render())

@@ -8,6 +8,10 @@ from django.urls import include, path, re_path
 
 from core.auth_views import PortalLoginView
 
+# Error pages in the portal's layout (templates/400.html, 403.html, 404.html); the 500
+# handler renders without a request context so that it cannot fail the way the page did.
+handler500 = "core.views.server_error"
+
 urlpatterns = [
     path("login/", PortalLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -51,7 +51,8 @@ class OrderFilterForm(forms.Form):
         label=_("Status"),
         choices=Order.Status.choices,
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 4}),
+        # chips the rep ticks (no Ctrl-click): see .chips in portal.css
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "chip"}),
     )
     due_within = forms.TypedChoiceField(
         label=_("Due within"), choices=DUE_WITHIN, coerce=int, empty_value=None, required=False
@@ -76,6 +77,13 @@ class OrderFilterForm(forms.Form):
 
 # --- keyed-in order ------------------------------------------------------------------------
 class OrderKeyInForm(forms.Form):
+    required_css_class = "required"
+    # fields shown only for one buyer kind (order_form.html hides the other kind's)
+    KIND_FIELDS = {
+        "buyer_org_code": Customer.Kind.CORPORATE,
+        "buyer_contact_name": Customer.Kind.CORPORATE,
+        "buyer_id_number": Customer.Kind.INDIVIDUAL,
+    }
     platform = forms.ModelChoiceField(
         label=_("Platform"), queryset=Platform.objects.filter(is_active=True)
     )
@@ -147,6 +155,11 @@ class OrderKeyInForm(forms.Form):
         platforms = list(Platform.objects.filter(is_active=True)[:2])
         if len(platforms) == 1:
             self.fields["platform"].initial = platforms[0].pk
+        for name, kind in self.KIND_FIELDS.items():
+            self.fields[name].widget.attrs["data-buyer-kind"] = kind
+        # required by the intake rules for their kind (marked * while shown)
+        for name in ("buyer_org_code", "buyer_id_number"):
+            self.fields[name].widget.attrs["data-kind-required"] = ""
 
     def to_input(self, lines: list[dict[str, Any]], *, placed_at: dt.datetime) -> OrderInput:
         data = self.cleaned_data
@@ -192,7 +205,12 @@ class OrderKeyInForm(forms.Form):
 
 
 class OrderLineForm(forms.Form):
-    sku = forms.CharField(label=_("SKU"), max_length=64)
+    required_css_class = "required"
+    sku = forms.CharField(
+        label=_("SKU"),
+        max_length=64,
+        widget=forms.TextInput(attrs={"data-sku-lookup": "", "autocomplete": "off"}),
+    )
     quantity = forms.IntegerField(label=_("Quantity"))
     unit_price = forms.CharField(label=_("Unit price"), max_length=20)
 
@@ -205,6 +223,7 @@ class CustomerForm(forms.Form):
     """Customer master data. ID and phone numbers are never shown in full here: left
     blank they keep the value they have (or take the order's, when creating)."""
 
+    required_css_class = "required"
     name = forms.CharField(label=_("Name"), max_length=200)
     org_code = forms.CharField(label=_("Organisation code"), max_length=30, required=False)
     contact_name = forms.CharField(label=_("Responsible person"), max_length=100, required=False)
@@ -304,6 +323,7 @@ class CustomerMergeForm(forms.Form):
 
 # --- transitions ----------------------------------------------------------------------------
 class OrderConfirmForm(forms.Form):
+    required_css_class = "required"
     invoice_title = forms.CharField(label=_("Invoice title"), max_length=200)
     invoice_tax_number = forms.CharField(label=_("Taxpayer number"), max_length=30, required=False)
     freight = forms.CharField(label=_("Freight"), max_length=20)

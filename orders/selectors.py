@@ -12,6 +12,8 @@ from django.db.models.functions import Abs, Coalesce, Length
 from django.http import Http404
 from django.utils import timezone
 
+from catalog.models import Product
+from catalog.rules import normalise_sku
 from core.scoping import scope_to_user_divisions
 from core.working_calendar import at_local
 
@@ -310,3 +312,12 @@ def open_breaches(*, user: Any) -> QuerySet[SlaBreach]:
 
 def day_start(day: dt.date) -> dt.datetime:
     return at_local(day, dt.time(0, 0))
+
+
+def listed_product_for_user(*, user: Any, sku: str) -> Product | None:
+    """The listed product with this SKU (case and blanks ignored) in the user's divisions,
+    or None: what a rep keying in an order may sell, with its selling price."""
+    products = scope_to_user_divisions(
+        Product.objects.filter(status=Product.Status.LISTED), user=user
+    )
+    return products.filter(sku=normalise_sku(sku)).select_related("division").first()

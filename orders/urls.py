@@ -7,6 +7,7 @@ app_name = "orders"
 urlpatterns = [
     path("", views.OrderListView.as_view(), name="order-list"),
     path("new/", views.OrderCreateView.as_view(), name="order-create"),
+    path("sku-lookup/", views.OrderSkuLookupView.as_view(), name="sku-lookup"),
     path("<int:pk>/", views.OrderDetailView.as_view(), name="order-detail"),
     path(
         "<int:pk>/new-customer/",

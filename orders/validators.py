@@ -200,6 +200,9 @@ def is_ascii_decimal(text: str) -> bool:
 def clean_amount(value: str) -> Decimal:
     """A non-negative amount written as a decimal string with at most two decimal places."""
     text = normalise(value)
+    if text.startswith("-") and is_ascii_decimal(text[1:].strip()):
+        # a negative number is well written but out of range: say so, not "not a decimal"
+        raise RuleViolation("min_value", _("The amount must be ≥ 0."))
     if not is_ascii_decimal(text):
         raise RuleViolation(
             "decimal_format", _('Write the amount as a decimal string, e.g. "12.50".')

@@ -115,6 +115,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# One way of writing dates in both languages and in Django admin (ecomops/formats/).
+FORMAT_MODULE_PATH = ["ecomops.formats"]
 
 # --- static files ---------------------------------------------------------------------
 STATIC_URL = "static/"

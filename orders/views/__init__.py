@@ -2,6 +2,7 @@
 
 from .customers import CustomerDetailView, CustomerListView, CustomerMergeView, CustomerUpdateView
 from .identification import OrderCreateCustomerView, OrderLinkCustomerView
+from .lookup import OrderSkuLookupView
 from .orders import (
     OrderCancelView,
     OrderCloseView,
@@ -30,5 +31,6 @@ __all__ = [
     "OrderLinkCustomerView",
     "OrderListView",
     "OrderRevealView",
+    "OrderSkuLookupView",
     "SlaReportView",
 ]

@@ -49,24 +49,31 @@ class CustomerDetailView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        user = self.request.user
-        customer = selectors.customer_get_for_user(user=user, pk=kwargs["pk"])
-        history = [
-            row
-            for obj in selectors.customer_history_objects(customer=customer)
-            for row in audit_history(obj)
-        ]
-        context.update(
-            customer=customer,
-            orders=selectors.customer_orders(customer=customer, user=user)[:50],
-            history=sorted(history, key=lambda r: (r.at, r.pk)),
-            merge_form=CustomerMergeForm(),
-            can_merge=user.has_perm("orders.merge_customer") and customer.is_active,
-            can_correct=customer.is_active and services.user_can_correct_customer(user, customer),
-            can_reveal_id=user.has_perm("orders.reveal_id_number"),
-            can_reveal_phone=user.has_perm("orders.reveal_phone"),
-        )
+        customer = selectors.customer_get_for_user(user=self.request.user, pk=kwargs["pk"])
+        context.update(customer_detail_context(self.request, customer))
         return context
+
+
+def customer_detail_context(
+    request: HttpRequest, customer: Customer, *, merge_form: CustomerMergeForm | None = None
+) -> dict[str, Any]:
+    """What the customer page shows; a refused merge passes its bound form back in."""
+    user = request.user
+    history = [
+        row
+        for obj in selectors.customer_history_objects(customer=customer)
+        for row in audit_history(obj)
+    ]
+    return {
+        "customer": customer,
+        "orders": selectors.customer_orders(customer=customer, user=user)[:50],
+        "history": sorted(history, key=lambda r: (r.at, r.pk)),
+        "merge_form": merge_form or CustomerMergeForm(),
+        "can_merge": user.has_perm("orders.merge_customer") and customer.is_active,
+        "can_correct": customer.is_active and services.user_can_correct_customer(user, customer),
+        "can_reveal_id": user.has_perm("orders.reveal_id_number"),
+        "can_reveal_phone": user.has_perm("orders.reveal_phone"),
+    }
 
 
 class CustomerUpdateView(RoleRequiredMixin, View):
@@ -122,30 +129,34 @@ class CustomerMergeView(RoleRequiredMixin, View):
         target = selectors.customer_get_for_user(user=request.user, pk=pk)
         form = CustomerMergeForm(request.POST)
         if not form.is_valid():
-            messages.error(request, _("Give the customer number of the duplicate."))
-            return redirect("orders:customer-detail", pk=target.pk)
+            return self._refused(target, form)
         duplicate = (
             selectors.customer_queryset_for_user(user=request.user)
             .filter(number__iexact=form.cleaned_data["duplicate"].strip())
             .first()
         )
         if duplicate is None:
-            messages.error(request, _("No customer of yours has this number."))
-            return redirect("orders:customer-detail", pk=target.pk)
+            form.add_error("duplicate", _("No customer of yours has this number."))
+            return self._refused(target, form)
         try:
             result = services.customer_merge(
                 source=duplicate, target=target, by=request.user, note=form.cleaned_data["note"]
             )
         except OrderError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request,
-                _("%(duplicate)s merged into %(target)s; %(count)d orders moved.")
-                % {
-                    "duplicate": duplicate.number,
-                    "target": target.number,
-                    "count": len(result.moved_order_ids),
-                },
-            )
+            form.add_error(None, str(error))
+            return self._refused(target, form)
+        messages.success(
+            request,
+            _("%(duplicate)s merged into %(target)s; %(count)d orders moved.")
+            % {
+                "duplicate": duplicate.number,
+                "target": target.number,
+                "count": len(result.moved_order_ids),
+            },
+        )
         return redirect("orders:customer-detail", pk=target.pk)
+
+    def _refused(self, target: Customer, form: CustomerMergeForm) -> HttpResponse:
+        """The customer page again, the typed number kept and the error at the field."""
+        context = customer_detail_context(self.request, target, merge_form=form)
+        return render(self.request, "orders/customer_detail.html", context, status=422)

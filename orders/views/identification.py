@@ -18,7 +18,7 @@ from ..forms import (
     CustomerForm,
 )
 from ..models import Customer, Order
-from ._common import REPS
+from ._common import REPS, order_moved_on_message
 
 
 # --- identification -------------------------------------------------------------------------
@@ -27,13 +27,27 @@ class _OrderCustomerFormView(RoleRequiredMixin, View):
     template_name = "orders/order_customer_form.html"
 
     def _order(self, pk: int) -> Order:
-        order = selectors.order_get_for_user(user=self.request.user, pk=pk)
-        if order.status != Order.Status.RECEIVED:
-            raise Http404("The order is already identified.")
-        return order
+        return selectors.order_get_for_user(user=self.request.user, pk=pk)
 
-    def _render(self, order: Order, form: CustomerForm, **extra: Any) -> HttpResponse:
-        return render(self.request, self.template_name, {"order": order, "form": form, **extra})
+    @staticmethod
+    def _moved_on(order: Order) -> bool:
+        """Another rep (or the intake) identified or cancelled the order meanwhile."""
+        return order.status != Order.Status.RECEIVED
+
+    def _to_order(self, order: Order) -> HttpResponse:
+        messages.warning(self.request, order_moved_on_message(order))
+        return redirect("orders:order-detail", pk=order.pk)
+
+    def _render(
+        self, order: Order, form: CustomerForm, *, status: int = 200, **extra: Any
+    ) -> HttpResponse:
+        if self._moved_on(order):
+            # Keep what the rep typed, say who was first, and offer no second submit.
+            form.add_error(None, order_moved_on_message(order))
+            extra["moved_on"] = True
+            status = 409
+        context = {"order": order, "form": form, **extra}
+        return render(self.request, self.template_name, context, status=status)
 
 
 class OrderCreateCustomerView(_OrderCustomerFormView):
@@ -60,13 +74,15 @@ class OrderCreateCustomerView(_OrderCustomerFormView):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         order = self._order(pk)
+        if self._moved_on(order):
+            return self._to_order(order)
         return self._render(order, self._form(order), creating=True)
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         order = self._order(pk)
         form = self._form(order, request.POST)
-        if not form.is_valid():
-            return self._render(order, form, creating=True)
+        if not form.is_valid() or self._moved_on(order):
+            return self._render(order, form, creating=True, status=422)
         data = {
             "id_number": order.buyer_id_number,
             "phone": order.buyer_phone,
@@ -75,8 +91,10 @@ class OrderCreateCustomerView(_OrderCustomerFormView):
         try:
             order = services.order_create_customer(order=order, by=request.user, data=data)
         except OrderError as error:
-            form.add_error(None, str(error))
-            return self._render(order, form, creating=True)
+            order = self._order(pk)
+            if not self._moved_on(order):
+                form.add_error(None, str(error))
+            return self._render(order, form, creating=True, status=422)
         assert order.customer is not None
         messages.success(
             request,
@@ -100,13 +118,15 @@ class OrderLinkCustomerView(_OrderCustomerFormView):
 
     def get(self, request: HttpRequest, pk: int, customer_pk: int) -> HttpResponse:
         order, customer = self._order(pk), self._customer(customer_pk)
+        if self._moved_on(order):
+            return self._to_order(order)
         return self._render(order, self._form(customer), customer=customer)
 
     def post(self, request: HttpRequest, pk: int, customer_pk: int) -> HttpResponse:
         order, customer = self._order(pk), self._customer(customer_pk)
         form = self._form(customer, request.POST)
-        if not form.is_valid():
-            return self._render(order, form, customer=customer)
+        if not form.is_valid() or self._moved_on(order):
+            return self._render(order, form, customer=customer, status=422)
         try:
             order = services.order_link_customer(
                 order=order,
@@ -116,8 +136,10 @@ class OrderLinkCustomerView(_OrderCustomerFormView):
                 note=form.cleaned_data.get("note", ""),
             )
         except OrderError as error:
-            form.add_error(None, str(error))
-            return self._render(order, form, customer=customer)
+            order = self._order(pk)
+            if not self._moved_on(order):
+                form.add_error(None, str(error))
+            return self._render(order, form, customer=customer, status=422)
         messages.success(
             request,
             _("Order %(number)s linked to customer %(customer)s.")

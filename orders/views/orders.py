@@ -19,7 +19,7 @@ from core.views import RoleRequiredMixin
 
 from .. import selectors, services
 from ..clocks import STEP_FIELDS
-from ..exceptions import IntakeConflict, IntakeInvalid, OrderError
+from ..exceptions import IntakeConflict, IntakeInvalid, OrderError, TransitionNotAllowed
 from ..forms import (
     OrderCancelForm,
     OrderConfirmForm,
@@ -30,7 +30,7 @@ from ..forms import (
     OrderLineFormSet,
 )
 from ..models import Order, Step
-from ._common import REP_QUEUE, REPS, VIEWERS, query_string
+from ._common import REP_QUEUE, REPS, VIEWERS, order_moved_on_message, query_string
 
 
 # --- triage and detail ----------------------------------------------------------------------
@@ -67,30 +67,45 @@ class OrderDetailView(RoleRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        user = self.request.user
-        order = selectors.order_get_for_user(user=user, pk=kwargs["pk"])
-        allowed = {
-            name: services.transition_allowed(order=order, name=name, user=user)
-            for name in ("identify", "confirm", "deliver", "close", "cancel")
-        }
-        context.update(
-            order=order,
-            lines=selectors.order_lines(order=order),
-            history=audit_history(order),
-            allowed=allowed,
-            now=timezone.now(),
-            steps=_steps(order),
-            can_reveal_id=user.has_perm("orders.reveal_id_number"),
-            can_reveal_phone=user.has_perm("orders.reveal_phone"),
-            can_reveal_ship_phone=user.has_perm("orders.reveal_ship_phone"),
-        )
-        if order.status == Order.Status.RECEIVED and user.has_perm("orders.identify_order"):
-            context["candidates"] = selectors.customer_candidates(order=order, user=user)
-            context["can_identify"] = True
-        if allowed["confirm"]:
-            context["confirm_form"] = OrderConfirmForm(initial=_confirm_initial(order))
-            lines = list(context["lines"])
-            formset = OrderLineCorrectionFormSet(
+        order = selectors.order_get_for_user(user=self.request.user, pk=kwargs["pk"])
+        context.update(order_detail_context(self.request, order))
+        return context
+
+
+def order_detail_context(
+    request: HttpRequest,
+    order: Order,
+    *,
+    confirm_form: OrderConfirmForm | None = None,
+    confirm_lines: Any = None,
+) -> dict[str, Any]:
+    """What the order page shows; a refused confirmation passes its bound forms back in so
+    that the rep's input and the errors at the fields are shown (nothing is lost)."""
+    user = request.user
+    allowed = {
+        name: services.transition_allowed(order=order, name=name, user=user)
+        for name in ("identify", "confirm", "deliver", "close", "cancel")
+    }
+    lines = list(selectors.order_lines(order=order))
+    context: dict[str, Any] = {
+        "order": order,
+        "lines": lines,
+        "history": audit_history(order),
+        "allowed": allowed,
+        "now": timezone.now(),
+        "steps": _steps(order),
+        "can_reveal_id": user.has_perm("orders.reveal_id_number"),
+        "can_reveal_phone": user.has_perm("orders.reveal_phone"),
+        "can_reveal_ship_phone": user.has_perm("orders.reveal_ship_phone"),
+    }
+    if order.status == Order.Status.RECEIVED and user.has_perm("orders.identify_order"):
+        context["candidates"] = selectors.customer_candidates(order=order, user=user)
+        context["can_identify"] = True
+    if allowed["confirm"] or confirm_form is not None:
+        if confirm_form is None:
+            confirm_form = OrderConfirmForm(initial=_confirm_initial(order))
+        if confirm_lines is None:
+            confirm_lines = OrderLineCorrectionFormSet(
                 prefix="lines",
                 initial=[
                     {
@@ -101,13 +116,21 @@ class OrderDetailView(RoleRequiredMixin, TemplateView):
                     for line in lines
                 ],
             )
-            context["confirm_lines"] = formset
-            context["confirm_rows"] = list(zip(lines, formset.forms, strict=True))
-        if allowed["cancel"]:
-            context["cancel_form"] = OrderCancelForm()
-        if allowed["deliver"]:
-            context["deliver_form"] = OrderDeliverForm()
-        return context
+        by_position = {line.position: line for line in lines}
+        rows = []
+        for index, form in enumerate(confirm_lines.forms):
+            position = form["position"].value()
+            try:
+                line = by_position.get(int(position)) if position is not None else None
+            except (TypeError, ValueError):
+                line = None
+            rows.append((line or (lines[index] if index < len(lines) else None), form))
+        context.update(confirm_form=confirm_form, confirm_lines=confirm_lines, confirm_rows=rows)
+    if allowed["cancel"]:
+        context["cancel_form"] = OrderCancelForm()
+    if allowed["deliver"]:
+        context["deliver_form"] = OrderDeliverForm()
+    return context
 
 
 def _steps(order: Order) -> list[dict[str, Any]]:
@@ -190,6 +213,12 @@ class _OrderActionView(RoleRequiredMixin, View, ABC):
             return redirect("orders:order-detail", pk=order.pk)
         try:
             message = self.act(order, form.cleaned_data if form else {})
+        except TransitionNotAllowed as error:
+            messages.error(request, str(error))
+            # another rep (or a job) moved the order on: say who and when
+            current = selectors.order_get_for_user(user=request.user, pk=pk)
+            if current.identified_at or current.cancelled_at:
+                messages.warning(request, order_moved_on_message(current, input_kept=False))
         except OrderError as error:
             messages.error(request, str(error))
         else:
@@ -200,49 +229,69 @@ class _OrderActionView(RoleRequiredMixin, View, ABC):
     def act(self, order: Order, data: dict[str, Any]) -> str: ...
 
 
-class OrderConfirmView(_OrderActionView):
+class OrderConfirmView(RoleRequiredMixin, View):
     """The sales order as the rep confirms it: invoice title, freight and each line's
-    quantity and unit price (the products stay)."""
+    quantity and unit price (the products stay).
 
-    form_class = OrderConfirmForm
+    Not Post/Redirect/Get on failure: a refused confirmation re-renders the order page
+    with the rep's input and each error at its field (422), or, when another rep was
+    first, with who confirmed it and when (409)."""
+
+    required_roles = VIEWERS
+    template_name = "orders/order_detail.html"
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        self.lines = OrderLineCorrectionFormSet(request.POST, prefix="lines")
-        if not self.lines.is_valid():
-            order = selectors.order_get_for_user(user=request.user, pk=pk)
-            for message in _formset_messages(self.lines):
-                messages.error(request, message)
-            return redirect("orders:order-detail", pk=order.pk)
-        return super().post(request, pk)
-
-    def act(self, order: Order, data: dict[str, Any]) -> str:
-        posted = sorted(line.cleaned_data["position"] for line in self.lines.forms)
+        order = selectors.order_get_for_user(user=request.user, pk=pk)
+        form = OrderConfirmForm(request.POST)
+        lines = OrderLineCorrectionFormSet(request.POST, prefix="lines")
+        if order.status != Order.Status.IDENTIFIED:
+            form.is_valid()
+            lines.is_valid()
+            form.add_error(None, order_moved_on_message(order))
+            return self._render(order, form, lines, status=409, moved_on=True)
+        if not (form.is_valid() and lines.is_valid()):
+            return self._render(order, form, lines, status=422)
+        posted = sorted(line.cleaned_data["position"] for line in lines.forms)
         if posted != [line.position for line in selectors.order_lines(order=order)]:
             # every line is confirmed, none twice; a stale page is sent back
-            raise OrderError(_("The lines of the order do not match the page; reload it."))
-        order = services.order_confirm(
-            order=order,
-            by=self.request.user,
-            invoice_title=data["invoice_title"],
-            invoice_tax_number=data["invoice_tax_number"],
-            freight=data["freight"],
-            lines=[services.LineCorrection(**line.cleaned_data) for line in self.lines.forms],
-            note=data["note"],
+            form.add_error(None, _("The lines of the order do not match the page; reload it."))
+            return self._render(order, form, lines, status=422)
+        data = form.cleaned_data
+        try:
+            order = services.order_confirm(
+                order=order,
+                by=request.user,
+                invoice_title=data["invoice_title"],
+                invoice_tax_number=data["invoice_tax_number"],
+                freight=data["freight"],
+                lines=[services.LineCorrection(**line.cleaned_data) for line in lines.forms],
+                note=data["note"],
+            )
+        except OrderError as error:
+            order = selectors.order_get_for_user(user=request.user, pk=pk)
+            if order.status != Order.Status.IDENTIFIED:
+                form.add_error(None, order_moved_on_message(order))
+                return self._render(order, form, lines, status=409, moved_on=True)
+            form.add_error(_refused_field(error), str(error))
+            return self._render(order, form, lines, status=422)
+        messages.success(
+            request,
+            _("Sales order %(number)s confirmed.") % {"number": order.sales_order_number},
         )
-        return _("Sales order %(number)s confirmed.") % {"number": order.sales_order_number}
+        return redirect("orders:order-detail", pk=order.pk)
+
+    def _render(
+        self, order: Order, form: Any, lines: Any, *, status: int, moved_on: bool = False
+    ) -> HttpResponse:
+        context = order_detail_context(self.request, order, confirm_form=form, confirm_lines=lines)
+        context["confirm_moved_on"] = moved_on  # shown for the record, not to send again
+        return render(self.request, self.template_name, context, status=status)
 
 
-def _formset_messages(formset: Any) -> list[str]:
-    found = [str(error) for error in formset.non_form_errors()]
-    for index, form in enumerate(formset.forms, start=1):
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else field
-            found += [
-                _("Line %(position)s, %(field)s: %(message)s")
-                % {"position": index, "field": label, "message": error}
-                for error in errors
-            ]
-    return found
+def _refused_field(error: OrderError) -> str | None:
+    """The confirmation field a service refusal is about, if it names one."""
+    field = getattr(error, "field", None)
+    return field if field in OrderConfirmForm.base_fields else None
 
 
 class OrderCancelView(_OrderActionView):

@@ -237,7 +237,7 @@ FIELD_RULES = [
     ({"lines.0.quantity": 0}, "lines[0].quantity", "quantity_positive"),
     ({"lines.0.quantity": -1}, "lines[0].quantity", "quantity_positive"),
     ({"lines.0.unit_price": "1.234"}, "lines[0].unit_price", "decimal_places"),
-    ({"lines.0.unit_price": "-1"}, "lines[0].unit_price", "decimal_format"),
+    ({"lines.0.unit_price": "-1"}, "lines[0].unit_price", "min_value"),
     ({"freight": "abc"}, "freight", "decimal_format"),
     ({"freight": "0.001"}, "freight", "decimal_places"),
     ({"lines": []}, "lines", "required"),

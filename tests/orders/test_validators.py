@@ -144,7 +144,7 @@ def test_amounts(value: str, amount: str) -> None:
     ("value", "rule"),
     [
         ("12.345", "decimal_places"),
-        ("-1.00", "decimal_format"),
+        ("-1.00", "min_value"),
         ("1e3", "decimal_format"),
         ("abc", "decimal_format"),
         ("", "decimal_format"),

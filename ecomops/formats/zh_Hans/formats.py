@@ -1,0 +1,1 @@
+from ecomops.formats._shared import *  # noqa: F403
