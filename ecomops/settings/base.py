@@ -174,6 +174,11 @@ HEAD_OFFICE_ROLES = env.list(
 
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 LOGIN_LOCK_SECONDS = env.int("LOGIN_LOCK_SECONDS", default=15 * 60)
+# The client's address behind a reverse proxy (login throttling, core.client_address): the
+# header the proxy appends to (a META key, e.g. HTTP_X_FORWARDED_FOR) and the addresses or
+# networks of the proxies trusted to write it. Unset: REMOTE_ADDR, the header ignored.
+TRUSTED_PROXY_HEADER = env("TRUSTED_PROXY_HEADER", default="")
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 # --- personal-data encryption -----------------------------------------------------------
 # Comma-separated Fernet keys, newest first; older keys still decrypt (key rotation).
