@@ -117,6 +117,9 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.filebase
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="ecomops@localhost")
 SMS_BACKEND = env("SMS_BACKEND", default="core.sms.OutboxSmsBackend")
+# E-mail copies of inbox messages go from a Celery task, retried with backoff on SMTP
+# errors; after this many attempts the message is marked "failed" (the inbox row stays).
+NOTIFICATION_EMAIL_MAX_ATTEMPTS = env.int("NOTIFICATION_EMAIL_MAX_ATTEMPTS", default=6)
 # Where users reach the portal; e-mails carry absolute links built on it.
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
