@@ -6,6 +6,7 @@ that division, plus the role's head-office members who see every division).
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import smtplib
 from collections.abc import Iterable
@@ -100,6 +101,20 @@ def notification_email_send(*, notification_id: int) -> str:
     if error is not None and notification.email_state == Notification.EmailState.QUEUED:
         raise error
     return notification.email_state
+
+
+def notification_email_requeue(*, now: dt.datetime | None = None) -> int:
+    """Queue the e-mail again for rows still `queued` an hour after they were written:
+    their task was lost (broker down at commit, a worker killed). One hour is longer than
+    the task's own retries take, and a duplicate task would send nothing twice anyway."""
+    now = now or timezone.now()
+    stale = Notification.objects.filter(
+        email_state=Notification.EmailState.QUEUED,
+        created_at__lt=now - dt.timedelta(hours=1),
+    ).values_list("pk", flat=True)
+    ids = list(stale[:1000])
+    _email_queue(ids)
+    return len(ids)
 
 
 def _email_deliver(notification: Notification) -> None:

@@ -3,7 +3,7 @@ import smtplib
 from celery import shared_task
 from django.conf import settings
 
-from .notifications import notification_email_send
+from .notifications import notification_email_requeue, notification_email_send
 from .services import calendar_next_year_check
 
 
@@ -29,3 +29,8 @@ def broker_echo_task(value: str) -> str:
 def notification_email_send_task(notification_id: int) -> str:
     """Idempotent: the row records that its e-mail went, so a retry sends nothing twice."""
     return notification_email_send(notification_id=notification_id)
+
+
+@shared_task
+def notification_email_requeue_task() -> int:
+    return notification_email_requeue()

@@ -148,6 +148,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.calendar_next_year_check_task",
         "schedule": crontab(hour=2, minute=30),
     },
+    # every 15 minutes: queue again the e-mails of inbox messages whose task was lost.
+    "notification-email-requeue": {
+        "task": "core.tasks.notification_email_requeue_task",
+        "schedule": crontab(minute="*/15"),
+    },
 }
 
 # Each domain app keeps its beat entries in `<app>/schedule.py` (BEAT_SCHEDULE); that

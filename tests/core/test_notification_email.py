@@ -3,6 +3,7 @@ retries; the inbox row never depends on it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import smtplib
 from typing import Any
 
@@ -12,7 +13,7 @@ from django.core import mail
 
 from core.audit import audit_history
 from core.models import Notification
-from core.notifications import notification_email_send, notify
+from core.notifications import notification_email_requeue, notification_email_send, notify
 from core.tasks import notification_email_send_task
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +32,10 @@ class RefusingBackend:
     def send_messages(self, messages: Any) -> int:
         type(self).sent_attempts += 1
         raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+
+def _broker_down(*args: Any, **kwargs: Any) -> None:
+    raise ConnectionRefusedError("broker down")
 
 
 @pytest.fixture(autouse=True)
@@ -133,10 +138,7 @@ def test_the_inbox_row_is_written_even_when_no_e_mail_can_be_queued(
 ) -> None:
     rep = make_user("sales_rep", username="rep")
 
-    def broker_down(*args: Any, **kwargs: Any) -> None:
-        raise ConnectionRefusedError("broker down")
-
-    monkeypatch.setattr(notification_email_send_task, "delay", broker_down)
+    monkeypatch.setattr(notification_email_send_task, "delay", _broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         notify(subject="请处理", users=[rep])  # does not raise
 
@@ -152,3 +154,23 @@ def test_recipients_without_an_address_get_the_inbox_row_only(make_user: Any) ->
     assert message.email_state == Notification.EmailState.NONE
     assert notification_email_send(notification_id=message.pk) == ""
     assert mail.outbox == []
+
+
+def test_rows_whose_task_was_lost_are_queued_again_after_an_hour(
+    make_user: Any, monkeypatch: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    rep = make_user("sales_rep", username="rep")
+    monkeypatch.setattr(notification_email_send_task, "delay", _broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        [lost] = notify(subject="请处理", users=[rep])
+    monkeypatch.undo()
+    written = Notification.objects.get(pk=lost.pk).created_at
+
+    assert notification_email_requeue(now=written + dt.timedelta(minutes=59)) == 0
+    assert mail.outbox == []
+    assert notification_email_requeue(now=written + dt.timedelta(minutes=61)) == 1
+
+    lost.refresh_from_db()
+    assert lost.email_state == Notification.EmailState.SENT
+    assert [m.to for m in mail.outbox] == [["rep@example.test"]]
+    assert notification_email_requeue(now=written + dt.timedelta(hours=2)) == 0
