@@ -188,3 +188,18 @@ class SmsMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.phone}: {self.text[:30]}"
+
+
+class DocumentSequence(models.Model):
+    """A gap-free counter per series and scope (e.g. `SO-GQ-2026`), incremented under a
+    row lock that holds until the caller's transaction ends (core.numbering)."""
+
+    key = models.CharField(_("key"), max_length=64, unique=True)
+    last_value = models.PositiveIntegerField(_("last value"), default=0)
+
+    class Meta:
+        verbose_name = _("document number sequence")
+        verbose_name_plural = _("document number sequences")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.last_value}"

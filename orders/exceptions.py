@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from core.exceptions import DomainError
 
-class OrderError(Exception):
+
+class OrderError(DomainError):
     """A business rule refused the operation; the message is for the user."""
 
 
@@ -16,6 +18,15 @@ class TransitionNotAllowed(OrderError):
 
 class PermissionDenied(OrderError):
     pass
+
+
+class OrderPeriodLocked(OrderError):
+    """The time given lies in a settled, locked period (core.periods)."""
+
+
+class CancellationRefused(OrderError):
+    """A cancellation participant (e.g. billing, for an invoice that cannot be credited)
+    refused; the message says why."""
 
 
 class CustomerConflict(OrderError):

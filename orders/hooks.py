@@ -1,35 +1,65 @@
 """Callbacks that later apps register, so orders never imports them (STYLE: one-way
-dependencies). Fulfilment registers its stock release in its AppConfig.ready():
+dependencies).
 
-    from orders.hooks import register_stock_release
-    register_stock_release(release_reserved_stock_for_order)
+**Cancellation participants.** Cancelling an order may need other apps: fulfilment
+releases the stock reserved by its delivery notes, billing issues a red-letter credit note
+for an issued invoice (or refuses the cancellation). Each registers once, in its
+AppConfig.ready():
 
-A stock-release callback is called as `fn(*, order, by)` inside the cancelling
-transaction, after the order row is locked and before it is saved as cancelled; if it
-raises, the cancellation is rolled back.
+    from orders.hooks import register_cancellation_participant
+    register_cancellation_participant(release_reserved_stock, stage=STAGE_STOCK, name="fulfilment")
+
+`order_cancel` calls every participant as `fn(*, order, by, reason)` inside the cancelling
+transaction, after the order row is locked and its transition checked, before it is saved
+as cancelled, in ascending `stage` (then registration order). Participants follow the lock
+order (docs/architecture.md): the order row is already held; they lock stock rows in
+primary-key order, then their documents. A participant refuses by raising an
+`orders.exceptions.OrderError` (e.g. `CancellationRefused`) with a message for the user;
+any exception rolls the whole cancellation back.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-StockRelease = Callable[..., None]
+# Stages: what must happen first comes first. Billing decides before stock is touched
+# (a refusal then costs nothing), stock is released before documents are cancelled.
+STAGE_BILLING = 100
+STAGE_STOCK = 200
+STAGE_DOCUMENTS = 300
 
-_stock_release_callbacks: list[StockRelease] = []
-
-
-def register_stock_release(callback: StockRelease) -> None:
-    """Register once (registering the same callable again is a no-op)."""
-    if callback not in _stock_release_callbacks:
-        _stock_release_callbacks.append(callback)
+Participant = Callable[..., None]
 
 
-def unregister_stock_release(callback: StockRelease) -> None:
-    if callback in _stock_release_callbacks:
-        _stock_release_callbacks.remove(callback)
+@dataclass(frozen=True)
+class _Registered:
+    stage: int
+    name: str
+    callback: Participant
 
 
-def release_stock(*, order: Any, by: Any) -> None:
-    for callback in list(_stock_release_callbacks):
-        callback(order=order, by=by)
+_participants: list[_Registered] = []
+
+
+def register_cancellation_participant(callback: Participant, *, stage: int, name: str) -> None:
+    """Register once; registering the same callable again is a no-op."""
+    if any(entry.callback is callback for entry in _participants):
+        return
+    _participants.append(_Registered(stage, name, callback))
+    _participants.sort(key=lambda entry: entry.stage)  # stable: registration order kept
+
+
+def unregister_cancellation_participant(callback: Participant) -> None:
+    _participants[:] = [entry for entry in _participants if entry.callback is not callback]
+
+
+def cancellation_participants() -> list[tuple[int, str]]:
+    """(stage, name) in calling order, for the docs and the tests."""
+    return [(entry.stage, entry.name) for entry in _participants]
+
+
+def cancellation_run(*, order: Any, by: Any, reason: str) -> None:
+    for entry in list(_participants):
+        entry.callback(order=order, by=by, reason=reason)

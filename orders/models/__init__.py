@@ -5,12 +5,10 @@ from .line import OrderLine
 from .order import Order
 from .platform import Platform
 from .routing import ProvinceRoute
-from .sequence import NumberSequence
 from .sla import SlaBreach, Step
 
 __all__ = [
     "Customer",
-    "NumberSequence",
     "Order",
     "OrderLine",
     "Platform",

@@ -158,6 +158,9 @@ class Order(ConcurrentTransitionMixin, models.Model):
     identify_due_at = models.DateTimeField(_("identify by"), null=True, blank=True)
     sales_order_due_at = models.DateTimeField(_("sales order by"), null=True, blank=True)
     delivery_note_due_at = models.DateTimeField(_("delivery note by"), null=True, blank=True)
+    # The policy's delivery-note window the order falls in (12:00 or 15:00 deadline), fixed
+    # at intake from `placed_at`; the parts-support queue groups by it (clocks).
+    delivery_note_window_at = models.DateTimeField(_("delivery-note window"), null=True, blank=True)
     invoice_due_at = models.DateTimeField(_("invoice by"), null=True, blank=True)
     handover_due_at = models.DateTimeField(_("hand over by"), null=True, blank=True)
     identified_at = models.DateTimeField(_("identified at"), null=True, blank=True)
@@ -229,6 +232,7 @@ class Order(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["division", "status"]),
             models.Index(fields=["ship_by", "warehouse"]),
             models.Index(fields=["placed_at"]),
+            models.Index(fields=["status", "delivery_note_window_at"]),
         ]
 
     def __str__(self) -> str:

@@ -4,6 +4,7 @@ history, merging duplicates, and audited reveal of personal data."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -11,6 +12,8 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit_record
 from core.crypto import mask, mask_phone
+from core.lock_order import rows_lock
+from core.periods import period_locked
 from core.roles import user_sees_all_divisions
 from core.scoping import user_division_ids
 
@@ -146,6 +149,7 @@ class MergeResult:
     target: Customer
     moved_order_ids: list[int]
     filled_fields: list[str]
+    kept_order_ids: list[int] = dataclass_field(default_factory=list)  # shipped in a locked period
 
 
 @transaction.atomic
@@ -157,14 +161,20 @@ def customer_merge(*, source: Customer, target: Customer, by: Any, note: str = "
         raise OrderError(_("A customer cannot be merged into itself."))
     if by is not None and not by.has_perm("orders.merge_customer"):
         raise PermissionDenied(_("You may not merge customers."))
-    first, second = sorted((source.pk, target.pk))
-    locked = {c.pk: c for c in Customer.objects.select_for_update().filter(pk__in=(first, second))}
+    # Lock order (core.lock_order): the orders first, then the two customers, each in pk order.
+    orders = rows_lock(Order.objects.filter(customer=source).select_related("division"))
+    locked = {c.pk: c for c in rows_lock(Customer.objects.filter(pk__in=(source.pk, target.pk)))}
     source, target = locked[source.pk], locked[target.pk]
     _check_mergeable(source, target, by)
     filled = [
         name for name in EDITABLE_FIELDS if not getattr(target, name) and getattr(source, name)
     ]
-    moved = list(Order.objects.filter(customer=source).values_list("pk", flat=True))
+    # An order shipped in a settled, locked period is a closed document: it stays with the
+    # duplicate (which points at the target); every other order moves.
+    kept = [
+        o.pk for o in orders if o.shipped_at and period_locked(division=o.division, at=o.shipped_at)
+    ]
+    moved = [o.pk for o in orders if o.pk not in kept]
     Order.objects.filter(pk__in=moved).update(customer=target)
     source.merged_into = target
     source.save(update_fields=["merged_into", "updated_at"])
@@ -180,6 +190,7 @@ def customer_merge(*, source: Customer, target: Customer, by: Any, note: str = "
         data={
             "merged": source.number,
             "orders": moved,
+            "kept_in_locked_periods": kept,
             "filled": {n: _shown(n, getattr(target, n)) for n in filled},
         },
     )
@@ -188,7 +199,7 @@ def customer_merge(*, source: Customer, target: Customer, by: Any, note: str = "
         action="customer_merged_into",
         by=by,
         note=note,
-        data={"into": target.number, "orders": moved},
+        data={"into": target.number, "orders": moved, "kept_in_locked_periods": kept},
     )
     for order in Order.objects.filter(pk__in=moved):
         audit_record(
@@ -197,7 +208,7 @@ def customer_merge(*, source: Customer, target: Customer, by: Any, note: str = "
             by=by,
             data={"from": source.number, "to": target.number},
         )
-    return MergeResult(target, moved, filled)
+    return MergeResult(target, moved, filled, kept)
 
 
 def _check_mergeable(source: Customer, target: Customer, by: Any) -> None:

@@ -335,6 +335,7 @@ def _create(
         freight=clean.freight,
         is_paid=clean.paid,
         identify_due_at=clocks.identify_due(clean.placed_at),
+        delivery_note_window_at=clocks.delivery_note_window(clean.placed_at),
         invoice_due_at=clocks.invoice_due(ship_by, None),
         handover_due_at=clocks.handover_due(ship_by),
     )

@@ -21,17 +21,19 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
 from core.audit import audit_record
+from core.periods import PeriodLocked, period_assert_open
 from core.working_calendar import to_local
 
 from .. import clocks
 from ..exceptions import (
     FieldError,
     OrderError,
+    OrderPeriodLocked,
     PermissionDenied,
     ReceiptInvalid,
     TransitionNotAllowed,
 )
-from ..hooks import release_stock
+from ..hooks import cancellation_run
 from ..models import Customer, Order, OrderLine, SlaBreach, Step
 from .customers import user_can_reach_division
 from .lines import LineCorrection, order_lines_correct
@@ -54,7 +56,10 @@ CONDITION_MESSAGES: dict[str, Any] = {
 }
 
 
-def _lock(order: Order) -> Order:
+def order_lock(order: Order) -> Order:
+    """The order again, its row locked until the transaction ends: the first lock of every
+    service that changes an order (core.lock_order — the order row first, then stock rows
+    in primary-key order, then documents). Call inside a transaction."""
     return Order.objects.select_for_update().select_related("division").get(pk=order.pk)
 
 
@@ -90,6 +95,14 @@ def _check(order: Order, name: str, by: Any) -> Callable[..., Any]:
             _("Your role may not do this on order %(number)s.") % {"number": order.number}
         )
     return method
+
+
+def _assert_period_open(order: Order, at: dt.datetime) -> None:
+    """A step dated in a settled, locked period is refused (core.periods)."""
+    try:
+        period_assert_open(division=order.division, at=at)
+    except PeriodLocked as locked:
+        raise OrderPeriodLocked(str(locked)) from locked
 
 
 def _finish(
@@ -138,7 +151,9 @@ def order_identify(
     """received → identified: the order belongs to `customer` (found automatically at
     intake, linked by a rep, or newly created). Starts the 30-minute sales-order clock.
     `at` (default now) exists for imports and demo data."""
-    order = _lock(order)
+    order = order_lock(order)
+    # then the customer (core.lock_order): a merge running now cannot slip in between
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
     if not customer.is_active:
         raise OrderError(_("This customer was merged into another one."))
     before, now = order.status, at or timezone.now()
@@ -148,6 +163,7 @@ def order_identify(
     if customer.is_corporate and not order.invoice_tax_number:
         order.invoice_tax_number = customer.org_code
     _check(order, "identify", by)
+    _assert_period_open(order, now)
     order.identify(
         identified_how=method, at=now, by=by, sales_order_due_at=clocks.sales_order_due(now)
     )
@@ -186,7 +202,7 @@ def order_confirm(
     """identified → confirmed: the rep confirms the sales order (line quantities and unit
     prices, freight, invoice title); totals are recomputed, each change is kept with old
     and new value, and a gap-free sales-order number is assigned. `at` defaults to now."""
-    order = _lock(order)
+    order = order_lock(order)
     before, now = order.status, at or timezone.now()
     data: dict[str, Any] = {}
     for name, value in (
@@ -201,6 +217,7 @@ def order_confirm(
         data["freight"] = {"old": str(order.freight), "new": str(freight)}
         order.freight = freight
     _check(order, "confirm", by)
+    _assert_period_open(order, now)
     corrected = order_lines_correct(order=order, corrections=lines)
     if corrected.changed:
         OrderLine.objects.bulk_update(corrected.changed, ["quantity", "unit_price", "amount"])
@@ -209,7 +226,12 @@ def order_confirm(
         order.goods_amount = corrected.goods_amount
     number = sales_order_number_next(division=order.division, year=to_local(now).year)
     order.confirm(
-        sales_order_number=number, at=now, by=by, delivery_note_due_at=clocks.delivery_note_due(now)
+        sales_order_number=number,
+        at=now,
+        by=by,
+        delivery_note_due_at=clocks.delivery_note_due(
+            now, order.delivery_note_window_at or clocks.delivery_note_window(order.placed_at)
+        ),
     )
     data["sales_order_number"] = number
     return _finish(
@@ -238,7 +260,7 @@ def order_confirm(
 def order_hold(*, order: Order, by: Any, reason: str) -> Order:
     """confirmed → on_hold: no stock for the delivery note; fulfilment releases it with
     order_mark_allocated once stock arrives. The delivery-note clock keeps running."""
-    order = _lock(order)
+    order = order_lock(order)
     before = order.status
     _check(order, "hold", by)
     order.hold(reason=reason, at=timezone.now())
@@ -259,9 +281,10 @@ def order_mark_allocated(
     """confirmed | on_hold → allocated: fulfilment created delivery note
     `delivery_note_number` and reserved the stock. Fixes the invoice due time (15:00 on
     the ship-by day, or 60 business minutes after the note if later)."""
-    order = _lock(order)
+    order = order_lock(order)
     before, at = order.status, at or timezone.now()
     _check(order, "allocate", by)
+    _assert_period_open(order, at)
     order.allocate(
         delivery_note_number=delivery_note_number,
         at=at,
@@ -291,9 +314,10 @@ def order_mark_invoiced(
     *, order: Order, by: Any, invoice_number: str, at: dt.datetime | None = None
 ) -> Order:
     """allocated → invoiced: billing issued invoice `invoice_number` (needs the delivery note)."""
-    order = _lock(order)
+    order = order_lock(order)
     before, at = order.status, at or timezone.now()
     _check(order, "invoice", by)
+    _assert_period_open(order, at)
     order.invoice(invoice_number=invoice_number, at=at, by=by)
     return _finish(
         order,
@@ -313,10 +337,11 @@ def order_mark_shipped(
 ) -> Order:
     """invoiced → shipped: the warehouse handed the parcels to `carrier`. Refused
     without an invoice, a delivery note and a tracking number."""
-    order = _lock(order)
+    order = order_lock(order)
     before, at = order.status, at or timezone.now()
     order.carrier, order.tracking_number = carrier.strip(), tracking_number.strip()
     _check(order, "ship", by)
+    _assert_period_open(order, at)
     order.ship(at=at, by=by)
     return _finish(
         order,
@@ -337,10 +362,11 @@ def order_mark_delivered(
     """shipped → delivered: the customer confirmed receipt at `at` (platform API or a
     rep recording it); starts the 5-day return window. The receipt cannot lie in the
     future (beyond a minute of clock skew) nor before the shipment."""
-    order = _lock(order)
+    order = order_lock(order)
     now = timezone.now()
     before, at = order.status, at or now
     _check(order, "deliver", by)
+    _assert_period_open(order, at)
     if at > now + RECEIPT_CLOCK_SKEW:
         raise ReceiptInvalid(
             [FieldError("received_at", "not_in_future", _("The receipt cannot lie in the future."))]
@@ -370,7 +396,7 @@ def order_mark_delivered(
 @transaction.atomic
 def order_close(*, order: Order, by: Any = None, note: str = "") -> Order:
     """delivered → closed, once the return window after receipt has passed."""
-    order = _lock(order)
+    order = order_lock(order)
     before = order.status
     _check(order, "close", by)
     order.close(at=timezone.now())
@@ -379,14 +405,15 @@ def order_close(*, order: Order, by: Any = None, note: str = "") -> Order:
 
 @transaction.atomic
 def order_cancel(*, order: Order, by: Any, reason: str) -> Order:
-    """Any state before shipment → cancelled. Reserved stock is freed through the
-    registered stock-release callbacks (orders.hooks) inside this transaction."""
+    """Any state before shipment → cancelled. The registered cancellation participants
+    (orders.hooks: billing credits or refuses, fulfilment frees reserved stock) run inside
+    this transaction after the order lock; a refusal rolls everything back."""
     if not reason.strip():
         raise OrderError(_("Give a reason for the cancellation."))
-    order = _lock(order)
+    order = order_lock(order)
     before = order.status
     _check(order, "cancel", by)
-    release_stock(order=order, by=by)
+    cancellation_run(order=order, by=by, reason=reason.strip())
     order.cancel(reason=reason.strip(), at=timezone.now(), by=by)
     return _finish(
         order,

@@ -80,16 +80,24 @@ def test_sales_order_due_is_30_business_minutes_after_identification(
 
 
 @pytest.mark.parametrize(
-    ("confirmed_at", "due"),
+    ("confirmed_at", "window", "due"),
     [
-        ("2026-03-02T11:00:00+08:00", "2026-03-02T12:00:00+08:00"),
-        ("2026-09-30T17:00:00+08:00", "2026-10-08T09:00:00+08:00"),
+        # 60 business minutes, well inside the 12:00 window
+        ("2026-03-02T09:00:00+08:00", "2026-03-02T12:00:00+08:00", "2026-03-02T10:00:00+08:00"),
+        # the window deadline comes first: by 12:00, not 12:30
+        ("2026-03-02T11:30:00+08:00", "2026-03-02T12:00:00+08:00", "2026-03-02T12:00:00+08:00"),
+        # the sales order came after the window closed: the 60 minutes alone
+        ("2026-03-02T12:10:00+08:00", "2026-03-02T12:00:00+08:00", "2026-03-02T13:10:00+08:00"),
+        # confirmed exactly at the deadline: nothing left of the window, the 60 minutes count
+        ("2026-03-02T15:00:00+08:00", "2026-03-02T15:00:00+08:00", "2026-03-02T16:00:00+08:00"),
+        # over a holiday the business minutes resume after it, within the next window
+        ("2026-09-30T17:00:00+08:00", "2026-10-08T12:00:00+08:00", "2026-10-08T09:00:00+08:00"),
     ],
 )
-def test_delivery_note_due_is_60_business_minutes_after_the_sales_order(
-    confirmed_at: str, due: str
+def test_delivery_note_due_is_60_business_minutes_capped_by_the_window(
+    confirmed_at: str, window: str, due: str
 ) -> None:
-    assert local(clocks.delivery_note_due(at(confirmed_at))) == due
+    assert local(clocks.delivery_note_due(at(confirmed_at), at(window))) == due
 
 
 @pytest.mark.parametrize(

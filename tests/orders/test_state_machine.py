@@ -229,14 +229,14 @@ def test_cancel_calls_the_registered_stock_release_inside_the_transaction(
     order = order_in_state(S.ALLOCATED, platform=platform, division=division)
     released: list[tuple[int, Any]] = []
 
-    def release(*, order: Order, by: Any) -> None:
+    def release(*, order: Order, by: Any, reason: str) -> None:
         released.append((order.pk, by))
 
-    hooks.register_stock_release(release)
+    hooks.register_cancellation_participant(release, stage=hooks.STAGE_STOCK, name="stock")
     try:
         services.order_cancel(order=order, by=rep, reason="no longer needed")
     finally:
-        hooks.unregister_stock_release(release)
+        hooks.unregister_cancellation_participant(release)
 
     assert released == [(order.pk, rep)]
     assert Order.objects.get(pk=order.pk).status == S.CANCELLED
@@ -252,15 +252,15 @@ def test_a_failing_stock_release_rolls_the_cancellation_back(
     rep = make_user("sales_rep")
     order = order_in_state(S.ALLOCATED, platform=platform, division=division)
 
-    def broken(*, order: Order, by: Any) -> None:
+    def broken(*, order: Order, by: Any, reason: str) -> None:
         raise OrderError("stock ledger unavailable")
 
-    hooks.register_stock_release(broken)
+    hooks.register_cancellation_participant(broken, stage=hooks.STAGE_STOCK, name="stock")
     try:
         with pytest.raises(OrderError):
             services.order_cancel(order=order, by=rep, reason="x")
     finally:
-        hooks.unregister_stock_release(broken)
+        hooks.unregister_cancellation_participant(broken)
 
     assert Order.objects.get(pk=order.pk).status == S.ALLOCATED
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0002_roles_and_calendar'),
+        ('core', '0003_document_sequence'),
     ]
 
     operations = [

@@ -1,0 +1,88 @@
+"""Gap-free document numbers shared by every app (order, sales order, customer, and the
+delivery notes, invoices, credit notes, return orders and settlements of later apps).
+
+An app declares its series once (`series_register`) and asks for numbers with
+`document_number_next`. The counter row is locked (SELECT … FOR UPDATE) until the caller's
+transaction ends, so a rolled-back caller leaves no gap and two callers never share a
+number; lock order: the counter is a document row — take it after the order and the stock
+rows (docs/architecture.md, "Lock order").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from django.db import transaction
+
+from .models import DocumentSequence
+
+Reset = Literal["never", "year", "day"]
+
+
+@dataclass(frozen=True)
+class Series:
+    """`key` names the counter (one per division and reset period); `number` formats the
+    value. Both are `str.format` templates over division, year, day (a date) and value."""
+
+    code: str
+    key: str
+    number: str
+    reset: Reset = "year"
+    per_division: bool = True
+
+
+_SERIES: dict[str, Series] = {}
+
+
+def series_register(series: Series) -> Series:
+    """Declare a series (idempotent for the same definition; a clash is a programming error)."""
+    known = _SERIES.get(series.code)
+    if known is not None and known != series:
+        raise ValueError(f"Document series {series.code!r} is already defined differently.")
+    _SERIES[series.code] = series
+    return series
+
+
+def series_get(code: str) -> Series:
+    try:
+        return _SERIES[code]
+    except KeyError:
+        raise ValueError(f"Unknown document series {code!r}.") from None
+
+
+@transaction.atomic
+def sequence_next(*, key: str) -> int:
+    """The next value of counter `key`, created on first use without a race."""
+    sequence = DocumentSequence.objects.select_for_update().filter(key=key).first()
+    if sequence is None:
+        # ON CONFLICT DO NOTHING: a concurrent first caller waits for the other's insert.
+        DocumentSequence.objects.bulk_create([DocumentSequence(key=key)], ignore_conflicts=True)
+        sequence = DocumentSequence.objects.select_for_update().get(key=key)
+    sequence.last_value += 1
+    sequence.save(update_fields=["last_value"])
+    return sequence.last_value
+
+
+def document_number_next(
+    *, series: str, division: Any = None, year: int | None = None, day: dt.date | None = None
+) -> str:
+    """The next number of `series` for `division` in `year` (or on `day` for series that
+    restart daily). Call inside the transaction that stores the document."""
+    definition = series_get(series)
+    if definition.per_division and division is None:
+        raise ValueError(f"Series {series!r} is numbered per division.")
+    if definition.reset == "day" and day is None:
+        raise ValueError(f"Series {series!r} restarts daily: give the day.")
+    if definition.reset == "year" and year is None:
+        if day is None:
+            raise ValueError(f"Series {series!r} restarts yearly: give the year.")
+        year = day.year
+    fields = {
+        "division": getattr(division, "code", ""),
+        "year": year if year is not None else (day.year if day else ""),
+        "day": day,
+    }
+    value = sequence_next(key=definition.key.format(**fields))
+    return definition.number.format(value=value, **fields)

@@ -1,0 +1,98 @@
+"""Document numbers (core.numbering): formats, per-scope counters, no gap after a rollback,
+and gap-free under concurrent callers on PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from typing import Any
+
+import pytest
+from django.db import connections, transaction
+
+from core.models import Division, DocumentSequence
+from core.numbering import Series, document_number_next, series_register
+
+TEST_SERIES = series_register(
+    Series("TEST-DN", key="TDN-{division}-{year}", number="TDN-{division}-{year}-{value:05d}")
+)
+
+
+@pytest.fixture
+def gq(db: Any) -> Division:
+    return Division.objects.get_or_create(code="GQ", defaults={"name": "工起事业部"})[0]
+
+
+def test_numbers_follow_the_series_format_and_restart_per_year(gq: Division) -> None:
+    assert document_number_next(series="TEST-DN", division=gq, year=2026) == "TDN-GQ-2026-00001"
+    assert document_number_next(series="TEST-DN", division=gq, year=2026) == "TDN-GQ-2026-00002"
+    assert document_number_next(series="TEST-DN", division=gq, year=2027) == "TDN-GQ-2027-00001"
+
+
+def test_the_orders_series_keep_their_formats(gq: Division) -> None:
+    day = dt.date(2026, 3, 15)
+    assert document_number_next(series="ORDER", division=gq, day=day) == "GQ-20260315-0001"
+    assert document_number_next(series="SO", division=gq, year=2026) == "SO-GQ-2026-000001"
+    assert document_number_next(series="CUSTOMER").startswith("C")
+
+
+def test_an_existing_counter_carries_on(gq: Division) -> None:
+    DocumentSequence.objects.create(key="SO-GQ-2026", last_value=41)
+
+    assert document_number_next(series="SO", division=gq, year=2026) == "SO-GQ-2026-000042"
+
+
+def test_a_rolled_back_caller_leaves_no_gap(gq: Division) -> None:
+    with pytest.raises(RuntimeError), transaction.atomic():
+        document_number_next(series="TEST-DN", division=gq, year=2030)
+        raise RuntimeError("the document could not be stored")
+
+    assert document_number_next(series="TEST-DN", division=gq, year=2030) == "TDN-GQ-2030-00001"
+
+
+def test_unknown_series_and_missing_scope_are_refused(gq: Division) -> None:
+    with pytest.raises(ValueError, match="Unknown document series"):
+        document_number_next(series="NOPE", division=gq, year=2026)
+    with pytest.raises(ValueError, match="per division"):
+        document_number_next(series="TEST-DN", year=2026)
+    with pytest.raises(ValueError, match="daily"):
+        document_number_next(series="ORDER", division=gq, year=2026)
+    with pytest.raises(ValueError, match="already defined differently"):
+        series_register(Series("TEST-DN", key="X", number="{value}"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_callers_get_every_number_once_without_gaps() -> None:
+    if connections["default"].vendor != "postgresql":
+        pytest.skip("needs row locks and concurrent connections (PostgreSQL)")
+    division = Division.objects.get_or_create(code="GQ", defaults={"name": "工起事业部"})[0]
+    callers, rolled_back_every = 12, 3
+    barrier = threading.Barrier(callers)
+    kept: list[str] = []
+    errors: list[BaseException] = []
+
+    def call(index: int) -> None:
+        try:
+            barrier.wait()
+            with transaction.atomic():
+                number = document_number_next(series="TEST-DN", division=division, year=2031)
+                if index % rolled_back_every == 0:
+                    raise LookupError("this caller's document fails and rolls back")
+            kept.append(number)
+        except LookupError:
+            pass
+        except BaseException as error:  # the assertion below reports it
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=call, args=(i,)) for i in range(callers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    committed = callers - len(range(0, callers, rolled_back_every))
+    assert sorted(kept) == [f"TDN-GQ-2031-{value:05d}" for value in range(1, committed + 1)]
+    assert DocumentSequence.objects.get(key="TDN-GQ-2031").last_value == committed
