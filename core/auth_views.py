@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from .audit import audit_record
+from .client_address import client_address
 from .middleware import chosen_language
 from .throttling import login_failed, login_is_locked, login_succeeded
 
@@ -25,7 +26,7 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 
     def clean(self) -> dict[str, Any]:
         username = self.data.get("username", "")
-        address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
+        address = client_address(self.request)
         if login_is_locked(username=username, address=address):
             raise ValidationError(self.error_messages["locked"], code="locked")
         try:

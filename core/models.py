@@ -130,7 +130,14 @@ class AuditRecord(AppendOnlyModel):
 
 
 class Notification(models.Model):
-    """An in-app message (the policy's OA message) to one user."""
+    """An in-app message (the policy's OA message) to one user, and the state of its
+    e-mail copy (sent by a Celery task after commit; the row never depends on it)."""
+
+    class EmailState(models.TextChoices):
+        NONE = "", _("no e-mail")
+        QUEUED = "queued", _("e-mail queued")
+        SENT = "sent", _("e-mail sent")
+        FAILED = "failed", _("e-mail failed")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -144,6 +151,12 @@ class Notification(models.Model):
     link = models.CharField(_("link"), max_length=300, blank=True)
     topic = models.CharField(_("topic"), max_length=64, blank=True, db_index=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    email_state = models.CharField(
+        _("e-mail"), max_length=8, choices=EmailState.choices, blank=True, default=""
+    )
+    email_sent_at = models.DateTimeField(_("e-mail sent at"), null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(_("e-mail attempts"), default=0)
+    email_error = models.CharField(_("last e-mail error"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

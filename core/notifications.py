@@ -6,17 +6,23 @@ that division, plus the role's head-office members who see every division).
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+import smtplib
 from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mass_mail
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from .audit import audit_record
 from .models import Division, Notification
+
+logger = logging.getLogger(__name__)
 
 
 def role_members(*, role: str, division: Division | None = None) -> QuerySet[Any]:
@@ -42,18 +48,110 @@ def notify(
     for role in roles:
         for user in role_members(role=role, division=division):
             recipients.setdefault(user.pk, user)
+    queued = Notification.EmailState.QUEUED
     created = Notification.objects.bulk_create(
         [
-            Notification(recipient=user, subject=subject[:200], body=body, link=link, topic=topic)
+            Notification(
+                recipient=user,
+                subject=subject[:200],
+                body=body,
+                link=link,
+                topic=topic,
+                email_state=queued if email and user.email else Notification.EmailState.NONE,
+            )
             for user in recipients.values()
         ]
     )
-    if email:
-        addresses = [user.email for user in recipients.values() if user.email]
-        if addresses:
-            messages = [(subject, _mail_body(body, link), None, [a]) for a in addresses]
-            transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
+    to_mail = [n.pk for n in created if n.email_state == queued]
+    if to_mail:
+        transaction.on_commit(lambda: _email_queue(to_mail))
     return created
+
+
+def _email_queue(notification_ids: list[int]) -> None:
+    from .tasks import notification_email_send_task
+
+    for notification_id in notification_ids:
+        try:
+            notification_email_send_task.delay(notification_id)
+        except Exception:  # a broker outage must not fail the request whose rows are saved
+            logger.exception("E-mail of notification %s not sent now", notification_id)
+
+
+def notification_email_send(*, notification_id: int) -> str:
+    """Send the e-mail copy of one inbox row, once: the row is locked and its state says
+    whether it still has to go, so a retried or duplicated task sends nothing twice.
+    On a failure the row keeps `queued` (the task retries) and the error is recorded;
+    after `NOTIFICATION_EMAIL_MAX_ATTEMPTS` it is `failed`. Returns the state."""
+    error: Exception | None = None
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update()
+            .select_related("recipient")
+            .filter(pk=notification_id)
+            .first()
+        )
+        if notification is None or notification.email_state != Notification.EmailState.QUEUED:
+            return notification.email_state if notification else ""
+        try:
+            _email_deliver(notification)
+        except (smtplib.SMTPException, OSError) as failure:
+            error = failure
+        _email_record(notification, error)
+    if error is not None and notification.email_state == Notification.EmailState.QUEUED:
+        raise error
+    return notification.email_state
+
+
+def notification_email_requeue(*, now: dt.datetime | None = None) -> int:
+    """Queue the e-mail again for rows still `queued` an hour after they were written:
+    their task was lost (broker down at commit, a worker killed). One hour is longer than
+    the task's own retries take, and a duplicate task would send nothing twice anyway."""
+    now = now or timezone.now()
+    stale = Notification.objects.filter(
+        email_state=Notification.EmailState.QUEUED,
+        created_at__lt=now - dt.timedelta(hours=1),
+    ).values_list("pk", flat=True)
+    ids = list(stale[:1000])
+    _email_queue(ids)
+    return len(ids)
+
+
+def _email_deliver(notification: Notification) -> None:
+    address = notification.recipient.email
+    if not address:
+        raise smtplib.SMTPRecipientsRefused({"": (550, b"the recipient has no e-mail address")})
+    send_mail(
+        notification.subject,
+        _mail_body(notification.body, notification.link),
+        None,
+        [address],
+        fail_silently=False,
+    )
+
+
+def _email_record(notification: Notification, error: Exception | None) -> None:
+    before = notification.email_state
+    notification.email_attempts += 1
+    if error is None:
+        notification.email_state = Notification.EmailState.SENT
+        notification.email_sent_at = timezone.now()
+        notification.email_error = ""
+    else:
+        notification.email_error = f"{type(error).__name__}: {error}"[:300]
+        if notification.email_attempts >= settings.NOTIFICATION_EMAIL_MAX_ATTEMPTS:
+            notification.email_state = Notification.EmailState.FAILED
+    notification.save(
+        update_fields=["email_state", "email_sent_at", "email_attempts", "email_error"]
+    )
+    if notification.email_state != before:
+        audit_record(
+            obj=notification,
+            action=f"email_{notification.email_state}",
+            from_state=before,
+            to_state=notification.email_state,
+            data={"attempts": notification.email_attempts, "error": notification.email_error},
+        )
 
 
 def absolute_url(path: str) -> str:

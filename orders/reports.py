@@ -15,6 +15,7 @@ from core.working_calendar import at_local, local_zone
 
 from .clocks import STEP_FIELDS
 from .models import Order, Step
+from .models.querysets import breached_condition
 
 
 @dataclass
@@ -47,8 +48,9 @@ def sla_report(
     step: str = "",
     now: dt.datetime | None = None,
 ) -> list[SlaRow]:
-    """One row per step, day and user; cancelled orders do not count. `overdue` = not
-    done and past due; `pending` = not done, not yet due. One query per step."""
+    """One row per step, day and user; cancelled orders do not count. `overdue` = the
+    running step of a breached order (`Order.objects.breached`); `pending` = not done and
+    not breached (not yet due, or waiting for an earlier step). One query per step."""
     now = now or timezone.now()
     start = at_local(date_from, dt.time(0, 0))
     end = at_local(date_to + dt.timedelta(days=1), dt.time(0, 0))
@@ -61,6 +63,9 @@ def sla_report(
     for name, (due, done, by) in STEP_FIELDS.items():
         if step and step != name:
             continue
+        # overdue = this step is the running one and the order is breached (the one
+        # definition, as on the home page and the triage list)
+        breached = Q(next_step=name) & breached_condition(now)
         grouped = (
             orders.filter(**{f"{due}__gte": start, f"{due}__lt": end})
             .annotate(day=TruncDate(due, tzinfo=local_zone()))
@@ -69,8 +74,8 @@ def sla_report(
                 total=Count("pk"),
                 on_time=Count("pk", filter=Q(**{f"{done}__isnull": False, f"{done}__lte": F(due)})),
                 late=Count("pk", filter=Q(**{f"{done}__isnull": False, f"{done}__gt": F(due)})),
-                overdue=Count("pk", filter=Q(**{f"{done}__isnull": True, f"{due}__lt": now})),
-                pending=Count("pk", filter=Q(**{f"{done}__isnull": True, f"{due}__gte": now})),
+                overdue=Count("pk", filter=Q(**{f"{done}__isnull": True}) & breached),
+                pending=Count("pk", filter=Q(**{f"{done}__isnull": True}) & ~breached),
             )
             .order_by("day", f"{by}__username")
         )

@@ -19,6 +19,7 @@ from core.working_calendar import at_local
 
 from .matching import id_number_index, name_similarity, normalise_name, phone_index
 from .models import Customer, Order, OrderLine, Platform, SlaBreach
+from .models.querysets import breached_condition
 from .validators import RuleViolation, clean_mobile, clean_resident_id, organisation_code_core
 
 
@@ -78,10 +79,12 @@ def _search(queryset: QuerySet[Order], text: str) -> QuerySet[Order]:
     return queryset.filter(condition)
 
 
-def order_list_for_user(*, user: Any, filters: dict[str, Any]) -> QuerySet[Order]:
+def order_list_for_user(
+    *, user: Any, filters: dict[str, Any], now: dt.datetime | None = None
+) -> QuerySet[Order]:
     """The triage list: filters from `OrderFilterForm.cleaned_data`, sorted by the next
     due time (open orders first, the most urgent on top)."""
-    now = timezone.now()
+    now = now or timezone.now()
     orders = order_queryset_for_user(user=user).select_related(
         "division", "warehouse", "customer", "platform"
     )
@@ -92,7 +95,7 @@ def order_list_for_user(*, user: Any, filters: dict[str, Any]) -> QuerySet[Order
             next_due_at__lte=now + dt.timedelta(minutes=filters["due_within"])
         )
     if filters.get("breached"):
-        orders = orders.filter(status__in=Order.OPEN_STATUSES, next_due_at__lt=now)
+        orders = orders.filter(breached_condition(now))
     if filters.get("division"):
         orders = orders.filter(division=filters["division"])
     if filters.get("warehouse"):
@@ -287,13 +290,13 @@ def units_sold_since(*, since: dt.datetime) -> dict[int, int]:
 
 
 # --- dashboard -----------------------------------------------------------------------------
-def triage_summary(*, user: Any) -> dict[str, Any]:
-    now = timezone.now()
+def triage_summary(*, user: Any, now: dt.datetime | None = None) -> dict[str, Any]:
+    now = now or timezone.now()
     orders = order_queryset_for_user(user=user)
     counts = orders.aggregate(
         waiting_identification=Count("pk", filter=Q(status=Order.Status.RECEIVED)),
         waiting_confirmation=Count("pk", filter=Q(status=Order.Status.IDENTIFIED)),
-        breached=Count("pk", filter=Q(status__in=Order.OPEN_STATUSES, next_due_at__lt=now)),
+        breached=Count("pk", filter=breached_condition(now)),
     )
     upcoming = list(
         orders.filter(status__in=(Order.Status.RECEIVED, Order.Status.IDENTIFIED))

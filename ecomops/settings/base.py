@@ -130,6 +130,9 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.filebase
 EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="ecomops@localhost")
 SMS_BACKEND = env("SMS_BACKEND", default="core.sms.OutboxSmsBackend")
+# E-mail copies of inbox messages go from a Celery task, retried with backoff on SMTP
+# errors; after this many attempts the message is marked "failed" (the inbox row stays).
+NOTIFICATION_EMAIL_MAX_ATTEMPTS = env.int("NOTIFICATION_EMAIL_MAX_ATTEMPTS", default=6)
 # Where users reach the portal; e-mails carry absolute links built on it.
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 
@@ -157,6 +160,11 @@ CELERY_BEAT_SCHEDULE = {
     "calendar-next-year-check": {
         "task": "core.tasks.calendar_next_year_check_task",
         "schedule": crontab(hour=2, minute=30),
+    },
+    # every 15 minutes: queue again the e-mails of inbox messages whose task was lost.
+    "notification-email-requeue": {
+        "task": "core.tasks.notification_email_requeue_task",
+        "schedule": crontab(minute="*/15"),
     },
 }
 
@@ -191,6 +199,11 @@ HEAD_OFFICE_ROLES = env.list(
 
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 LOGIN_LOCK_SECONDS = env.int("LOGIN_LOCK_SECONDS", default=15 * 60)
+# The client's address behind a reverse proxy (login throttling, core.client_address): the
+# header the proxy appends to (a META key, e.g. HTTP_X_FORWARDED_FOR) and the addresses or
+# networks of the proxies trusted to write it. Unset: REMOTE_ADDR, the header ignored.
+TRUSTED_PROXY_HEADER = env("TRUSTED_PROXY_HEADER", default="")
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 # --- personal-data encryption -----------------------------------------------------------
 # Comma-separated Fernet keys, newest first; older keys still decrypt (key rotation).

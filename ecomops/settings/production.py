@@ -1,4 +1,5 @@
-"""Production: PostgreSQL, Redis, HTTPS behind a proxy. Refuses to start without SECRET_KEY."""
+"""Production: PostgreSQL, Redis, HTTPS behind a proxy, several web and worker processes.
+Refuses to start without SECRET_KEY or without a shared cache (CACHE_URL, Redis)."""
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -27,4 +28,12 @@ X_FRAME_OPTIONS = "DENY"
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS")
 BLIND_INDEX_KEY = env("BLIND_INDEX_KEY")
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Login lock-out counters and the working-calendar cache must be shared by every process:
+# a per-process cache (locmem, or none) would let each gunicorn worker count on its own.
+CACHE_URL = env("CACHE_URL", default="")
+if not CACHE_URL.startswith(("redis://", "rediss://")):
+    raise ImproperlyConfigured(
+        "CACHE_URL must be set in the environment to a Redis URL shared by every process "
+        "(e.g. redis://127.0.0.1:6379/1); a per-process cache breaks login lock-out."
+    )
+CACHES = {"default": env.cache("CACHE_URL")}

@@ -267,6 +267,17 @@ class Order(ConcurrentTransitionMixin, models.Model):
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
 
+    def is_breached(self, now: dt.datetime | None = None) -> bool:
+        """The row form of `Order.objects.breached(now)`: open, a running step, and its
+        due time strictly before `now`. Templates call it without `now` (the clock)."""
+        now = now or timezone.now()
+        return (
+            self.is_open
+            and bool(self.next_step)
+            and self.next_due_at is not None
+            and self.next_due_at < now
+        )
+
     def due_times(self) -> dict[str, dt.datetime]:
         """The due time of each step known so far, in step order."""
         fields = {

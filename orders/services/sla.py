@@ -23,7 +23,7 @@ def sla_scan(*, now: dt.datetime | None = None) -> int:
     """Flag new breaches; returns how many. Safe to run late, twice or in parallel: the
     unique (order, step) row decides who notifies."""
     now = now or timezone.now()
-    flagged = Order.objects.open().due_before(now).exclude(next_step="")
+    flagged = Order.objects.breached(now)
     flagged = flagged.exclude(
         Exists(SlaBreach.objects.filter(order=OuterRef("pk"), step=OuterRef("next_step")))
     ).select_related("division")

@@ -37,6 +37,13 @@ def action_label(code: str) -> Any:
 
 
 @register.filter
+def breached_at(order: Order, now: Any) -> bool:
+    """`{% if order|breached_at:now %}`: the row predicate at the view's clock, so a row
+    is marked exactly when the view's "breached" filter would list it."""
+    return order.is_breached(now)
+
+
+@register.filter
 def status_label(code: str) -> Any:
     return dict(Order.Status.choices).get(code, code) if code else ""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from abc import ABC, abstractmethod
 from typing import Any
 
@@ -48,14 +49,16 @@ class OrderListView(RoleRequiredMixin, ListView):
             data.setlist("status", REP_QUEUE)
         self.form = OrderFilterForm(data, user=self.request.user)
         filters = self.form.cleaned_data if self.form.is_valid() else {}
-        return selectors.order_list_for_user(user=self.request.user, filters=filters)
+        # one clock for the "breached" filter and the rows it marks
+        self.now = timezone.now()
+        return selectors.order_list_for_user(user=self.request.user, filters=filters, now=self.now)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.update(
             form=self.form,
             query_string=query_string(self.request),
-            now=timezone.now(),
+            now=self.now,
             statuses=Order.Status,
         )
         return context
@@ -87,13 +90,14 @@ def order_detail_context(
         for name in ("identify", "confirm", "deliver", "close", "cancel")
     }
     lines = list(selectors.order_lines(order=order))
+    now = timezone.now()
     context: dict[str, Any] = {
         "order": order,
         "lines": lines,
         "history": audit_history(order),
         "allowed": allowed,
-        "now": timezone.now(),
-        "steps": _steps(order),
+        "now": now,
+        "steps": _steps(order, now),
         "can_reveal_id": user.has_perm("orders.reveal_id_number"),
         "can_reveal_phone": user.has_perm("orders.reveal_phone"),
         "can_reveal_ship_phone": user.has_perm("orders.reveal_ship_phone"),
@@ -133,16 +137,23 @@ def order_detail_context(
     return context
 
 
-def _steps(order: Order) -> list[dict[str, Any]]:
+def _steps(order: Order, now: dt.datetime) -> list[dict[str, Any]]:
+    """One row per step; marked when it was done late, or it is the running step of a
+    breached order (`Order.is_breached`, as the triage list)."""
+    breached = order.is_breached(now)
     rows = []
     for step, (due, done, by) in STEP_FIELDS.items():
+        due_at, done_at = getattr(order, due), getattr(order, done)
+        current = order.next_step == step
         rows.append(
             {
                 "label": Step(step).label,
-                "due": getattr(order, due),
-                "done": getattr(order, done),
+                "due": due_at,
+                "done": done_at,
                 "by": getattr(order, by),
-                "current": order.next_step == step,
+                "current": current,
+                "late": bool(done_at and due_at and done_at > due_at),
+                "breached": current and breached,
             }
         )
     return rows
