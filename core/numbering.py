@@ -70,6 +70,10 @@ def document_number_next(
 ) -> str:
     """The next number of `series` for `division` in `year` (or on `day` for series that
     restart daily). Call inside the transaction that stores the document."""
+    if not transaction.get_connection().in_atomic_block:
+        # outside a transaction the number would be committed before the document is
+        # stored, and a failure after this call would leave a gap
+        raise RuntimeError("Draw document numbers inside the transaction that stores them.")
     definition = series_get(series)
     if definition.per_division and division is None:
         raise ValueError(f"Series {series!r} is numbered per division.")

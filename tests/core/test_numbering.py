@@ -96,3 +96,13 @@ def test_concurrent_callers_get_every_number_once_without_gaps() -> None:
     committed = callers - len(range(0, callers, rolled_back_every))
     assert sorted(kept) == [f"TDN-GQ-2031-{value:05d}" for value in range(1, committed + 1)]
     assert DocumentSequence.objects.get(key="TDN-GQ-2031").last_value == committed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_number_drawn_outside_a_transaction_is_refused() -> None:
+    division = Division.objects.create(code="GQ", name="工起事业部")
+
+    with pytest.raises(RuntimeError, match="inside the transaction"):
+        document_number_next(series="TEST-DN", division=division, year=2026)
+
+    assert not DocumentSequence.objects.exists()
