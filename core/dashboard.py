@@ -6,12 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import import_module
 from typing import Any
 
-from django.apps import apps
 from django.utils import timezone
 
+from .discovery import app_modules
 from .models import Notification
 from .roles import Role, user_has_role
 from .working_calendar import year_has_official_schedule
@@ -55,13 +54,7 @@ PANELS: list[Callable[[Any], Panel | None]] = [calendar_warning_panel, inbox_pan
 def _panel_builders() -> tuple[Callable[[Any], Panel | None], ...]:
     """Core's builders and every app's `dashboard.PANELS`, collected once per process."""
     builders = list(PANELS)
-    for config in apps.get_app_configs():
-        if config.name == "core":
-            continue
-        try:
-            module = import_module(f"{config.name}.dashboard")
-        except ModuleNotFoundError:
-            continue
+    for module in app_modules("dashboard", exclude=["core"]):
         builders.extend(getattr(module, "PANELS", []))
     return tuple(builders)
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from importlib import import_module
 from typing import Any
 
-from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from .discovery import app_modules
 from .roles import Role, role_names
 
 
@@ -33,13 +32,7 @@ NAV_ITEMS = [
 @cache
 def _all_items() -> tuple[NavItem, ...]:
     items = list(NAV_ITEMS)
-    for config in apps.get_app_configs():
-        if config.name == "core":
-            continue
-        try:
-            module = import_module(f"{config.name}.navigation")
-        except ModuleNotFoundError:
-            continue
+    for module in app_modules("navigation", exclude=["core"]):
         items.extend(getattr(module, "NAV_ITEMS", []))
     return tuple(sorted(items, key=lambda item: item.order))
 

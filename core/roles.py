@@ -137,16 +137,10 @@ def roles_label(roles: Iterable[str]) -> list[Any]:
 
 def all_role_permissions() -> dict[str, tuple[str, ...]]:
     """The core table merged with each installed app's `<app>.roles.ROLE_PERMISSIONS`."""
-    from importlib import import_module
-    from importlib.util import find_spec
-
-    from django.apps import apps as installed_apps
+    from .discovery import app_modules
 
     merged: dict[str, list[str]] = {role: list(perms) for role, perms in ROLE_PERMISSIONS.items()}
-    for config in installed_apps.get_app_configs():
-        if config.name == "core" or find_spec(f"{config.name}.roles") is None:
-            continue
-        module = import_module(f"{config.name}.roles")
+    for module in app_modules("roles", exclude=["core"]):
         for role, perms in getattr(module, "ROLE_PERMISSIONS", {}).items():
             merged.setdefault(role, []).extend(perms)
     return {role: tuple(perms) for role, perms in merged.items()}

@@ -1,5 +1,3 @@
-from importlib.util import find_spec
-
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
@@ -7,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 
 from core.auth_views import PortalLoginView
+from core.discovery import modules_of, submodule_of
 
 # Error pages in the portal's layout (templates/400.html, 403.html, 404.html); the 500
 # handler renders without a request context so that it cannot fail the way the page did.
@@ -19,12 +18,13 @@ urlpatterns = [
     path("", include("core.urls")),
 ]
 
-# Each domain app mounts its pages under its own prefix once it has a urls module.
-for app in ("catalog", "orders", "fulfilment", "billing", "returns"):
-    if find_spec(f"{app}.urls") is not None:
-        urlpatterns.append(path(f"{app}/", include(f"{app}.urls")))
+# Each domain app mounts its pages under its own prefix once it has a urls module
+# (core.discovery: a missing module is skipped, a broken one raises).
+for module in modules_of([app for app in settings.PROJECT_APPS if app != "core"], "urls"):
+    app = module.__name__.split(".")[0]
+    urlpatterns.append(path(f"{app}/", include(module)))
 
-if find_spec("orders.api") is not None:
+if submodule_of("orders", "api") is not None:
     from orders.api import api as intake_api
     from orders.api import api_not_found
 

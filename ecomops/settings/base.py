@@ -9,6 +9,8 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 
+from core.discovery import modules_of
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -29,13 +31,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_fsm",
     "ninja",  # serves the API docs page's assets from the package (no CDN)
-    "core",
-    "catalog",
-    "orders",
-    "fulfilment",
-    "billing",
-    "returns",
 ]
+# The project's apps, in the order of an order's life (imports point only leftwards).
+PROJECT_APPS = ["core", "catalog", "orders", "fulfilment", "billing", "returns"]
+INSTALLED_APPS += PROJECT_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -168,15 +167,10 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# Each domain app keeps its beat entries in `<app>/schedule.py` (BEAT_SCHEDULE); that
-# module imports nothing but celery.schedules, so reading it here is safe.
-for _app in ("catalog", "orders", "fulfilment", "billing", "returns"):
-    try:
-        _module = __import__(f"{_app}.schedule", fromlist=["BEAT_SCHEDULE"])
-    except ModuleNotFoundError as _error:
-        if _error.name != f"{_app}.schedule":
-            raise
-        continue
+# Each app keeps its beat entries in `<app>/schedule.py` (BEAT_SCHEDULE); that module
+# imports nothing but celery.schedules, so reading it here is safe. A missing module is
+# skipped, a broken one stops the start (core.discovery).
+for _module in modules_of(PROJECT_APPS, "schedule"):
     CELERY_BEAT_SCHEDULE.update(_module.BEAT_SCHEDULE)
 
 # --- business rules -------------------------------------------------------------------

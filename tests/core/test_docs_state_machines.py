@@ -3,8 +3,11 @@
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
-from core.management.commands.draw_state_machines import MACHINES, dot_source
+from core.management.commands.draw_state_machines import dot_source, state_machines
+
+MACHINES = ("catalog.ListingApplication", "catalog.Product", "orders.Order")
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "state-machines"
 
@@ -21,3 +24,10 @@ def test_state_machine_picture_is_current(label):
         f"run `make graphs` and commit docs/state-machines/{label}.*"
     )
     assert (DOCS / f"{label}.svg").stat().st_mtime > 0
+
+
+def test_every_state_machine_of_the_project_is_found_and_drawn():
+    assert state_machines() == sorted(MACHINES)
+    drawn = {path.stem for path in DOCS.glob("*.dot")}
+    assert drawn == set(state_machines())
+    assert all(label.split(".")[0] in settings.PROJECT_APPS for label in drawn)

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from importlib import import_module
-from importlib.util import find_spec
 from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-# The order follows the order's life; each app's `demo.seed(context)` adds its part.
-DEMO_APPS = ("core", "catalog", "orders", "fulfilment", "billing", "returns")
+from core.discovery import app_modules
 
 
 class Command(BaseCommand):
@@ -18,7 +15,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         context: dict[str, Any] = {}
-        modules = [import_module(f"{app}.demo") for app in DEMO_APPS if find_spec(f"{app}.demo")]
+        # INSTALLED_APPS order follows the order's life; each app's `demo.seed(context)` adds
+        # its part on top of the earlier apps' data.
+        modules = app_modules("demo")
         with transaction.atomic():
             for module in modules:
                 module.seed(context)
