@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.exceptions import DomainError
 
-class CatalogError(Exception):
+
+class CatalogError(DomainError):
     """A refused catalog operation; `field` names the form field it belongs to, if any."""
 
     def __init__(self, message: Any, *, field: str | None = None) -> None:
-        super().__init__(str(message))
+        super().__init__(str(message), field=field)
         self.message = message
-        self.field = field
 
     def __str__(self) -> str:
         return str(self.message)

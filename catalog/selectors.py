@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import models
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -31,19 +30,6 @@ def products_by_sku(*, skus: Iterable[str]) -> dict[str, Product]:
         )
     }
     return {sku: found[normalise_sku(sku)] for sku in given if normalise_sku(sku) in found}
-
-
-# --- transitions ------------------------------------------------------------------------
-def transitions_for_user(instance: models.Model, *, user: Any, names: tuple[str, ...]) -> list[str]:
-    """Of `names`, the transitions this user may start from the current state (conditions
-    are not checked: the page shows why a condition blocks)."""
-    allowed = []
-    for name in names:
-        meta = getattr(instance, name)._django_fsm
-        state = meta.field.get_state(instance)
-        if meta.has_transition(state) and meta.has_transition_perm(instance, state, user):
-            allowed.append(name)
-    return allowed
 
 
 # --- categories -------------------------------------------------------------------------

@@ -21,6 +21,11 @@ from django.db import models
 M = TypeVar("M", bound=models.Model)
 
 
+def row_lock(instance: M) -> M:
+    """The row again, locked until the transaction ends (SELECT … FOR UPDATE)."""
+    return type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+
+
 def rows_lock(queryset: models.QuerySet[M]) -> list[M]:
     """Lock the rows of `queryset` (SELECT … FOR UPDATE) in primary-key order and return
     them in that order; call inside a transaction."""

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
+from .actions import query_string_without_page
 from .dashboard import panels_for
 from .forms import AuditSearchForm, LanguageForm
 from .models import AuditRecord, SpecialDay, User
@@ -115,9 +116,7 @@ class AuditRecordListView(RoleRequiredMixin, ListView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["form"] = self.form
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context["query_string"] = query.urlencode()
+        context["query_string"] = query_string_without_page(self.request)
         return context
 
 

@@ -26,21 +26,22 @@ def local_zone() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
 
 
-def _parse_clock(value: str) -> dt.time:
+def parse_clock(value: str) -> dt.time:
+    """A clock time from the settings (`15:00`)."""
     hours, minutes = value.split(":")
     return dt.time(int(hours), int(minutes))
 
 
 def business_day_start() -> dt.time:
-    return _parse_clock(settings.BUSINESS_DAY_START)
+    return parse_clock(settings.BUSINESS_DAY_START)
 
 
 def business_day_end() -> dt.time:
-    return _parse_clock(settings.BUSINESS_DAY_END)
+    return parse_clock(settings.BUSINESS_DAY_END)
 
 
 def same_day_cutoff() -> dt.time:
-    return _parse_clock(settings.SHIP_SAME_DAY_CUTOFF)
+    return parse_clock(settings.SHIP_SAME_DAY_CUTOFF)
 
 
 @dataclass(frozen=True)

@@ -49,8 +49,7 @@ def step_roles(step: str) -> tuple[str, ...]:
 
 
 def invoice_cutoff() -> dt.time:
-    hours, minutes = getattr(settings, "INVOICE_CUTOFF", "15:00").split(":")
-    return dt.time(int(hours), int(minutes))
+    return calendar.parse_clock(getattr(settings, "INVOICE_CUTOFF", "15:00"))
 
 
 def ship_by(placed_at: dt.datetime) -> dt.date:

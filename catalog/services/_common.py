@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -12,15 +12,9 @@ from django.utils.translation import gettext as _
 
 from core.roles import user_sees_all_divisions
 from core.scoping import user_division_ids
+from core.transitions import transition_permitted, transition_possible
 
 from ..exceptions import TransitionRefused
-
-M = TypeVar("M", bound=models.Model)
-
-
-def lock(instance: M) -> M:
-    """The row again, locked for this transaction (SELECT … FOR UPDATE)."""
-    return type(instance)._default_manager.select_for_update().get(pk=instance.pk)
 
 
 def ensure_division_access(*, user: Any, division_id: int) -> None:
@@ -34,17 +28,14 @@ def ensure_division_access(*, user: Any, division_id: int) -> None:
 
 def check_transition(instance: models.Model, name: str, *, user: Any) -> Callable[..., Any]:
     """The bound transition method, after checking state and role (not conditions)."""
-    method = getattr(instance, name)
-    meta = method._django_fsm
-    state = meta.field.get_state(instance)
-    if not meta.has_transition(state):
-        display = getattr(instance, f"get_{meta.field.name}_display")()
+    if not transition_possible(instance, name):
+        display = instance.get_status_display()  # type: ignore[attr-defined]
         raise TransitionRefused(
             _("This is not possible while the status is “%(status)s”.") % {"status": display}
         )
-    if not meta.has_transition_perm(instance, state, user):
+    if not transition_permitted(instance, name, user=user):
         raise TransitionRefused(_("Your role does not allow this action."))
-    return method
+    return getattr(instance, name)
 
 
 def portal_language() -> Any:

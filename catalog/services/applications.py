@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
+from core.lock_order import row_lock
 from core.models import Division
 from core.notifications import notify
 from core.roles import Role
@@ -19,7 +20,7 @@ from core.roles import Role
 from ..exceptions import CatalogError, TransitionRefused
 from ..models import Category, ListingApplication, Product
 from ..rules import normalise_sku
-from ._common import check_transition, ensure_division_access, lock, portal_language
+from ._common import check_transition, ensure_division_access, portal_language
 from .prices import PriceSet, apply_price_changes, check_price_guard, validate_price_set
 
 
@@ -108,8 +109,8 @@ def listing_application_revise(
     *, application: ListingApplication, by: Any, proposal: ProductProposal, rationale: str
 ) -> ListingApplication:
     """Change a draft, or revise a rejected application before resubmitting it."""
-    application = lock(application)
-    product = lock(application.product)
+    application = row_lock(application)
+    product = row_lock(application.product)
     _ensure_may_file(by=by, division_id=product.division_id)
     if not application.is_editable:
         raise TransitionRefused(_("Only a draft or a rejected application can be changed."))
@@ -162,8 +163,8 @@ def _update_master_data(*, product: Product, proposal: ProductProposal, sku: str
 @transaction.atomic
 def listing_application_submit(*, application: ListingApplication, by: Any) -> ListingApplication:
     """Send the application to the product group's review queue."""
-    application = lock(application)
-    product = lock(application.product)
+    application = row_lock(application)
+    product = row_lock(application.product)
     ensure_division_access(user=by, division_id=product.division_id)
     submit = check_transition(application, "submit", user=by)
     submit_product = check_transition(product, "submit_for_review", user=by)
@@ -220,8 +221,8 @@ def _ensure_submittable(*, application: ListingApplication, product: Product) ->
 def listing_application_approve(
     *, application: ListingApplication, by: Any, note: str = ""
 ) -> ListingApplication:
-    application = lock(application)
-    product = lock(application.product)
+    application = row_lock(application)
+    product = row_lock(application.product)
     ensure_division_access(user=by, division_id=product.division_id)
     approve = check_transition(application, "approve", user=by)
     approve_product = check_transition(product, "approve", user=by)
@@ -269,8 +270,8 @@ def listing_application_reject(
     """Reject with a reason; the applicant may revise and resubmit."""
     if not reason.strip():
         raise CatalogError(_("A rejection needs a reason."), field="reason")
-    application = lock(application)
-    product = lock(application.product)
+    application = row_lock(application)
+    product = row_lock(application.product)
     ensure_division_access(user=by, division_id=product.division_id)
     reject = check_transition(application, "reject", user=by)
     return_to_draft = check_transition(product, "return_to_draft", user=by)

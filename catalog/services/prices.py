@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
+from core.lock_order import row_lock
 
 from ..exceptions import CatalogError, PriceGuardRefused, TransitionRefused
 from ..models import PriceChange, Product
@@ -21,7 +22,7 @@ from ..rules import (
     prices_user_may_change,
     user_may_override_price_guard,
 )
-from ._common import ensure_division_access, lock
+from ._common import ensure_division_access
 
 # The prices each guard rule compares; changing any of them re-checks that rule (an
 # earlier override of one rule survives changes that do not touch its prices).
@@ -69,7 +70,7 @@ def product_prices_change(
     is refused unless a user allowed to override (the product group) asks for it with a
     written reason; the override is kept in the history.
     """
-    product = lock(product)
+    product = row_lock(product)
     ensure_division_access(user=by, division_id=product.division_id)
     may_change = prices_user_may_change(by)
     if not may_change:

@@ -13,13 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit_record
+from core.lock_order import row_lock
 from core.notifications import notify
 from core.roles import Role
 
 from ..exceptions import BaseInformationIncomplete, CatalogError, TransitionRefused
 from ..models import ListingApplication, Product, ProductImage
 from ..rules import MissingItem, missing_base_information
-from ._common import check_transition, ensure_division_access, lock, portal_language
+from ._common import check_transition, ensure_division_access, portal_language
 
 # 《公司电商产品基础信息表》 fields edited on the product page (prices have their own form).
 BASE_INFORMATION_FIELDS = (
@@ -38,7 +39,7 @@ BASE_INFORMATION_FIELDS = (
 @transaction.atomic
 def product_list_for_sale(*, product: Product, by: Any) -> Product:
     """Publish the product in the mall; refused while base information is missing."""
-    product = lock(product)
+    product = row_lock(product)
     ensure_division_access(user=by, division_id=product.division_id)
     list_for_sale = check_transition(product, "list_for_sale", user=by)
     missing = missing_base_information(product)
@@ -68,7 +69,7 @@ def product_delist(*, product: Product, by: Any, reason: str) -> Product:
     """Withdraw the product from the mall; it keeps its data and can be listed again."""
     if not reason.strip():
         raise CatalogError(_("Delisting needs a reason."), field="reason")
-    product = lock(product)
+    product = row_lock(product)
     ensure_division_access(user=by, division_id=product.division_id)
     delist = check_transition(product, "delist", user=by)
     delist()
@@ -126,7 +127,7 @@ def product_base_information_update(
     unknown = set(changes) - set(BASE_INFORMATION_FIELDS)
     if unknown:
         raise ValueError(f"Not base-information fields: {sorted(unknown)}")
-    product = lock(product)
+    product = row_lock(product)
     _ensure_may_edit(product=product, by=by)
     changed = [name for name, value in changes.items() if getattr(product, name) != value]
     if not changed:
@@ -187,7 +188,7 @@ def _text(value: Any) -> Any:
 
 @transaction.atomic
 def product_image_add(*, product: Product, by: Any, file: File, caption: str = "") -> ProductImage:
-    product = lock(product)
+    product = row_lock(product)
     _ensure_may_edit(product=product, by=by)
     last = product.images.aggregate(last=Max("position"))["last"]
     image = ProductImage.objects.create(
@@ -203,7 +204,7 @@ def product_image_add(*, product: Product, by: Any, file: File, caption: str = "
 @transaction.atomic
 def product_image_remove(*, image: ProductImage, by: Any) -> None:
     """Remove an image (the file goes after commit); a listed product keeps at least one."""
-    product = lock(image.product)
+    product = row_lock(image.product)
     _ensure_may_edit(product=product, by=by)
     if product.is_listed and product.images.count() <= 1:
         raise BaseInformationIncomplete(

@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, ListView
 
+from core.actions import PostActionView, form_error_from, query_string_without_page, run_service
 from core.roles import Role, user_has_role
+from core.transitions import transitions_for_user
 from core.views import RoleRequiredMixin
 
 from .. import selectors
@@ -31,7 +33,7 @@ from ..services import (
     listing_application_revise,
     listing_application_submit,
 )
-from ._base import PostActionView, back_to, form_error_from, query_string_without_page, run_service
+from ._base import back_to
 
 APPLICATION_ROLES = (Role.DIVISION_SALES, Role.PRODUCT_GROUP)
 
@@ -86,7 +88,7 @@ class ApplicationDetailView(RoleRequiredMixin, DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         application: ListingApplication = self.object
-        allowed = selectors.transitions_for_user(
+        allowed = transitions_for_user(
             application, user=self.request.user, names=("submit", "approve", "reject")
         )
         context.update(

@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, ListView
 
+from core.actions import PostActionView, form_error_from, query_string_without_page
 from core.roles import Role
+from core.transitions import transitions_for_user
 
 from .. import selectors
 from ..exceptions import CatalogError
@@ -43,7 +45,7 @@ from ..services import (
     product_list_for_sale,
     product_prices_change,
 )
-from ._base import PostActionView, back_to, form_error_from, query_string_without_page
+from ._base import back_to
 
 PRODUCT_TRANSITIONS = {
     "list_for_sale": ("catalog:product-list-for-sale", gettext_lazy("List for sale"), "primary"),
@@ -107,7 +109,7 @@ class ProductDetailView(LoginRequiredMixin, DetailView):
         return context
 
     def _transitions(self, product: Product, *, missing: bool) -> list[dict[str, Any]]:
-        names = selectors.transitions_for_user(
+        names = transitions_for_user(
             product, user=self.request.user, names=tuple(PRODUCT_TRANSITIONS)
         )
         buttons = []

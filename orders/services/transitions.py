@@ -18,10 +18,14 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed, has_transition_perm
 
 from core.audit import audit_record
 from core.periods import PeriodLocked, period_assert_open
+from core.transitions import (
+    transition_permitted,
+    transition_possible,
+    transition_unmet_conditions,
+)
 from core.working_calendar import to_local
 
 from .. import clocks
@@ -63,33 +67,29 @@ def order_lock(order: Order) -> Order:
     return Order.objects.select_for_update().select_related("division").get(pk=order.pk)
 
 
-def _unmet_conditions(order: Order, method: Callable[..., Any]) -> list[str]:
-    meta = method._django_fsm  # type: ignore[attr-defined]
-    transition = meta.get_transition(order.status)
-    if transition is None:
-        return []
+def _unmet_conditions(order: Order, name: str) -> list[str]:
     return [
-        str(CONDITION_MESSAGES.get(c.__name__, lambda name=c.__name__: name)())
-        for c in transition.conditions
-        if not c(order)
+        str(CONDITION_MESSAGES.get(condition, lambda name=condition: name)())
+        for condition in transition_unmet_conditions(order, name)
     ]
 
 
 def _check(order: Order, name: str, by: Any) -> Callable[..., Any]:
     method = getattr(order, name)
-    if not can_proceed(method, check_conditions=False):
+    if not transition_possible(order, name):
         raise TransitionNotAllowed(
             _("Order %(number)s is %(status)s; this step is not possible now.")
             % {"number": order.number, "status": order.get_status_display()}
         )
-    unmet = _unmet_conditions(order, method)
+    unmet = _unmet_conditions(order, name)
     if unmet:
         raise TransitionNotAllowed(
             _("Order %(number)s cannot go on: %(reasons)s.")
             % {"number": order.number, "reasons": "; ".join(unmet)}
         )
     if by is not None and not (
-        has_transition_perm(method, by) and user_can_reach_division(by, order.division_id)
+        transition_permitted(order, name, user=by)
+        and user_can_reach_division(by, order.division_id)
     ):
         raise PermissionDenied(
             _("Your role may not do this on order %(number)s.") % {"number": order.number}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -34,12 +33,6 @@ SLA_VIEWERS = (
     Role.ECOM_LEADER,
 )
 REP_QUEUE = [Order.Status.RECEIVED, Order.Status.IDENTIFIED]
-
-
-def query_string(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def beijing_time(at: Any) -> str:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
+from core.actions import query_string_without_page
 from core.audit import audit_history
 from core.views import RoleRequiredMixin
 
@@ -22,7 +23,7 @@ from ..forms import (
     CustomerMergeForm,
 )
 from ..models import Customer
-from ._common import REPS, query_string
+from ._common import REPS
 
 
 # --- customer master ----------------------------------------------------------------------------
@@ -39,7 +40,9 @@ class CustomerListView(RoleRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context.update(q=self.request.GET.get("q", ""), query_string=query_string(self.request))
+        context.update(
+            q=self.request.GET.get("q", ""), query_string=query_string_without_page(self.request)
+        )
         return context
 
 

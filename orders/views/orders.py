@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from abc import ABC, abstractmethod
 from typing import Any
 
 from django.contrib import messages
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
+from core.actions import PostActionView, query_string_without_page
 from core.audit import audit_history
 from core.roles import user_has_role
 from core.views import RoleRequiredMixin
@@ -31,7 +31,7 @@ from ..forms import (
     OrderLineFormSet,
 )
 from ..models import Order, Step
-from ._common import REP_QUEUE, REPS, VIEWERS, order_moved_on_message, query_string
+from ._common import REP_QUEUE, REPS, VIEWERS, order_moved_on_message
 
 
 # --- triage and detail ----------------------------------------------------------------------
@@ -57,7 +57,7 @@ class OrderListView(RoleRequiredMixin, ListView):
         context = super().get_context_data(**kwargs)
         context.update(
             form=self.form,
-            query_string=query_string(self.request),
+            query_string=query_string_without_page(self.request),
             now=self.now,
             statuses=Order.Status,
         )
@@ -210,34 +210,23 @@ class OrderCreateView(RoleRequiredMixin, View):
 
 
 # --- transitions (POST only, Post/Redirect/Get) -------------------------------------------------
-class _OrderActionView(RoleRequiredMixin, View, ABC):
-    required_roles = VIEWERS
-    form_class: Any = None
+class _OrderActionView(RoleRequiredMixin, PostActionView):
+    """A step on an order from its page; a refused step whose order another rep (or a
+    job) moved on also says who did it and when."""
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        order = selectors.order_get_for_user(user=request.user, pk=pk)
-        form = self.form_class(request.POST) if self.form_class else None
-        if form is not None and not form.is_valid():
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
-            return redirect("orders:order-detail", pk=order.pk)
-        try:
-            message = self.act(order, form.cleaned_data if form else {})
-        except TransitionNotAllowed as error:
-            messages.error(request, str(error))
-            # another rep (or a job) moved the order on: say who and when
-            current = selectors.order_get_for_user(user=request.user, pk=pk)
+    required_roles = VIEWERS
+
+    def load(self, request: HttpRequest, pk: int) -> Order:
+        return selectors.order_get_for_user(user=request.user, pk=pk)
+
+    def redirect_to(self, obj: Order) -> HttpResponse:
+        return redirect("orders:order-detail", pk=obj.pk)
+
+    def refused(self, request: HttpRequest, obj: Order, error: Exception) -> None:
+        if isinstance(error, TransitionNotAllowed):
+            current = selectors.order_get_for_user(user=request.user, pk=obj.pk)
             if current.identified_at or current.cancelled_at:
                 messages.warning(request, order_moved_on_message(current, input_kept=False))
-        except OrderError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, message)
-        return redirect("orders:order-detail", pk=order.pk)
-
-    @abstractmethod
-    def act(self, order: Order, data: dict[str, Any]) -> str: ...
 
 
 class OrderConfirmView(RoleRequiredMixin, View):
@@ -308,7 +297,8 @@ def _refused_field(error: OrderError) -> str | None:
 class OrderCancelView(_OrderActionView):
     form_class = OrderCancelForm
 
-    def act(self, order: Order, data: dict[str, Any]) -> str:
+    def perform(self, order: Order, form: Any) -> str:
+        data = form.cleaned_data
         services.order_cancel(order=order, by=self.request.user, reason=data["reason"])
         return _("Order %(number)s cancelled.") % {"number": order.number}
 
@@ -316,7 +306,8 @@ class OrderCancelView(_OrderActionView):
 class OrderDeliverView(_OrderActionView):
     form_class = OrderDeliverForm
 
-    def act(self, order: Order, data: dict[str, Any]) -> str:
+    def perform(self, order: Order, form: Any) -> str:
+        data = form.cleaned_data
         services.order_mark_delivered(
             order=order, by=self.request.user, at=data["received_at"], note=data["note"]
         )
@@ -324,6 +315,6 @@ class OrderDeliverView(_OrderActionView):
 
 
 class OrderCloseView(_OrderActionView):
-    def act(self, order: Order, data: dict[str, Any]) -> str:
+    def perform(self, order: Order, form: Any) -> str:
         services.order_close(order=order, by=self.request.user)
         return _("Order %(number)s closed.") % {"number": order.number}
