@@ -23,19 +23,18 @@ from django.views import View
 from django_fsm import ConcurrentTransition
 
 from .exceptions import DomainError
-from .roles import Role, user_has_role
 
 
 class PostActionView(LoginRequiredMixin, View, ABC):
-    """POST-only write. A user without one of `required_roles` (admins always pass) is
-    stopped before any form or service runs and sent, with a message, to a page they can
-    see (`refused_redirect`), not to a 403 page. `perform` may return the success message
-    (else `success_message` is used); `refused` may add to the message of a refusal."""
+    """POST-only write. A user without `action_permission` ("app.codename", the one the
+    service checks) is stopped before any form or service runs and sent, with a message,
+    to a page they can see (`refused_redirect`), not to a 403 page. `perform` may return
+    the success message (else `success_message`); `refused` may add to a refusal."""
 
     http_method_names = ["post"]
     form_class: type[Form] | None = None
     success_message: Any = ""
-    required_roles: tuple[str, ...] = ()
+    action_permission: str = ""
 
     def refused_redirect(self, request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("core:home")
@@ -54,9 +53,7 @@ class PostActionView(LoginRequiredMixin, View, ABC):
 
     def post(self, request: HttpRequest, pk: int, **kwargs: Any) -> HttpResponse:
         obj = self.load(request, pk)  # the same 404 for "does not exist" and "not yours"
-        if self.required_roles and not user_has_role(
-            request.user, Role.ADMIN, *self.required_roles
-        ):
+        if self.action_permission and not request.user.has_perm(self.action_permission):
             messages.error(request, _("Your role does not allow this action."))
             return self.refused_redirect(request, pk)
         form = self.form_class(request.POST, request.FILES) if self.form_class else None

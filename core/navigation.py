@@ -10,22 +10,21 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from .discovery import app_modules
-from .roles import Role, role_names
 
 
 @dataclass(frozen=True)
 class NavItem:
     label: Any
     url_name: str
-    roles: tuple[str, ...] = ()  # empty: every signed-in user
+    permission: str = ""  # "app.codename" the page's view gates on; empty: every signed-in user
     order: int = 100
 
 
 NAV_ITEMS = [
     NavItem(_("Home"), "core:home", order=0),
     NavItem(_("Inbox"), "core:inbox", order=900),
-    NavItem(_("Working calendar"), "core:calendar", (Role.ADMIN,), order=950),
-    NavItem(_("Audit log"), "core:audit-list", (Role.ADMIN,), order=960),
+    NavItem(_("Working calendar"), "core:calendar", "core.view_specialday", order=950),
+    NavItem(_("Audit log"), "core:audit-list", "core.view_auditrecord", order=960),
 ]
 
 
@@ -38,10 +37,10 @@ def _all_items() -> tuple[NavItem, ...]:
 
 
 def navigation_for(user: Any) -> list[dict[str, Any]]:
-    roles = role_names(user)
+    """The entries this user may open: the same codename the page's view gates on."""
     entries = []
     for item in _all_items():
-        if item.roles and not (roles & set(item.roles)):
+        if item.permission and not user.has_perm(item.permission):
             continue
         try:
             url = reverse(item.url_name)

@@ -147,7 +147,7 @@ def all_role_permissions() -> dict[str, tuple[str, ...]]:
 
 
 def sync_roles(**kwargs: Any) -> None:
-    """post_migrate: make sure every role group exists with its permissions.
+    """post_migrate: make sure every role group exists with exactly its permissions.
 
     The data migrations do this once; this also repairs the groups after a database
     flush (transactional tests), which empties the tables but re-runs post_migrate.
@@ -170,9 +170,16 @@ def sync_roles(**kwargs: Any) -> None:
             "pk", "content_type__app_label", "codename"
         )
     }
-    for role, perms in all_role_permissions().items():
-        found = [permissions[name] for name in perms if name in permissions]
-        Group.objects.get(name=role).permissions.add(*found)
+    table = all_role_permissions()
+    unknown = {role: sorted(set(p) - set(permissions)) for role, p in table.items()}
+    unknown = {role: names for role, names in unknown.items() if names}
+    if unknown:
+        raise RuntimeError(f"Unknown permissions in the role table: {unknown}")
+    # The table is the truth: a role gets exactly what it lists (revoking what it no longer
+    # lists, also what was granted by hand in the admin); an unlisted role gets nothing.
+    for role in ALL_ROLES:
+        wanted = [permissions[name] for name in table.get(role, ())]
+        Group.objects.get(name=role).permissions.set(wanted)
 
 
 def seed_calendar_if_empty(**kwargs: Any) -> None:

@@ -4,7 +4,7 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import redirect
 from django.template import loader
@@ -19,7 +19,6 @@ from .dashboard import panels_for
 from .forms import AuditSearchForm, LanguageForm
 from .models import AuditRecord, SpecialDay, User
 from .notifications import notification_mark_all_read, notification_mark_read
-from .roles import Role, user_has_role
 from .selectors import (
     audit_search,
     notification_get_for_user,
@@ -29,14 +28,10 @@ from .selectors import (
 from .working_calendar import year_has_official_schedule
 
 
-class RoleRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
-    """Allow only users holding one of `required_roles` (admins always)."""
-
-    required_roles: tuple[str, ...] = ()
-    request: HttpRequest
-
-    def test_func(self) -> bool:
-        return user_has_role(self.request.user, Role.ADMIN, *self.required_roles)
+class PermissionGateMixin(PermissionRequiredMixin):
+    """A page for the holders of `permission_required` ("app.codename"): the codename the
+    services check, the menu entry and the buttons ask — one source (403 for others, the
+    log-in page for visitors)."""
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -102,7 +97,8 @@ class LanguageSwitchView(View):
         return response
 
 
-class AuditRecordListView(RoleRequiredMixin, ListView):
+class AuditRecordListView(PermissionGateMixin, ListView):
+    permission_required = "core.view_auditrecord"
     template_name = "core/auditrecord_list.html"
     paginate_by = 50
     context_object_name = "records"
@@ -120,7 +116,8 @@ class AuditRecordListView(RoleRequiredMixin, ListView):
         return context
 
 
-class SpecialDayListView(RoleRequiredMixin, ListView):
+class SpecialDayListView(PermissionGateMixin, ListView):
+    permission_required = "core.view_specialday"
     template_name = "core/specialday_list.html"
     context_object_name = "days"
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from core.roles import Role
 
-_VIEW = ("orders.view_order", "orders.view_customer")
+_VIEW = ("orders.view_order",)
 _REP = (
     *_VIEW,
+    "orders.view_customer",  # the customer master is the sales roles' (and admins')
     "orders.add_order",
     "orders.add_customer",
     "orders.change_customer",

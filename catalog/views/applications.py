@@ -15,9 +15,8 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, ListView
 
 from core.actions import PostActionView, form_error_from, query_string_without_page, run_service
-from core.roles import Role, user_has_role
 from core.transitions import transitions_for_user
-from core.views import RoleRequiredMixin
+from core.views import PermissionGateMixin
 
 from .. import selectors
 from ..exceptions import CatalogError
@@ -35,14 +34,12 @@ from ..services import (
 )
 from ._base import back_to
 
-APPLICATION_ROLES = (Role.DIVISION_SALES, Role.PRODUCT_GROUP)
 
-
-class ApplicationListView(RoleRequiredMixin, ListView):
+class ApplicationListView(PermissionGateMixin, ListView):
     template_name = "catalog/application_list.html"
     context_object_name = "applications"
     paginate_by = 25
-    required_roles = APPLICATION_ROLES
+    permission_required = "catalog.view_listingapplication"
 
     def get_queryset(self) -> Any:
         self.status = self.request.GET.get("status", "")
@@ -67,20 +64,20 @@ class ApplicationListView(RoleRequiredMixin, ListView):
         return context
 
 
-class ApplicationReviewQueueView(RoleRequiredMixin, ListView):
+class ApplicationReviewQueueView(PermissionGateMixin, ListView):
     template_name = "catalog/application_review_queue.html"
     context_object_name = "applications"
     paginate_by = 50
-    required_roles = (Role.PRODUCT_GROUP,)
+    permission_required = "catalog.review_listingapplication"
 
     def get_queryset(self) -> Any:
         return selectors.application_review_queue(user=self.request.user)
 
 
-class ApplicationDetailView(RoleRequiredMixin, DetailView):
+class ApplicationDetailView(PermissionGateMixin, DetailView):
     template_name = "catalog/application_detail.html"
     context_object_name = "application"
-    required_roles = APPLICATION_ROLES
+    permission_required = "catalog.view_listingapplication"
 
     def get_object(self, queryset: Any = None) -> ListingApplication:
         return selectors.application_get_for_user(user=self.request.user, pk=self.kwargs["pk"])
@@ -111,12 +108,12 @@ def _proposal(data: dict[str, Any]) -> ProductProposal:
     )
 
 
-class ApplicationCreateView(RoleRequiredMixin, FormView):
+class ApplicationCreateView(PermissionGateMixin, FormView):
     """File a new application; "save and submit" sends it to the review queue at once."""
 
     template_name = "catalog/application_form.html"
     form_class = ListingApplicationForm
-    required_roles = (Role.DIVISION_SALES,)
+    permission_required = "catalog.file_listingapplication"
 
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "user": self.request.user}
@@ -147,12 +144,12 @@ def _submit(request: HttpRequest, application: ListingApplication) -> bool:
     )
 
 
-class ApplicationEditView(RoleRequiredMixin, FormView):
+class ApplicationEditView(PermissionGateMixin, FormView):
     """Change a draft, or revise a rejected application (then submit it again)."""
 
     template_name = "catalog/application_form.html"
     form_class = ListingApplicationForm
-    required_roles = (Role.DIVISION_SALES,)
+    permission_required = "catalog.file_listingapplication"
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated:
@@ -198,13 +195,13 @@ class ApplicationActionView(PostActionView):
 
     def refused_redirect(self, request: HttpRequest, pk: int) -> HttpResponse:
         """Back to the application if the user may see applications, else home."""
-        if user_has_role(request.user, Role.ADMIN, *APPLICATION_ROLES):
+        if request.user.has_perm("catalog.view_listingapplication"):
             return back_to("catalog:application-detail", pk)
         return super().refused_redirect(request, pk)
 
 
 class ApplicationSubmitView(ApplicationActionView):
-    required_roles = (Role.DIVISION_SALES,)
+    action_permission = "catalog.file_listingapplication"
     success_message = gettext_lazy("The application was submitted for review.")
 
     def perform(self, obj: ListingApplication, form: Form | None) -> None:
@@ -212,7 +209,7 @@ class ApplicationSubmitView(ApplicationActionView):
 
 
 class ApplicationApproveView(ApplicationActionView):
-    required_roles = (Role.PRODUCT_GROUP,)
+    action_permission = "catalog.review_listingapplication"
     form_class = ReviewNoteForm
     success_message = gettext_lazy("The application was approved; the applicant is notified.")
 
@@ -224,7 +221,7 @@ class ApplicationApproveView(ApplicationActionView):
 
 
 class ApplicationRejectView(ApplicationActionView):
-    required_roles = (Role.PRODUCT_GROUP,)
+    action_permission = "catalog.review_listingapplication"
     form_class = ReasonForm
     success_message = gettext_lazy("The application was rejected; the applicant is notified.")
 

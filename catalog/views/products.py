@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, ListView
 
 from core.actions import PostActionView, form_error_from, query_string_without_page
-from core.roles import Role
 from core.transitions import transitions_for_user
 
 from .. import selectors
@@ -220,7 +219,7 @@ class ProductActionView(PostActionView):
 
 
 class ProductListForSaleView(ProductActionView):
-    required_roles = (Role.PRODUCT_GROUP,)
+    action_permission = "catalog.publish_product"
     success_message = gettext_lazy("The product is listed.")
 
     def perform(self, obj: Product, form: Form | None) -> None:
@@ -228,7 +227,7 @@ class ProductListForSaleView(ProductActionView):
 
 
 class ProductDelistView(ProductActionView):
-    required_roles = (Role.PRODUCT_GROUP,)
+    action_permission = "catalog.publish_product"
     form_class = ReasonForm
     success_message = gettext_lazy("The product is delisted.")
 
@@ -238,7 +237,7 @@ class ProductDelistView(ProductActionView):
 
 
 class ProductImageAddView(ProductActionView):
-    required_roles = (Role.DIVISION_SALES, Role.PRODUCT_GROUP)
+    action_permission = "catalog.edit_product_base_information"
     form_class = ProductImageForm
     success_message = gettext_lazy("Image added.")
 
@@ -253,7 +252,7 @@ class ProductImageAddView(ProductActionView):
 
 
 class ProductImageRemoveView(ProductActionView):
-    required_roles = (Role.DIVISION_SALES, Role.PRODUCT_GROUP)
+    action_permission = "catalog.edit_product_base_information"
     success_message = gettext_lazy("Image removed.")
 
     def post(self, request: HttpRequest, pk: int, **kwargs: Any) -> HttpResponse:

@@ -12,26 +12,9 @@ from core.roles import Role
 
 from ..models import Order
 
-VIEWERS = (
-    Role.SALES_REP,
-    Role.SALES_LEAD,
-    Role.PARTS_SUPPORT,
-    Role.DIVISION_FINANCE,
-    Role.WAREHOUSE,
-    Role.LOGISTICS_LEAD,
-    Role.HQ_FINANCE,
-    Role.SALES_HEAD,
-    Role.ECOM_LEADER,
-)
+# The rep's own queue is the default view of the order list for these roles (a default,
+# not a gate: access is the permission `orders.view_order`).
 REPS = (Role.SALES_REP, Role.SALES_LEAD)
-SLA_VIEWERS = (
-    Role.SALES_REP,
-    Role.SALES_LEAD,
-    Role.LOGISTICS_LEAD,
-    Role.HQ_FINANCE,
-    Role.SALES_HEAD,
-    Role.ECOM_LEADER,
-)
 REP_QUEUE = [Order.Status.RECEIVED, Order.Status.IDENTIFIED]
 
 

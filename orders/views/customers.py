@@ -14,7 +14,7 @@ from django.views.generic import ListView, TemplateView
 
 from core.actions import query_string_without_page
 from core.audit import audit_history
-from core.views import RoleRequiredMixin
+from core.views import PermissionGateMixin
 
 from .. import selectors, services
 from ..exceptions import OrderError
@@ -23,12 +23,11 @@ from ..forms import (
     CustomerMergeForm,
 )
 from ..models import Customer
-from ._common import REPS
 
 
 # --- customer master ----------------------------------------------------------------------------
-class CustomerListView(RoleRequiredMixin, ListView):
-    required_roles = REPS
+class CustomerListView(PermissionGateMixin, ListView):
+    permission_required = "orders.view_customer"
     template_name = "orders/customer_list.html"
     context_object_name = "customers"
     paginate_by = 25
@@ -46,8 +45,8 @@ class CustomerListView(RoleRequiredMixin, ListView):
         return context
 
 
-class CustomerDetailView(RoleRequiredMixin, TemplateView):
-    required_roles = REPS
+class CustomerDetailView(PermissionGateMixin, TemplateView):
+    permission_required = "orders.view_customer"
     template_name = "orders/customer_detail.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -79,10 +78,10 @@ def customer_detail_context(
     }
 
 
-class CustomerUpdateView(RoleRequiredMixin, View):
+class CustomerUpdateView(PermissionGateMixin, View):
     """Correct master data; each change is kept in the history."""
 
-    required_roles = REPS
+    permission_required = "orders.change_customer"
     template_name = "orders/customer_form.html"
 
     def _form(self, customer: Customer, data: Any = None) -> CustomerForm:
@@ -123,10 +122,10 @@ class CustomerUpdateView(RoleRequiredMixin, View):
         return render(request, self.template_name, {"customer": customer, "form": form})
 
 
-class CustomerMergeView(RoleRequiredMixin, View):
+class CustomerMergeView(PermissionGateMixin, View):
     """POST: merge the duplicate named in the form into this customer."""
 
-    required_roles = REPS
+    permission_required = "orders.merge_customer"
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         target = selectors.customer_get_for_user(user=request.user, pk=pk)

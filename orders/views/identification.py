@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from core.views import RoleRequiredMixin
+from core.views import PermissionGateMixin
 
 from .. import selectors, services
 from ..exceptions import OrderError
@@ -18,12 +18,12 @@ from ..forms import (
     CustomerForm,
 )
 from ..models import Customer, Order
-from ._common import REPS, order_moved_on_message
+from ._common import order_moved_on_message
 
 
 # --- identification -------------------------------------------------------------------------
-class _OrderCustomerFormView(RoleRequiredMixin, View):
-    required_roles = REPS
+class _OrderCustomerFormView(PermissionGateMixin, View):
+    permission_required = "orders.identify_order"
     template_name = "orders/order_customer_form.html"
 
     def _order(self, pk: int) -> Order:

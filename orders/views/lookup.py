@@ -6,17 +6,16 @@ from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from core.views import RoleRequiredMixin
+from core.views import PermissionGateMixin
 
 from .. import selectors
-from ._common import REPS
 
 
-class OrderSkuLookupView(RoleRequiredMixin, View):
+class OrderSkuLookupView(PermissionGateMixin, View):
     """GET ?sku=… → the listed product of the user's divisions: name, unit, selling price
     (the price a keyed-in line starts from). 404 with a message when there is none."""
 
-    required_roles = REPS
+    permission_required = "orders.add_order"
 
     def get(self, request: HttpRequest) -> JsonResponse:
         sku = request.GET.get("sku", "")[:64]

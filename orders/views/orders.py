@@ -16,7 +16,7 @@ from django.views.generic import ListView, TemplateView
 from core.actions import PostActionView, query_string_without_page
 from core.audit import audit_history
 from core.roles import user_has_role
-from core.views import RoleRequiredMixin
+from core.views import PermissionGateMixin
 
 from .. import selectors, services
 from ..clocks import STEP_FIELDS
@@ -31,14 +31,14 @@ from ..forms import (
     OrderLineFormSet,
 )
 from ..models import Order, Step
-from ._common import REP_QUEUE, REPS, VIEWERS, order_moved_on_message
+from ._common import REP_QUEUE, REPS, order_moved_on_message
 
 
 # --- triage and detail ----------------------------------------------------------------------
-class OrderListView(RoleRequiredMixin, ListView):
+class OrderListView(PermissionGateMixin, ListView):
     """The triage queue: most urgent due time first, with filters and search."""
 
-    required_roles = VIEWERS
+    permission_required = "orders.view_order"
     template_name = "orders/order_list.html"
     context_object_name = "orders"
     paginate_by = 25
@@ -64,8 +64,8 @@ class OrderListView(RoleRequiredMixin, ListView):
         return context
 
 
-class OrderDetailView(RoleRequiredMixin, TemplateView):
-    required_roles = VIEWERS
+class OrderDetailView(PermissionGateMixin, TemplateView):
+    permission_required = "orders.view_order"
     template_name = "orders/order_detail.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -169,10 +169,10 @@ def _confirm_initial(order: Order) -> dict[str, Any]:
     }
 
 
-class OrderCreateView(RoleRequiredMixin, View):
+class OrderCreateView(PermissionGateMixin, View):
     """An order keyed in by a sales rep; the same rules as the intake API."""
 
-    required_roles = REPS
+    permission_required = "orders.add_order"
     template_name = "orders/order_form.html"
 
     def get(self, request: HttpRequest) -> HttpResponse:
@@ -210,11 +210,11 @@ class OrderCreateView(RoleRequiredMixin, View):
 
 
 # --- transitions (POST only, Post/Redirect/Get) -------------------------------------------------
-class _OrderActionView(RoleRequiredMixin, PostActionView):
+class _OrderActionView(PermissionGateMixin, PostActionView):
     """A step on an order from its page; a refused step whose order another rep (or a
     job) moved on also says who did it and when."""
 
-    required_roles = VIEWERS
+    permission_required = "orders.view_order"
 
     def load(self, request: HttpRequest, pk: int) -> Order:
         return selectors.order_get_for_user(user=request.user, pk=pk)
@@ -229,7 +229,7 @@ class _OrderActionView(RoleRequiredMixin, PostActionView):
                 messages.warning(request, order_moved_on_message(current, input_kept=False))
 
 
-class OrderConfirmView(RoleRequiredMixin, View):
+class OrderConfirmView(PermissionGateMixin, View):
     """The sales order as the rep confirms it: invoice title, freight and each line's
     quantity and unit price (the products stay).
 
@@ -237,7 +237,7 @@ class OrderConfirmView(RoleRequiredMixin, View):
     with the rep's input and each error at its field (422), or, when another rep was
     first, with who confirmed it and when (409)."""
 
-    required_roles = VIEWERS
+    permission_required = "orders.confirm_order"
     template_name = "orders/order_detail.html"
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:

@@ -9,19 +9,18 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views import View
 
-from core.views import RoleRequiredMixin
+from core.views import PermissionGateMixin
 
 from .. import selectors, services
 from ..exceptions import OrderError, PermissionDenied
 from ..models import Customer, Order
-from ._common import VIEWERS
 
 
 # --- personal data ----------------------------------------------------------------------------
-class _RevealView(RoleRequiredMixin, View):
+class _RevealView(PermissionGateMixin, View):
     """POST: the full value, audited. JSON for the page's script, else a small page."""
 
-    required_roles = VIEWERS
+    permission_required = "orders.view_order"
 
     def reveal(self, request: HttpRequest, obj: Customer | Order, field: str) -> HttpResponse:
         try:

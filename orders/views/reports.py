@@ -8,18 +8,17 @@ from typing import Any
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from core.views import RoleRequiredMixin
+from core.views import PermissionGateMixin
 
 from .. import reports
 from ..forms import (
     SlaReportForm,
 )
-from ._common import SLA_VIEWERS
 
 
 # --- SLA report ---------------------------------------------------------------------------------
-class SlaReportView(RoleRequiredMixin, TemplateView):
-    required_roles = SLA_VIEWERS
+class SlaReportView(PermissionGateMixin, TemplateView):
+    permission_required = "orders.view_sla_report"
     template_name = "orders/sla_report.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
