@@ -9,6 +9,7 @@ from django import forms
 from django.core.validators import FileExtensionValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import CleanTextForm
 from core.models import Division
 from core.scoping import divisions_for_user
 
@@ -50,7 +51,7 @@ def _sorted_categories(field: CategoryChoiceField) -> None:
     field.choices = [("", "---------"), *[(pk, paths[pk]) for pk in ordered]]
 
 
-class ProductFilterForm(forms.Form):
+class ProductFilterForm(CleanTextForm):
     q = forms.CharField(label=_("SKU or name"), required=False)
     category = CategoryChoiceField(label=_("Category"), required=False)
     status = forms.ChoiceField(
@@ -75,7 +76,7 @@ class ProductFilterForm(forms.Form):
         _sorted_categories(self.fields["category"])  # type: ignore[arg-type]
 
 
-class ListingApplicationForm(forms.Form):
+class ListingApplicationForm(CleanTextForm):
     """《公司电商产品上架申请表》: the product, its reference prices and the sales outlook."""
 
     sku = forms.CharField(label=_("SKU"), max_length=64, validators=[sku_validator])
@@ -142,7 +143,7 @@ class ListingApplicationForm(forms.Form):
         return initial
 
 
-class ProductBaseInformationForm(forms.Form):
+class ProductBaseInformationForm(CleanTextForm):
     """《公司电商产品基础信息表》 without prices (they have their own guarded form)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -169,7 +170,7 @@ class ProductBaseInformationForm(forms.Form):
         return forms.model_to_dict(product, fields=BASE_INFORMATION_FIELDS)
 
 
-class PriceChangeForm(forms.Form):
+class PriceChangeForm(CleanTextForm):
     offline_market_price = price_field(_("Offline market price (CNY)"))
     online_guide_price = price_field(_("Online guide price (CNY)"))
     baseline_subsidy_price = price_field(_("Online baseline subsidy price (CNY)"))
@@ -214,7 +215,7 @@ class PriceChangeForm(forms.Form):
         )
 
 
-class ProductImageForm(forms.Form):
+class ProductImageForm(CleanTextForm):
     image = forms.ImageField(
         label=_("Image"), validators=[FileExtensionValidator(list(IMAGE_EXTENSIONS))]
     )
@@ -227,13 +228,13 @@ class ProductImageForm(forms.Form):
         return image
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(CleanTextForm):
     """A written reason (rejection, delisting)."""
 
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ReviewNoteForm(forms.Form):
+class ReviewNoteForm(CleanTextForm):
     note = forms.CharField(
         label=_("Note for the applicant"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -1,7 +1,11 @@
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+
+from .text import is_blank, refuse_control_characters, refuse_control_characters_multiline
 
 
 class LanguageForm(forms.Form):
@@ -22,3 +26,28 @@ class AuditSearchForm(forms.Form):
     date_to = forms.DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+def _blank_is_empty(to_python: Any) -> Any:
+    def convert(value: Any) -> Any:
+        result = to_python(value)
+        return "" if isinstance(result, str) and is_blank(result) else result
+
+    return convert
+
+
+class CleanTextForm(forms.Form):
+    """The base of the portal's forms: every text field refuses control characters
+    (core.text; line breaks are fine in a Textarea) and treats a value made only of
+    invisible characters as empty, so "required" means something visible."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if not isinstance(field, forms.CharField):
+                continue
+            multiline = isinstance(field.widget, forms.Textarea)
+            field.validators.append(
+                refuse_control_characters_multiline if multiline else refuse_control_characters
+            )
+            field.to_python = _blank_is_empty(field.to_python)  # type: ignore[method-assign]

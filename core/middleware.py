@@ -51,3 +51,38 @@ class PrivatePagesMiddleware:
         if user is not None and user.is_authenticated and "Cache-Control" not in response:
             response["Cache-Control"] = "no-store, private"
         return response
+
+
+class ControlCharactersMiddleware:
+    """Addresses and query strings with control characters (a NUL from a scanner or a
+    hostile script) never reach a view or the database: 404 for a path, 400 naming the
+    parameter for a query string; JSON under /api/, a page elsewhere."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from .text import CONTROL_MESSAGE, has_control_characters
+
+        bad_parameters = [
+            name
+            for name, values in request.GET.lists()
+            if has_control_characters(name) or any(has_control_characters(v) for v in values)
+        ]
+        if has_control_characters(request.path):
+            return _refusal(request, 404, "path", str(CONTROL_MESSAGE))
+        if bad_parameters:
+            return _refusal(request, 400, bad_parameters[0], str(CONTROL_MESSAGE))
+        return self.get_response(request)
+
+
+def _refusal(request: HttpRequest, status: int, field: str, message: str) -> HttpResponse:
+    from django.http import JsonResponse
+    from django.shortcuts import render
+
+    safe_field = "".join(c if c.isprintable() else "?" for c in field)[:100]
+    if request.path.startswith("/api/"):
+        error = {"field": safe_field, "rule": "control_characters", "message": message}
+        return JsonResponse({"detail": message, "errors": [error]}, status=status)
+    template = "404.html" if status == 404 else "400.html"
+    return render(request, template, {"message": message}, status=status)

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import CleanTextForm
 from core.models import Division, Warehouse
 from core.scoping import divisions_for_user
 
@@ -32,7 +33,7 @@ def _rule(clean: Any, value: Any) -> Any:
 
 
 # --- triage filters ------------------------------------------------------------------------
-class OrderFilterForm(forms.Form):
+class OrderFilterForm(CleanTextForm):
     DUE_WITHIN = [
         ("", _("any time")),
         ("15", _("15 minutes")),
@@ -76,7 +77,7 @@ class OrderFilterForm(forms.Form):
 
 
 # --- keyed-in order ------------------------------------------------------------------------
-class OrderKeyInForm(forms.Form):
+class OrderKeyInForm(CleanTextForm):
     required_css_class = "required"
     # fields shown only for one buyer kind (order_form.html hides the other kind's)
     KIND_FIELDS = {
@@ -204,7 +205,7 @@ class OrderKeyInForm(forms.Form):
             self.add_error(self.FIELD_PATHS.get(error.field), exc)
 
 
-class OrderLineForm(forms.Form):
+class OrderLineForm(CleanTextForm):
     required_css_class = "required"
     sku = forms.CharField(
         label=_("SKU"),
@@ -219,7 +220,7 @@ OrderLineFormSet = forms.formset_factory(OrderLineForm, extra=4, min_num=1, vali
 
 
 # --- customer master ------------------------------------------------------------------------
-class CustomerForm(forms.Form):
+class CustomerForm(CleanTextForm):
     """Customer master data. ID and phone numbers are never shown in full here: left
     blank they keep the value they have (or take the order's, when creating)."""
 
@@ -316,13 +317,13 @@ class CustomerForm(forms.Form):
         return data
 
 
-class CustomerMergeForm(forms.Form):
+class CustomerMergeForm(CleanTextForm):
     duplicate = forms.CharField(label=_("Customer number of the duplicate"), max_length=20)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
 
 # --- transitions ----------------------------------------------------------------------------
-class OrderConfirmForm(forms.Form):
+class OrderConfirmForm(CleanTextForm):
     required_css_class = "required"
     invoice_title = forms.CharField(label=_("Invoice title"), max_length=200)
     invoice_tax_number = forms.CharField(label=_("Taxpayer number"), max_length=30, required=False)
@@ -337,7 +338,7 @@ class OrderConfirmForm(forms.Form):
         return _rule(validators.clean_org_code, value) if value else ""
 
 
-class OrderLineCorrectionForm(forms.Form):
+class OrderLineCorrectionForm(CleanTextForm):
     """One line of the sales order as the rep confirms it; the product is not editable."""
 
     position = forms.IntegerField(widget=forms.HiddenInput)
@@ -363,11 +364,11 @@ class OrderLineCorrectionForm(forms.Form):
 OrderLineCorrectionFormSet = forms.formset_factory(OrderLineCorrectionForm, extra=0)
 
 
-class OrderCancelForm(forms.Form):
+class OrderCancelForm(CleanTextForm):
     reason = forms.CharField(label=_("Reason"), max_length=200)
 
 
-class OrderDeliverForm(forms.Form):
+class OrderDeliverForm(CleanTextForm):
     received_at = forms.DateTimeField(
         label=_("Receipt confirmed at"),
         required=False,
@@ -383,7 +384,7 @@ class OrderDeliverForm(forms.Form):
         return value
 
 
-class SlaReportForm(forms.Form):
+class SlaReportForm(CleanTextForm):
     date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
     date_to = forms.DateField(label=_("To"), required=False, widget=DATE)
     division: forms.ModelChoiceField[Division] = forms.ModelChoiceField(

@@ -197,6 +197,15 @@ def is_ascii_decimal(text: str) -> bool:
     return _DECIMAL.fullmatch(text) is not None
 
 
+# Every money column holds 12 digits with 2 decimals: at most 9,999,999,999.99.
+AMOUNT_LIMIT = Decimal("10000000000")
+
+
+def amount_fits(amount: Decimal) -> bool:
+    """Whether an amount (entered or computed: quantity × price, sums) fits the columns."""
+    return abs(amount) < AMOUNT_LIMIT
+
+
 def clean_amount(value: str) -> Decimal:
     """A non-negative amount written as a decimal string with at most two decimal places."""
     text = normalise(value)
@@ -213,7 +222,7 @@ def clean_amount(value: str) -> Decimal:
         raise RuleViolation("decimal_format", _("Write the amount as a decimal string.")) from error
     if "." in text and len(text.split(".")[1]) > 2:
         raise RuleViolation("decimal_places", _("An amount has at most two decimal places."))
-    if amount >= Decimal("10000000000"):
+    if not amount_fits(amount):
         raise RuleViolation("decimal_range", _("The amount is too large."))
     return amount.quantize(Decimal("0.01"))
 

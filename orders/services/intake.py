@@ -12,11 +12,13 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from catalog.models import Product
 from catalog.selectors import products_by_sku
 from core.audit import audit_record
 from core.models import Division
+from core.text import CONTROL_MESSAGE, has_control_characters, is_blank
 from core.working_calendar import to_local
 
 from .. import clocks, validators
@@ -113,6 +115,8 @@ class _Checker:
 
     def text(self, path: str, value: str, *, max_length: int, required: bool = True) -> str:
         text = (value or "").strip()
+        if is_blank(text):
+            text = ""  # only invisible characters (zero-width spaces, U+3000 …) is nothing
         if required and not text:
             self.add(path, "required", _("This field is required."))
         elif len(text) > max_length:
@@ -129,6 +133,9 @@ class _Checker:
 
 def order_input_check(*, data: OrderInput, now: dt.datetime | None = None) -> CleanOrder:
     """Every rule of SPEC §2/§7; raises IntakeInvalid listing each broken one."""
+    control = control_character_errors(data)
+    if control:
+        raise IntakeInvalid(control)
     check = _Checker()
     number = (data.platform_order_no or "").strip()
     if not _PLATFORM_ORDER_NO.fullmatch(number):
@@ -147,6 +154,13 @@ def order_input_check(*, data: OrderInput, now: dt.datetime | None = None) -> Cl
     ship_to, code = _check_ship_to(check, data.ship_to)
     lines = _check_lines(check, data.lines, division)
     freight = check.rule("freight", validators.clean_amount, data.freight)
+    goods = sum((line.amount for line in lines), Decimal("0.00"))
+    if (
+        freight is not None
+        and validators.amount_fits(goods)  # else the lines already carry the error
+        and not validators.amount_fits(goods + freight)
+    ):
+        check.add("freight", "total_range", str(TOTAL_TOO_LARGE))
     if not isinstance(data.paid, bool):
         check.add("paid", "bool_type", _("Either true or false."))
     if check.errors:
@@ -231,9 +245,50 @@ def _check_lines(
             )
         quantity = check.rule(f"{path}.quantity", validators.clean_quantity, line.quantity)
         price = check.rule(f"{path}.unit_price", validators.clean_amount, line.unit_price)
-        if product is not None and quantity is not None and price is not None:
+        if (
+            quantity is not None
+            and price is not None
+            and not validators.amount_fits(quantity * price)
+        ):
+            check.add(f"{path}.unit_price", "amount_range", str(AMOUNT_TOO_LARGE))
+        elif product is not None and quantity is not None and price is not None:
             clean.append(CleanLine(product, quantity, price))
+    goods = sum((line.amount for line in clean), Decimal("0.00"))
+    if not validators.amount_fits(goods):
+        check.add("lines", "total_range", str(TOTAL_TOO_LARGE))
     return clean
+
+
+AMOUNT_TOO_LARGE = gettext_lazy(
+    "Quantity × unit price exceeds the largest amount the portal keeps (9,999,999,999.99)."
+)
+TOTAL_TOO_LARGE = gettext_lazy(
+    "The order's total exceeds the largest amount the portal keeps (9,999,999,999.99)."
+)
+
+
+def control_character_errors(data: OrderInput) -> list[FieldError]:
+    """Every text of the order that carries a control character (core.text), by path."""
+    texts: list[tuple[str, Any]] = [
+        ("platform_order_no", data.platform_order_no),
+        ("division", data.division),
+        *((f"buyer.{name}", getattr(data.buyer, name)) for name in _BUYER_TEXTS),
+        *((f"ship_to.{name}", getattr(data.ship_to, name)) for name in _SHIP_TO_TEXTS),
+        *((f"lines[{i}].sku", line.sku) for i, line in enumerate(data.lines)),
+        *((f"lines[{i}].unit_price", line.unit_price) for i, line in enumerate(data.lines)),
+        ("freight", data.freight),
+    ]
+    if isinstance(data.placed_at, str):
+        texts.append(("placed_at", data.placed_at))
+    return [
+        FieldError(path, "control_characters", str(CONTROL_MESSAGE))
+        for path, value in texts
+        if isinstance(value, str) and has_control_characters(value)
+    ]
+
+
+_BUYER_TEXTS = ("kind", "name", "phone", "org_code", "id_number", "contact_name")
+_SHIP_TO_TEXTS = ("province", "city", "district", "street", "postcode", "recipient", "phone")
 
 
 @dataclass
@@ -262,6 +317,9 @@ def order_receive(
     carry the time they happened. `now` (default `at`) is the reference for the
     placed-at rule.
     """
+    control = control_character_errors(data)
+    if control:  # before any look-up: PostgreSQL refuses NUL in a query parameter
+        raise IntakeInvalid(control)
     fingerprint = data.fingerprint()
     existing = _existing(platform, data)
     if existing is not None:

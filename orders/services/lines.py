@@ -58,6 +58,10 @@ def order_lines_correct(*, order: Order, corrections: Iterable[LineCorrection]) 
             result.changed.append(line)
             result.history.append(entry)
     result.goods_amount = sum((line.amount for line in lines.values()), Decimal("0.00"))
+    if not validators.amount_fits(result.goods_amount):
+        raise OrderError(
+            _("The order's total exceeds the largest amount the portal keeps (9,999,999,999.99).")
+        )
     return result
 
 
@@ -77,6 +81,12 @@ def _correct(line: OrderLine, correction: LineCorrection) -> dict[str, Any]:
     if not entry:
         return {}
     amount = (price * quantity).quantize(CENT)
+    if not validators.amount_fits(amount):
+        raise OrderError(
+            _line_message(
+                line, _("Quantity × unit price exceeds the largest amount (9,999,999,999.99).")
+            )
+        )
     entry["amount"] = {"old": str(line.amount), "new": str(amount)}
     line.quantity, line.unit_price, line.amount = quantity, price, amount
     return {"position": line.position, "sku": line.sku, **entry}

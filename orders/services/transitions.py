@@ -28,7 +28,7 @@ from core.transitions import (
 )
 from core.working_calendar import to_local
 
-from .. import clocks
+from .. import clocks, validators
 from ..exceptions import (
     FieldError,
     OrderError,
@@ -224,6 +224,11 @@ def order_confirm(
         data["lines"] = corrected.history
         data["goods_amount"] = {"old": str(order.goods_amount), "new": str(corrected.goods_amount)}
         order.goods_amount = corrected.goods_amount
+    if not validators.amount_fits(order.goods_amount + order.freight):
+        raise OrderError(
+            _("The order's total exceeds the largest amount the portal keeps (9,999,999,999.99)."),
+            field="freight",
+        )
     number = sales_order_number_next(division=order.division, year=to_local(now).year)
     order.confirm(
         sales_order_number=number,
