@@ -121,11 +121,30 @@ class SpecialDayListView(PermissionGateMixin, ListView):
     template_name = "core/specialday_list.html"
     context_object_name = "days"
 
+    # The years a working calendar is kept for; an address outside them (or not a year)
+    # opens the current year with a note instead of failing.
+    FIRST_YEAR, LAST_YEAR = 2000, 2100
+
     def get_year(self) -> int:
-        try:
-            return int(self.request.GET.get("year", ""))
-        except ValueError:
-            return timezone.localdate().year
+        if hasattr(self, "_year"):
+            return self._year
+        text = self.request.GET.get("year", "")
+        year = timezone.localdate().year
+        if text:
+            try:
+                asked = int(text) if text.isascii() and len(text) <= 6 else None
+            except ValueError:
+                asked = None
+            if asked is not None and self.FIRST_YEAR <= asked <= self.LAST_YEAR:
+                year = asked
+            else:
+                messages.warning(
+                    self.request,
+                    _("The working calendar covers the years %(first)d to %(last)d.")
+                    % {"first": self.FIRST_YEAR, "last": self.LAST_YEAR},
+                )
+        self._year = year
+        return year
 
     def get_queryset(self) -> Any:
         return special_days_of_year(year=self.get_year())
@@ -135,8 +154,8 @@ class SpecialDayListView(PermissionGateMixin, ListView):
         year = self.get_year()
         context.update(
             year=year,
-            previous_year=year - 1,
-            next_year=year + 1,
+            previous_year=year - 1 if year > self.FIRST_YEAR else None,
+            next_year=year + 1 if year < self.LAST_YEAR else None,
             has_official=year_has_official_schedule(year),
             next_year_has_official=year_has_official_schedule(timezone.localdate().year + 1),
             kinds=SpecialDay.Kind,

@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -111,3 +112,32 @@ def test_browser_language_does_not_override_chinese(client, make_user):
     client.force_login(make_user("sales_rep"))
     page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert "消息" in page and "Inbox" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "year", ["99999999999999999999", "0", "-5", "1999", "2101", "abc", "２０２６"]
+)
+def test_the_calendar_survives_any_year_in_the_address(client: Any, year: str) -> None:
+    from core.models import User
+
+    admin = User.objects.create_superuser("cal-admin", password="x")
+    client.force_login(admin)
+
+    response = client.get(f"/calendar/?year={year}")
+
+    assert response.status_code == 200
+    assert response.context["year"] == timezone.localdate().year
+    assert [m.level_tag for m in response.context["messages"]] == ["warning"]
+
+
+@pytest.mark.django_db
+def test_the_calendar_opens_a_year_in_range(client: Any) -> None:
+    from core.models import User
+
+    client.force_login(User.objects.create_superuser("cal-admin", password="x"))
+
+    response = client.get("/calendar/?year=2100")
+
+    assert response.status_code == 200
+    assert (response.context["year"], response.context["next_year"]) == (2100, None)
