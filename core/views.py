@@ -124,9 +124,10 @@ class SpecialDayListView(PermissionGateMixin, ListView):
     # The years a working calendar is kept for; an address outside them (or not a year)
     # opens the current year with a note instead of failing.
     FIRST_YEAR, LAST_YEAR = 2000, 2100
+    _year: int | None = None
 
     def get_year(self) -> int:
-        if hasattr(self, "_year"):
+        if self._year is not None:
             return self._year
         text = self.request.GET.get("year", "")
         year = timezone.localdate().year
