@@ -335,7 +335,7 @@ class OrderConfirmForm(CleanTextForm):
 
     def clean_invoice_tax_number(self) -> str:
         value = self.cleaned_data["invoice_tax_number"].strip()
-        return _rule(validators.clean_org_code, value) if value else ""
+        return _rule(validators.clean_taxpayer_number, value) if value else ""
 
 
 class OrderLineCorrectionForm(CleanTextForm):

@@ -25,8 +25,12 @@ _ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 _ORG_CODE_BODY = re.compile(r"^[0-9A-Z]{8}$")
 # ASCII digits only (`\d` would also take ３ or ٣); input is NFKC-normalised first, so
 # full-width digits arrive here as ASCII and anything else is refused.
+# GB 32100's alphabet has no I, O, S, V, Z; characters 3–8 are the region code (digits).
+_CREDIT_CODE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}", re.ASCII)
 _MOBILE = re.compile(r"1[3-9][0-9]{9}", re.ASCII)
-_LANDLINE = re.compile(r"0[0-9]{2,3}-?[0-9]{7,8}(-[0-9]{1,6})?", re.ASCII)
+# Area code 010, 02x or 0 + three digits from 3; subscriber number of 7–8 digits that
+# starts 2–9 (0 and 1 begin trunk and service numbers); optional extension.
+_LANDLINE = re.compile(r"0(?:10|2[0-9]|[3-9][0-9]{2})-?[2-9][0-9]{6,7}(-[0-9]{1,6})?", re.ASCII)
 _POSTCODE = re.compile(r"[0-9]{6}", re.ASCII)
 _DECIMAL = re.compile(r"[0-9]+(\.[0-9]+)?", re.ASCII)
 
@@ -86,13 +90,31 @@ def clean_organisation_code(value: str) -> str:
 def clean_credit_code(value: str) -> str:
     """An 18-character Unified Social Credit Code (GB 32100) whose embedded organisation
     code (characters 9–17) must pass GB 11714 too; stdnum checks only the last character."""
-    try:
-        code = uscc.validate(_compact(value))
-    except StdnumValidationError as error:
-        rule = "gb32100_checksum" if isinstance(error, uscc.InvalidChecksum) else "gb32100_format"
+    # python-stdnum's validate() wants 8 leading digits, which refuses the valid N, Y and A
+    # authorities; the format is checked here and only the check character taken from it.
+    code = _compact(value)
+    if not _CREDIT_CODE.fullmatch(code):
         raise RuleViolation(
-            rule, _("The unified social credit code (GB 32100) is invalid.")
-        ) from error
+            "gb32100_format", _("The unified social credit code (GB 32100) is invalid.")
+        )
+    if code[-1] != uscc.calc_check_digit(code):
+        raise RuleViolation(
+            "gb32100_checksum", _("The unified social credit code (GB 32100) is invalid.")
+        )
+    classes = REGISTRATION_AUTHORITIES.get(code[0])
+    if classes is None or code[1] not in classes:
+        raise RuleViolation(
+            "gb32100_authority",
+            _(
+                "Characters 1–2 of the unified social credit code are no registration "
+                "authority and organisation class of GB 32100."
+            ),
+        )
+    if not _credit_code_region_known(code[2:8]):
+        raise RuleViolation(
+            "gb32100_region",
+            _("Characters 3–8 of the unified social credit code are no region code (GB/T 2260)."),
+        )
     if not is_valid_organisation_code(code[8:17]):
         raise RuleViolation(
             "gb32100_organisation_code",
@@ -102,6 +124,61 @@ def clean_credit_code(value: str) -> str:
             ),
         )
     return code
+
+
+# GB 32100 (and its amendments): registration authority → the organisation classes it
+# registers. 1 institutional staffing, 2 foreign affairs, 3 justice, 4 culture, 5 civil
+# affairs, 6 tourism, 7 religion, 8 trade unions, 9 market regulation (businesses),
+# A military staffing, N agriculture (rural collective economic organisations), Y others.
+REGISTRATION_AUTHORITIES: dict[str, str] = {
+    "1": "1239",
+    "2": "19",
+    "3": "123459",
+    "4": "19",
+    "5": "1239",
+    "6": "129",
+    "7": "1239",
+    "8": "19",
+    "9": "123",
+    "A": "19",
+    "N": "1239",
+    "Y": "1",
+}
+# Codes registered by a national authority carry this region.
+NATIONAL_REGION = "100000"
+
+
+def _credit_code_region_known(code: str) -> bool:
+    """A region code of any level (registration authorities sit at every level), as long
+    as it exists or existed."""
+    if code == NATIONAL_REGION:
+        return True
+    from stdnum import numdb
+
+    info = {k: v for _part, props in numdb.get("cn/loc").info(code) for k, v in props.items()}
+    return "county" in info
+
+
+def clean_taxpayer_number(value: str) -> str:
+    """The buyer's taxpayer identification number on an invoice: a unified social credit
+    code (18 characters), or a legacy taxpayer number — 15 characters (region code and
+    organisation code), 17 or 20 characters (an individual's ID-based number). Never a
+    bare 9-character organisation code."""
+    code = _compact(value)
+    if len(code) == 18:
+        return clean_credit_code(code)
+    if len(code) == 15 and code[:6].isdigit() and _credit_code_region_known(code[:6]):
+        clean_organisation_code(code[6:])
+        return code
+    if len(code) in (17, 20) and code.isalnum() and code.isascii() and code[:15].isdigit():
+        return code
+    raise RuleViolation(
+        "taxpayer_number_format",
+        _(
+            "A taxpayer number is a unified social credit code (18 characters) or a legacy "
+            "taxpayer number of 15, 17 or 20 characters."
+        ),
+    )
 
 
 def clean_org_code(value: str) -> str:
@@ -123,35 +200,67 @@ def organisation_code_core(org_code: str) -> str:
 
 
 def clean_resident_id(value: str) -> str:
-    """An 18-digit resident identity number (GB 11643: check digit, birth date, region)."""
-    try:
-        number = ric.validate(_compact(value))
-    except ric.InvalidChecksum as error:
-        raise RuleViolation(
-            "gb11643_checksum", _("The check digit of the resident ID number (GB 11643) is wrong.")
-        ) from error
-    except ric.InvalidComponent as error:
-        # stdnum raises the same error for a bad birth date and an unknown region; the
-        # birth date is checked first (the region look-up needs the birth year).
-        raise _resident_id_component_violation(_compact(value)) from error
-    except StdnumValidationError as error:
+    """An 18-digit resident identity number (GB 11643), or the number of a Hong Kong, Macao
+    or Taiwan residence permit (same format, region 810000 / 820000 / 830000): check digit,
+    a possible birth date, and a county-level region that existed when the number can have
+    been assigned (at or after birth — a county abolished later stays valid on its numbers)."""
+    number = _compact(value)
+    if len(number) != 18 or not number[:17].isdigit() or not re.fullmatch(r"[0-9X]", number[17]):
         raise RuleViolation(
             "gb11643_format", _("A resident ID number has 17 digits and a check digit (0–9 or X).")
-        ) from error
-    if ric.get_birth_date(number) > timezone.localdate():
+        )
+    if number[17] != ric.calc_check_digit(number):
+        raise RuleViolation(
+            "gb11643_checksum", _("The check digit of the resident ID number (GB 11643) is wrong.")
+        )
+    try:
+        birth = ric.get_birth_date(number)
+    except StdnumValidationError as error:
+        raise _birth_date_violation() from error
+    if birth > timezone.localdate() or birth.year < EARLIEST_BIRTH_YEAR:
         raise _birth_date_violation()
+    if not _resident_region_possible(number[:6], birth.year):
+        raise RuleViolation(
+            "gb11643_region",
+            _(
+                "The first six digits of the resident ID number are no county-level region "
+                "(GB/T 2260) that existed since the birth year."
+            ),
+        )
     return number
 
 
-def _resident_id_component_violation(number: str) -> RuleViolation:
-    try:
-        ric.get_birth_date(number)
-    except StdnumValidationError:
-        return _birth_date_violation()
-    return RuleViolation(
-        "gb11643_region",
-        _("The first six digits of the resident ID number are no known region (GB/T 2260)."),
-    )
+EARLIEST_BIRTH_YEAR = 1900
+# Residence permits for Hong Kong, Macao and Taiwan residents carry these region codes.
+RESIDENCE_PERMIT_REGIONS = frozenset({"810000", "820000", "830000"})
+
+
+def region_periods(code: str) -> list[tuple[int | None, int | None]] | None:
+    """When the region `code` existed, from python-stdnum's GB/T 2260 table: a list of
+    (first year, last year), None for an open end; None when the code is unknown."""
+    from stdnum import numdb
+
+    info = {k: v for _part, props in numdb.get("cn/loc").info(code) for k, v in props.items()}
+    if "county" not in info:
+        return None
+    periods: list[tuple[int | None, int | None]] = []
+    for entry in info["county"].split(","):
+        match = re.match(r"\[(\d*)-(\d*)\]", entry)
+        if match is None:
+            periods.append((None, None))
+        else:
+            first, last = match.groups()
+            periods.append((int(first) if first else None, int(last) if last else None))
+    return periods
+
+
+def _resident_region_possible(code: str, birth_year: int) -> bool:
+    if code in RESIDENCE_PERMIT_REGIONS:
+        return True
+    if code.endswith("00"):
+        return False  # a province or a prefecture-level city is not where IDs are issued
+    periods = region_periods(code) or []
+    return any(last is None or last >= birth_year for _first, last in periods)
 
 
 def _birth_date_violation() -> RuleViolation:
@@ -185,6 +294,10 @@ def clean_phone(value: str) -> str:
         return clean_mobile(value)
     except RuleViolation:
         number = re.sub(r"[\s()]", "", normalise(value))
+        international = re.match(r"(\+86|0086)-?", number)
+        if international:  # +86 10 6512 3456: the trunk 0 is dropped abroad
+            number = number[international.end() :]
+            number = number if number.startswith("0") else "0" + number
         if _LANDLINE.fullmatch(number):
             return number
         raise RuleViolation(

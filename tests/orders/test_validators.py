@@ -128,9 +128,109 @@ def test_bad_mobile(value: str) -> None:
 
 
 def test_phone_accepts_landline_for_companies() -> None:
-    assert v.clean_phone("010-12345678") == "010-12345678"
+    assert v.clean_phone("010-65123456") == "010-65123456"
     assert v.clean_phone("13812345678") == "13812345678"
     assert rule_of(v.clean_phone, "12345") == "phone_format"
+
+
+@pytest.mark.parametrize(
+    ("value", "clean"),
+    [
+        ("+86 10 6512 3456", "01065123456"),  # the trunk 0 is dropped abroad
+        ("+86-10-65123456", "010-65123456"),
+        ("0086 21 5555 6666", "02155556666"),
+        ("(0755)86001234", "075586001234"),
+        ("0571-87654321-808", "0571-87654321-808"),
+    ],
+)
+def test_landlines_written_the_usual_ways(value: str, clean: str) -> None:
+    assert v.clean_phone(value) == clean
+
+
+@pytest.mark.parametrize("value", ["00000000000", "000-00000000", "010-01234567", "0123-4567890"])
+def test_impossible_landlines_are_refused(value: str) -> None:
+    assert rule_of(v.clean_phone, value) == "phone_format"
+
+
+def _resident(body17: str) -> str:
+    from stdnum.cn import ric
+
+    return body17 + ric.calc_check_digit(body17 + "0")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "32010219790315123",  # Nanjing Xuanwu, abolished 2013: valid on numbers issued before
+        "11010319800101123",  # Beijing Chongwen, abolished 2010, born 1980
+        "81000019900101123",  # Hong Kong residence permit
+        "82000020000229123",  # Macao, a leap day
+        "83000019751231123",  # Taiwan
+    ],
+)
+def test_resident_ids_the_standard_allows(body: str) -> None:
+    number = _resident(body)
+    assert v.clean_resident_id(number) == number
+
+
+@pytest.mark.parametrize(
+    ("body", "rule"),
+    [
+        ("32000019790315123", "gb11643_region"),  # a province is not a county
+        ("32010019790315123", "gb11643_region"),  # nor is a prefecture-level city
+        ("11010320150101123", "gb11643_region"),  # Chongwen was gone before this birth
+        ("99999919800101123", "gb11643_region"),  # no such code
+        ("11010518990101123", "gb11643_birth_date"),
+        ("11010519990229123", "gb11643_birth_date"),  # 1999 had no 29 February
+        ("11010520990101123", "gb11643_birth_date"),  # not born yet
+    ],
+)
+def test_resident_ids_the_standard_refuses(body: str, rule: str) -> None:
+    assert rule_of(v.clean_resident_id, _resident(body)) == rule
+
+
+def _credit(body17: str) -> str:
+    from stdnum.cn import uscc
+
+    return body17 + uscc.calc_check_digit(body17 + "0")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "91110000600037341",  # a business registered in Beijing
+        "N2110000600037341",  # a village collective economic organisation
+        "Y1110000600037341",  # another authority
+        "12100000600037341",  # a public institution registered nationally
+        "53310000600037341",  # a foundation
+    ],
+)
+def test_credit_codes_of_every_registration_authority(body: str) -> None:
+    code = _credit(body)
+    assert v.clean_credit_code(code) == code
+
+
+@pytest.mark.parametrize(
+    ("body", "rule"),
+    [
+        ("00000000000000000", "gb32100_authority"),  # the all-zero code
+        ("99110000600037341", "gb32100_authority"),  # class 9 is not a business class
+        ("Y2110000600037341", "gb32100_authority"),
+        ("91999999600037341", "gb32100_region"),
+    ],
+)
+def test_credit_codes_the_standard_refuses(body: str, rule: str) -> None:
+    assert rule_of(v.clean_credit_code, _credit(body)) == rule
+
+
+@pytest.mark.parametrize("value", ["91110000600037341L", "110105600037341", "11010519491231002X12"])
+def test_taxpayer_numbers(value: str) -> None:
+    assert v.clean_taxpayer_number(value) == value
+
+
+@pytest.mark.parametrize("value", ["600037341", "60003734-1", "12345", "110105600037342"])
+def test_an_organisation_code_is_no_taxpayer_number(value: str) -> None:
+    assert rule_of(v.clean_taxpayer_number, value) in {"taxpayer_number_format", "gb11714_checksum"}
 
 
 @pytest.mark.parametrize(
@@ -185,7 +285,7 @@ def test_placed_at_rules() -> None:
     [
         (v.clean_postcode, "１０００１０", "100010"),
         (v.clean_mobile, "１３８ １２３４ ５６７８", "13812345678"),
-        (v.clean_phone, "０１０－１２３４５６７８", "010-12345678"),
+        (v.clean_phone, "０１０－６５１２３４５６", "010-65123456"),
         (v.clean_amount, "１２.５", Decimal("12.50")),
         (v.clean_org_code, "６０００３７３４－１", "600037341"),
         (v.clean_org_code, "９１１１００００６０００３７３４１Ｌ", CREDIT_CODE),
