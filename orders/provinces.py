@@ -173,3 +173,18 @@ def province_code(value: str) -> str | None:
         return None
     stripped = _strip_suffixes(key)
     return _ALIASES.get(key) or _ALIASES.get(stripped) or _ALIASES.get(_strip_ethnic_word(stripped))
+
+
+def province_split(value: str) -> tuple[str, str] | None:
+    """The province's full Chinese name and what follows it, for an address typed as one
+    piece (`Jiangsu苏州市` → `江苏省`, `苏州市`); None when no province leads the text."""
+    text = unicodedata.normalize("NFKC", value or "").strip()
+    code = province_code(text)
+    if code is not None:
+        return BY_CODE[code].name, ""
+    lowered = text.lower()
+    for alias in sorted(_ALIASES, key=len, reverse=True):
+        if len(alias) >= 2 and lowered.startswith(alias):
+            rest = text[len(alias) :].strip(" ,，-")
+            return BY_CODE[_ALIASES[alias]].name, rest
+    return None

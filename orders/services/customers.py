@@ -20,9 +20,12 @@ from core.scoping import user_division_ids
 from ..exceptions import CustomerConflict, OrderError, PermissionDenied
 from ..matching import id_number_index
 from ..models import Customer, Order
+from ..provinces import province_split
 from ..validators import organisation_code_core
 from .numbers import customer_number_next
 
+# Corrections of these change who the customer is and need a written reason.
+IDENTITY_FIELDS = frozenset({"name", "org_code", "id_number"})
 # Master-data fields a rep may set or correct (identity of kind is fixed).
 EDITABLE_FIELDS = (
     "name",
@@ -93,8 +96,8 @@ def customer_create(*, kind: str, division: Any, by: Any, data: dict[str, str]) 
     ):
         raise PermissionDenied(_("You may not create customers in this division."))
     customer = Customer(number=customer_number_next(), kind=kind, division=division)
-    for name in EDITABLE_FIELDS:
-        setattr(customer, name, data.get(name, "") or "")
+    for name, value in province_normalised(data).items():
+        setattr(customer, name, value)
     if kind != Customer.Kind.INDIVIDUAL:
         customer.id_number = ""
     _save_checked(customer)
@@ -105,6 +108,21 @@ def customer_create(*, kind: str, division: Any, by: Any, data: dict[str, str]) 
         data={name: _shown(name, getattr(customer, name)) for name in EDITABLE_FIELDS},
     )
     return customer
+
+
+def province_normalised(data: dict[str, str]) -> dict[str, str]:
+    """The editable fields with the province written as routing knows it (`Jiangsu` or
+    `江苏` → `江苏省`); a city typed after the province moves to an empty city field.
+    Nothing typed is dropped: when the city is already filled, the text stays as typed."""
+    values = {name: data.get(name, "") or "" for name in EDITABLE_FIELDS}
+    split = province_split(values["province"]) if values["province"] else None
+    if split is not None:
+        name, rest = split
+        if not rest:
+            values["province"] = name
+        elif not values["city"] or values["city"] == rest:
+            values["province"], values["city"] = name, rest
+    return values
 
 
 def user_can_correct_customer(user: Any, customer: Customer) -> bool:
@@ -129,6 +147,7 @@ def customer_update(
     if not customer.is_active:
         raise OrderError(_("This customer was merged into another one."))
     diff: dict[str, dict[str, str]] = {}
+    changes = province_normalised({**{n: getattr(customer, n) for n in EDITABLE_FIELDS}, **changes})
     for name, value in changes.items():
         if name not in EDITABLE_FIELDS or (value or "") == getattr(customer, name):
             continue
@@ -139,6 +158,12 @@ def customer_update(
         setattr(customer, name, value or "")
     if not diff:
         return []
+    if set(diff) & IDENTITY_FIELDS and not note.strip():
+        # who the customer is changes: the history must say why (SPEC §2, corrected master
+        # data is kept with its history)
+        raise OrderError(
+            _("Say why the name, organisation code or ID number is corrected."), field="note"
+        )
     _save_checked(customer, update_fields=[*diff, "updated_at"])
     audit_record(obj=customer, action="customer_corrected", by=by, note=note, data=diff)
     return list(diff)

@@ -113,7 +113,8 @@ class CustomerUpdateView(PermissionGateMixin, View):
                     note=form.cleaned_data["note"],
                 )
             except OrderError as error:
-                form.add_error(None, str(error))
+                field = error.field if error.field in form.fields else None
+                form.add_error(field, str(error))
             else:
                 messages.success(
                     request, _("%(count)d fields corrected.") % {"count": len(changed)}

@@ -643,3 +643,52 @@ def test_linking_with_corrections_is_refused_across_divisions(
     assert _customer_state(customer) == before
     order.refresh_from_db()
     assert (order.status, order.customer) == (Order.Status.RECEIVED, None)
+
+
+def test_correcting_who_the_customer_is_needs_a_reason(division: Any, make_user: Any) -> None:
+    from orders.exceptions import OrderError
+    from orders.services import customer_update
+
+    customer = CustomerFactory(division=division)
+    lead = make_user("sales_lead")
+
+    with pytest.raises(OrderError) as refused:
+        customer_update(customer=customer, by=lead, changes={"name": "上海工起机械股份有限公司"})
+    assert refused.value.field == "note"
+    customer.refresh_from_db()
+    assert customer.name == "上海工起机械有限公司"
+
+    changed = customer_update(
+        customer=customer,
+        by=lead,
+        changes={"name": "上海工起机械股份有限公司"},
+        note="客户改制，电话确认",
+    )
+    assert changed == ["name"]
+    assert "客户改制，电话确认" in [record.note for record in audit_history(customer)]
+
+
+@pytest.mark.parametrize(
+    ("province", "city", "stored"),
+    [
+        ("Jiangsu苏州市", "", ("江苏省", "苏州市")),
+        ("江苏", "苏州市", ("江苏省", "苏州市")),
+        ("Jiangsu苏州市", "苏州市", ("江苏省", "苏州市")),
+        ("Jiangsu苏州市", "无锡市", ("Jiangsu苏州市", "无锡市")),  # nothing typed is lost
+        ("火星", "", ("火星", "")),
+    ],
+)
+def test_the_province_of_an_address_is_written_as_routing_knows_it(
+    division: Any, make_user: Any, province: str, city: str, stored: tuple[str, str]
+) -> None:
+    from orders.services import customer_create
+
+    data = {"name": "苏州某某有限公司", "org_code": credit_code("31313131"), "phone": "13912345678"}
+    customer = customer_create(
+        kind="corporate",
+        division=division,
+        by=make_user("sales_rep"),
+        data={**data, "province": province, "city": city, "street": "人民路 1 号"},
+    )
+
+    assert (customer.province, customer.city) == stored
