@@ -168,6 +168,7 @@ class Candidate:
     customer: Customer
     score: int
     reasons: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)  # shown as warnings on the page
 
 
 # Exact matches are few (codes and ID numbers are unique among active customers); the
@@ -258,7 +259,26 @@ def _score(customer: Customer, wanted: str, person: str, order: Order) -> Candid
     if order.buyer_id_number_index and customer.id_number_index == order.buyer_id_number_index:
         candidate.score += 100
         candidate.reasons.append(_("same ID number"))
+    # A different code or ID number says it is probably another buyer of the same name:
+    # ranked below the matches and shown, never hidden (the rep decides).
+    if core and customer.org_code_core and customer.org_code_core != core:
+        candidate.conflicts.append(
+            _("different organisation code (customer: %(code)s)") % {"code": customer.org_code}
+        )
+    if (
+        order.buyer_id_number_index
+        and customer.id_number_index
+        and customer.id_number_index != order.buyer_id_number_index
+    ):
+        candidate.conflicts.append(_("different ID number"))
+    if candidate.conflicts:
+        candidate.score //= CONFLICT_DIVISOR
     return candidate
+
+
+# A conflicting code keeps a quarter of the evidence: same name and phone with another code
+# ranks below a merely similar name without one, and far below an exact code.
+CONFLICT_DIVISOR = 4
 
 
 def customer_orders(*, customer: Customer, user: Any) -> QuerySet[Order]:

@@ -76,8 +76,10 @@ def test_candidates_are_ranked_by_name_person_and_phone(
     candidates = selectors.customer_candidates(order=new_order, user=rep)
 
     assert [c.customer for c in candidates] == [same_name, similar, same_phone]
-    assert candidates[0].score == 60
-    assert candidates[2].score == 50
+    # every one carries another organisation code than the order's: a quarter of the score
+    assert candidates[0].score == 60 // 4
+    assert candidates[2].score == 50 // 4
+    assert all(c.conflicts for c in candidates)
     assert "same responsible person" in candidates[1].reasons
 
 
@@ -127,7 +129,8 @@ def test_the_best_match_is_not_lost_behind_many_similar_names(
     candidates = selectors.customer_candidates(order=new_order, user=rep)
 
     assert [c.customer for c in candidates[:2]] == [same_name, same_phone]
-    assert [c.score for c in candidates[:2]] == [60, 50]
+    # each carries another organisation code than the order: a quarter of 60 and of 50
+    assert [c.score for c in candidates[:2]] == [15, 12]
 
 
 def test_exact_code_or_id_number_match_is_proposed_first(
@@ -692,3 +695,34 @@ def test_the_province_of_an_address_is_written_as_routing_knows_it(
     )
 
     assert (customer.province, customer.city) == stored
+
+
+def test_a_conflicting_code_ranks_below_a_match_without_one_and_is_shown(
+    new_order: Order, rep: Any, division: Any, client: Any, english: Any
+) -> None:
+    """Same name and same phone, but another organisation code: probably another buyer."""
+    client.force_login(rep)
+    other_code = CustomerFactory(
+        division=division,
+        name="北京某某科技有限公司",
+        org_code=credit_code("12121212"),
+        phone="13812345678",
+    )
+    plain = CustomerFactory(
+        division=division,
+        name="北京某某科技发展有限公司",
+        org_code="",
+        contact_name="李明",
+        phone="13000000001",
+    )
+
+    candidates = selectors.customer_candidates(order=new_order, user=rep)
+
+    assert [c.customer for c in candidates] == [plain, other_code]
+    assert candidates[1].conflicts == [
+        f"different organisation code (customer: {other_code.org_code})"
+    ]
+    rep.language = "en"
+    rep.save(update_fields=["language"])
+    page = client.get(f"/orders/{new_order.pk}/").content.decode()
+    assert "different organisation code" in page and "candidate-conflict" in page
