@@ -89,14 +89,14 @@ class ListingApplicationForm(CleanTextForm):
         label=_("Weight (kg)"),
         max_digits=10,
         decimal_places=3,
-        min_value=Decimal("0"),
-        initial=Decimal("0"),
+        min_value=Decimal("0.001"),
     )
     offline_market_price = price_field(_("Offline market price (CNY)"), required=True)
     online_guide_price = price_field(_("Online guide price (CNY)"))
     baseline_subsidy_price = price_field(_("Online baseline subsidy price (CNY)"))
     expected_monthly_sales = forms.IntegerField(
-        label=_("Expected monthly sales (units, from offline sales)"), min_value=0
+        label=_("Expected monthly sales (in the product's unit, from offline sales)"),
+        min_value=0,
     )
     promotion_plan = forms.CharField(
         label=_("Promotion plan"), required=False, widget=forms.Textarea(attrs={"rows": 3})

@@ -174,3 +174,11 @@ def guide_price_violation(
             field="online_guide_price",
         )
     return None
+
+
+def weight_violation(weight_kg: Any) -> str | None:
+    """A product weighs something: the carrier's freight and the parcel weight on the
+    pick list come from it (0 was accepted and printed as a weightless parcel)."""
+    if weight_kg is None or weight_kg <= 0:
+        return str(_("The weight must be greater than 0 kg."))
+    return None

@@ -19,7 +19,7 @@ from core.roles import Role
 
 from ..exceptions import CatalogError, TransitionRefused
 from ..models import Category, ListingApplication, Product
-from ..rules import normalise_sku
+from ..rules import normalise_sku, weight_violation
 from ._common import check_transition, ensure_division_access, portal_language
 from .prices import PriceSet, apply_price_changes, check_price_guard, validate_price_set
 
@@ -91,6 +91,7 @@ def listing_application_create(
             _("A product with SKU %(sku)s already exists.") % {"sku": sku}, field="sku"
         ) from error
     audit_record(obj=product, action="product_created", by=by, to_state=product.status)
+    _check_proposal(proposal)
     prices = proposal.prices()
     validate_price_set(old=PriceSet(), new=prices)
     _check_reference_prices(old=PriceSet(), new=prices, by=by)
@@ -122,6 +123,7 @@ def listing_application_revise(
             _("A product with SKU %(sku)s already exists.") % {"sku": sku}, field="sku"
         )
     changed = _update_master_data(product=product, proposal=proposal, sku=sku)
+    _check_proposal(proposal)
     new_prices = proposal.prices(selling_price=product.selling_price)
     validate_price_set(old=PriceSet.of(product), new=new_prices)
     _check_reference_prices(old=PriceSet.of(product), new=new_prices, by=by)
@@ -139,6 +141,11 @@ def listing_application_revise(
         data={"fields": changed},
     )
     return application
+
+
+def _check_proposal(proposal: ProductProposal) -> None:
+    if problem := weight_violation(proposal.weight_kg):
+        raise CatalogError(problem, field="weight_kg")
 
 
 def _check_reference_prices(*, old: PriceSet, new: PriceSet, by: Any) -> None:

@@ -19,7 +19,7 @@ from core.roles import Role
 
 from ..exceptions import BaseInformationIncomplete, CatalogError, TransitionRefused
 from ..models import ListingApplication, Product, ProductImage
-from ..rules import MissingItem, missing_base_information
+from ..rules import MissingItem, missing_base_information, weight_violation
 from ._common import check_transition, ensure_division_access, portal_language
 
 # 《公司电商产品基础信息表》 fields edited on the product page (prices have their own form).
@@ -132,6 +132,8 @@ def product_base_information_update(
     changed = [name for name, value in changes.items() if getattr(product, name) != value]
     if not changed:
         return []
+    if "weight_kg" in changed and (problem := weight_violation(changes["weight_kg"])):
+        raise CatalogError(problem, field="weight_kg")
     old = {name: _text(getattr(product, name)) for name in changed}
     for name in changed:
         setattr(product, name, changes[name])

@@ -557,6 +557,7 @@ def _proposal(division: Any, *, guide: str) -> ProductProposal:
         sku="GQ-9001",
         name="液压齿轮泵",
         division=division,
+        weight_kg=D("2.500"),
         offline_market_price=D("720.00"),
         online_guide_price=D(guide),
         baseline_subsidy_price=D("600.00"),

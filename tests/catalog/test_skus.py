@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 from typing import Any
 
@@ -23,9 +24,27 @@ def _proposal(division: Any, sku: str) -> ProductProposal:
         sku=sku,
         name="液压齿轮泵",
         division=division,
+        weight_kg=Decimal("2.500"),
         offline_market_price=Decimal("720.00"),
         expected_monthly_sales=25,
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("weight", ["0", "-1"])
+def test_a_product_without_weight_is_refused_at_the_weight(
+    division: Any, make_user: Any, weight: str
+) -> None:
+    from catalog.exceptions import CatalogError
+    from catalog.models import Product
+
+    proposal = dataclasses.replace(_proposal(division, "GQ-W0"), weight_kg=Decimal(weight))
+
+    with pytest.raises(CatalogError) as refused:
+        listing_application_create(proposal=proposal, rationale="x", by=make_user("division_sales"))
+
+    assert refused.value.field == "weight_kg"
+    assert not Product.objects.filter(sku="GQ-W0").exists()
 
 
 @pytest.mark.parametrize(
