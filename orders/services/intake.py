@@ -25,6 +25,7 @@ from .. import clocks, validators
 from ..exceptions import FieldError, IntakeConflict, IntakeInvalid
 from ..matching import id_number_index, phone_index
 from ..models import Customer, Order, OrderLine, Platform
+from ..provinces import BY_CODE
 from .fingerprints import order_fingerprint, same_content
 from .numbers import order_number_next
 from .routing import province_resolve, warehouse_for_province
@@ -212,6 +213,8 @@ def _check_ship_to(check: _Checker, ship_to: ShipToInput) -> tuple[ShipToInput, 
             "province_unknown",
             _("Unknown province; give its name or GB/T 2260 code."),
         )
+    if code in BY_CODE:  # stored as routing knows it: Jiangsu, 江苏, 32 → 江苏省
+        province = BY_CODE[code].name
     clean = ShipToInput(
         province=province,
         city=check.text("ship_to.city", ship_to.city, max_length=64),

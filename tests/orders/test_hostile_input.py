@@ -146,3 +146,15 @@ def test_a_confirmation_whose_total_does_not_fit_is_refused(
         line.amount,
         line.quantity,
     )
+
+
+@pytest.mark.parametrize("typed", ["Jiangsu", "江苏", "32", "jiang su"])
+def test_the_ship_to_province_is_stored_as_routing_knows_it(api: Client, typed: str) -> None:
+    body = payload(
+        **{"ship_to.province": typed, "ship_to.city": "苏州市", "ship_to.postcode": "215000"}
+    )
+
+    response = post_order(api, body)
+
+    assert response.status_code == 201, response.content
+    assert Order.objects.get().ship_province == "江苏省"
