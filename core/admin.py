@@ -39,6 +39,9 @@ class SpecialDayAdmin(admin.ModelAdmin):
     list_filter = ("kind", "source")
     date_hierarchy = "date"
     search_fields = ("name",)
+    # Newest first: the list opens on the coming days, where an admin adds an exception
+    # (oldest first it opened on 2020 and the new entry was out of sight).
+    ordering = ("-date",)
 
     def save_model(self, request: HttpRequest, obj: SpecialDay, form: Any, change: bool) -> None:
         from .audit import audit_record

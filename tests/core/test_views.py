@@ -141,3 +141,16 @@ def test_the_calendar_opens_a_year_in_range(client: Any) -> None:
 
     assert response.status_code == 200
     assert (response.context["year"], response.context["next_year"]) == (2100, None)
+
+
+@pytest.mark.django_db
+def test_the_admin_list_of_special_days_opens_on_the_newest(client: Any) -> None:
+    from core.models import User
+
+    client.force_login(User.objects.create_superuser("cal-admin", password="x"))
+
+    response = client.get("/admin/core/specialday/")
+
+    days = [day.date for day in response.context["cl"].result_list]
+    assert response.status_code == 200 and days == sorted(days, reverse=True)
+    assert days[0] == SpecialDay.objects.latest("date").date
