@@ -39,6 +39,29 @@ def warehouses(division: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
+def platform(db: Any) -> Any:
+    from tests.orders.factories import PlatformFactory
+
+    return PlatformFactory()
+
+
+@pytest.fixture
+def product(division: Any) -> Any:
+    from tests.orders.factories import ListedProductFactory
+
+    return ListedProductFactory(sku="SKU-A", division=division)
+
+
+@pytest.fixture
+def english() -> Any:
+    """Messages in English for assertions on their text."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
 def make_user(division: Any) -> Callable[..., Any]:
     """make_user("sales_rep") → a user of that role in division GQ (or the given ones)."""
 

@@ -192,6 +192,18 @@ HEAD_OFFICE_ROLES = env.list(
     default=["product_group", "ecom_leader", "sales_head", "hq_finance", "logistics_lead"],
 )
 
+# --- fulfilment ---------------------------------------------------------------------------
+# Replenishment requests (采购申请) above this amount (CNY) need the approval role's decision
+# (the policy's chairman; here a role setting). At or below it they are approved on submission.
+REPLENISHMENT_APPROVAL_THRESHOLD = env("REPLENISHMENT_APPROVAL_THRESHOLD", default="1000.00")
+REPLENISHMENT_APPROVAL_ROLE = env("REPLENISHMENT_APPROVAL_ROLE", default="ecom_leader")
+# The warehouse lead who approves the weekly stock take before its variances post.
+STOCK_TAKE_APPROVAL_ROLE = env("STOCK_TAKE_APPROVAL_ROLE", default="logistics_lead")
+# Days of shipments a product's available stock must cover before it counts as low.
+LOW_STOCK_COVER_DAYS = env.int("LOW_STOCK_COVER_DAYS", default=7)
+# The platform's logistics group: e-mail addresses that receive the 09:00 logistics report.
+LOGISTICS_REPORT_EMAILS = env.list("LOGISTICS_REPORT_EMAILS", default=[])
+
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 LOGIN_LOCK_SECONDS = env.int("LOGIN_LOCK_SECONDS", default=15 * 60)
 # The client's address behind a reverse proxy (login throttling, core.client_address): the

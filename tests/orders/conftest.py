@@ -5,17 +5,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from tests.orders.factories import TOKEN, ListedProductFactory, PlatformFactory
+from tests.orders.factories import TOKEN
 
-
-@pytest.fixture
-def platform(db: Any) -> Any:
-    return PlatformFactory()
-
-
-@pytest.fixture
-def product(division: Any) -> Any:
-    return ListedProductFactory(sku="SKU-A", division=division)
+# `platform`, `product` and `english` live in tests/conftest.py (fulfilment uses them too).
 
 
 @pytest.fixture
@@ -26,12 +18,3 @@ def api(platform: Any, product: Any, warehouses: Any) -> Client:
 
 def post_order(client: Client, body: Any) -> Any:
     return client.post("/api/v1/orders", body, content_type="application/json")
-
-
-@pytest.fixture
-def english() -> Any:
-    """Messages in English for assertions on their text."""
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield

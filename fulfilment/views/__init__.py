@@ -1,0 +1,1 @@
+"""Pages of the fulfilment app; each module brings its `urlpatterns` (fulfilment.urls)."""

@@ -1,0 +1,436 @@
+"""parts_support's queue and stock check, delivery notes, the invoice record (finance,
+until billing issues invoices) and the hand-over to the carrier (warehouse)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict
+from typing import Any
+
+from django import forms
+from django.db.models import Prefetch, Q, Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import ListView, TemplateView
+
+from catalog.models import ProductBin
+from core.actions import PostActionView, form_error_from, query_string_without_page
+from core.audit import audit_history
+from core.exceptions import DomainError
+from core.forms import CleanTextForm
+from core.views import PermissionGateMixin
+from orders.models import Order
+
+from .. import services
+from ..models import Carrier, DeliveryNote, DeliveryNoteLine, Shipment, StockLevel
+from ._common import get_scoped, scoped
+
+
+# --- forms ------------------------------------------------------------------------------------
+class PartialForm(CleanTextForm):
+    partial_agreed_with = forms.CharField(
+        label=gettext_lazy("Partial delivery agreed with"), max_length=100, required=False
+    )
+    note = forms.CharField(label=gettext_lazy("Note"), max_length=200, required=False)
+
+
+class InvoiceRecordForm(CleanTextForm):
+    invoice_number = forms.CharField(label=gettext_lazy("Invoice number"), max_length=32)
+
+
+class HandOverForm(CleanTextForm):
+    carrier = forms.ModelChoiceField(
+        label=gettext_lazy("Carrier"), queryset=Carrier.objects.filter(is_active=True)
+    )
+    tracking_number = forms.CharField(label=gettext_lazy("Tracking number"), max_length=40)
+    parcels = forms.IntegerField(
+        label=gettext_lazy("Parcels"), min_value=1, max_value=999, initial=1
+    )
+    weight_kg = forms.DecimalField(
+        label=gettext_lazy("Weight (kg)"),
+        min_value=0.01,
+        max_value=99999.99,
+        max_digits=7,
+        decimal_places=2,
+    )
+
+
+class BackOrderCancelForm(CleanTextForm):
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=200)
+
+
+# --- queue --------------------------------------------------------------------------------------
+def _window_label(window_at: dt.datetime | None) -> str:
+    if window_at is None:
+        return _("No window")
+    local = timezone.localtime(window_at)
+    return _("Due by %(time)s on %(day)s") % {
+        "time": local.strftime("%H:%M"),
+        "day": local.strftime("%Y-%m-%d"),
+    }
+
+
+def queue_for(user: Any) -> list[dict[str, Any]]:
+    """Orders waiting for a delivery note, grouped by the policy's windows (12:00 / 15:00),
+    most urgent window first; within it by the delivery-note due time."""
+    orders = (
+        scoped(Order.objects.all(), user=user)
+        .filter(status__in=[Order.Status.CONFIRMED, Order.Status.ON_HOLD])
+        .select_related("warehouse", "division")
+        .annotate(units=Sum("lines__quantity"))
+        .order_by("delivery_note_window_at", "delivery_note_due_at", "pk")
+    )
+    groups: OrderedDict[Any, dict[str, Any]] = OrderedDict()
+    for order in orders[:500]:
+        key = order.delivery_note_window_at
+        groups.setdefault(key, {"window_at": key, "label": _window_label(key), "orders": []})
+        groups[key]["orders"].append(order)
+    return list(groups.values())
+
+
+class QueueView(PermissionGateMixin, TemplateView):
+    permission_required = "fulfilment.add_deliverynote"
+    template_name = "fulfilment/queue.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(groups=queue_for(self.request.user), now=timezone.now())
+        return context
+
+
+# --- stock check and note creation -------------------------------------------------------------
+def stock_check_rows(order: Order) -> list[dict[str, Any]]:
+    remaining = services.order_remaining(order)
+    lines = list(order.lines.select_related("product").order_by("position"))
+    levels = {
+        level.product_id: level
+        for level in StockLevel.objects.filter(
+            warehouse=order.warehouse_id, product__in=[ln.product_id for ln in lines]
+        )
+    }
+    bins = dict(
+        ProductBin.objects.filter(
+            warehouse=order.warehouse_id, product__in=[ln.product_id for ln in lines]
+        ).values_list("product_id", "bin_code")
+    )
+    rows = []
+    for line in lines:
+        level = levels.get(line.product_id)
+        available = level.available if level else 0
+        rows.append(
+            {
+                "line": line,
+                "remaining": remaining.get(line.pk, 0),
+                "on_hand": level.on_hand if level else 0,
+                "reserved": level.reserved if level else 0,
+                "available": available,
+                "bin": bins.get(line.product_id, ""),
+                "field": f"line_{line.pk}",
+                "enough": available >= remaining.get(line.pk, 0),
+                "suggested": min(max(available, 0), remaining.get(line.pk, 0)),
+            }
+        )
+    return rows
+
+
+class StockCheckView(PermissionGateMixin, View):
+    """GET: the order's lines against the stock of its warehouse. POST: the note —
+    everything (or the order waits for stock), or the quantities given (partial)."""
+
+    permission_required = "fulfilment.view_deliverynote"
+
+    def _order(self, request: HttpRequest, pk: int) -> Order:
+        return get_scoped(
+            Order.objects.select_related("warehouse", "division"), user=request.user, pk=pk
+        )
+
+    def _render(
+        self,
+        request: HttpRequest,
+        order: Order,
+        *,
+        form: PartialForm | None = None,
+        entered: dict[str, str] | None = None,
+        errors: dict[str, str] | None = None,
+        status: int = 200,
+    ) -> HttpResponse:
+        rows = stock_check_rows(order)
+        for row in rows:
+            row["entered"] = (entered or {}).get(row["field"], row["suggested"])
+            row["error"] = (errors or {}).get(row["field"], "")
+        notes = (
+            DeliveryNote.objects.filter(order=order)
+            .annotate(units=Sum("lines__quantity"))
+            .order_by("pk")
+        )
+        context = {
+            "order": order,
+            "rows": rows,
+            "all_enough": all(r["enough"] for r in rows if r["remaining"]),
+            "anything_left": any(r["remaining"] for r in rows),
+            "form": form or PartialForm(),
+            "notes": notes,
+            "progress": services.progress_of(order),
+            "can_create": request.user.has_perm("fulfilment.add_deliverynote")
+            and order.status == Order.Status.CONFIRMED,
+        }
+        return render(request, "fulfilment/stock_check.html", context, status=status)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return self._render(request, self._order(request, pk))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        order = self._order(request, pk)
+        if not request.user.has_perm("fulfilment.add_deliverynote"):
+            return self._render(request, order, status=403)
+        form = PartialForm(request.POST)
+        mode = request.POST.get("mode", "all")
+        entered = {k: v for k, v in request.POST.items() if k.startswith("line_")}
+        errors: dict[str, str] = {}
+        quantities: dict[int, int] | None = None
+        if mode == "partial":
+            quantities = {}
+            for key, raw in entered.items():
+                try:
+                    quantities[int(key.removeprefix("line_"))] = int(raw.strip() or "0")
+                except ValueError:
+                    errors[key] = _("Enter a whole number of 0 or more.")
+        if errors or not form.is_valid():
+            return self._render(
+                request, order, form=form, entered=entered, errors=errors, status=422
+            )
+        try:
+            created = services.delivery_note_create(
+                order=order,
+                by=request.user,
+                quantities=quantities,
+                partial_agreed_with=form.cleaned_data["partial_agreed_with"],
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as error:
+            if error.field and error.field.startswith("line_"):
+                errors[error.field] = str(error)
+            else:
+                form_error_from(form, error)
+            return self._render(
+                request, order, form=form, entered=entered, errors=errors, status=422
+            )
+        from django.contrib import messages
+
+        first = created[0]
+        if first.status == DeliveryNote.Status.WAITING:
+            messages.warning(
+                request,
+                _(
+                    "Not enough stock: order %(order)s waits on %(note)s and is released "
+                    "when stock arrives."
+                )
+                % {"order": order.number, "note": first.number},
+            )
+        else:
+            messages.success(
+                request,
+                _("Delivery note %(note)s created; finance and the warehouse are notified.")
+                % {"note": ", ".join(n.number for n in created)},
+            )
+        return redirect("fulfilment:note-detail", first.pk)
+
+
+# --- notes --------------------------------------------------------------------------------------
+class NoteFilterForm(forms.Form):
+    q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=64)
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        required=False,
+        choices=[("", gettext_lazy("All"))] + list(DeliveryNote.Status.choices),
+    )
+    ship_by = forms.DateField(label=gettext_lazy("Ship by"), required=False)
+
+
+class NoteListView(PermissionGateMixin, ListView):
+    permission_required = "fulfilment.view_deliverynote"
+    template_name = "fulfilment/note_list.html"
+    context_object_name = "notes"
+    paginate_by = 50
+
+    def get_queryset(self) -> Any:
+        self.form = NoteFilterForm(self.request.GET or None)
+        notes = (
+            scoped(DeliveryNote.objects.all(), user=self.request.user)
+            .select_related("order", "warehouse")
+            .annotate(units=Sum("lines__quantity"))
+        )
+        if self.form.is_valid():
+            data = self.form.cleaned_data
+            if data["q"]:
+                q = data["q"].strip()
+                notes = notes.filter(
+                    Q(number__icontains=q)
+                    | Q(order__number__icontains=q)
+                    | Q(order__platform_order_no__icontains=q)
+                    | Q(invoice_number=q)
+                )
+            if data["status"]:
+                notes = notes.filter(status=data["status"])
+            if data["ship_by"]:
+                notes = notes.filter(ship_by=data["ship_by"])
+        return notes.order_by("-created_at", "-pk")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(form=self.form, query_string=query_string_without_page(self.request))
+        return context
+
+
+class NoteDetailView(PermissionGateMixin, TemplateView):
+    permission_required = "fulfilment.view_deliverynote"
+    template_name = "fulfilment/note_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        note = get_scoped(
+            DeliveryNote.objects.select_related("order", "warehouse", "division", "created_by"),
+            user=user,
+            pk=kwargs["pk"],
+        )
+        lines = list(
+            DeliveryNoteLine.objects.filter(delivery_note=note).select_related(
+                "product", "order_line"
+            )
+        )
+        bins = dict(
+            ProductBin.objects.filter(
+                warehouse=note.warehouse_id, product__in=[ln.product_id for ln in lines]
+            ).values_list("product_id", "bin_code")
+        )
+        for line in lines:
+            line.bin = bins.get(line.product_id, "")  # type: ignore[attr-defined]
+        shipment = Shipment.objects.filter(delivery_note=note).select_related("carrier").first()
+        siblings = DeliveryNote.objects.filter(order=note.order).exclude(pk=note.pk).order_by("pk")
+        context.update(
+            note=note,
+            lines=lines,
+            shipment=shipment,
+            siblings=siblings,
+            history=audit_history(note),
+            progress=services.progress_of(note.order),
+            invoice_form=InvoiceRecordForm()
+            if note.status == DeliveryNote.Status.RESERVED
+            and user.has_perm("fulfilment.record_invoice_deliverynote")
+            else None,
+            handover_form=HandOverForm()
+            if note.status == DeliveryNote.Status.INVOICED
+            and user.has_perm("fulfilment.add_shipment")
+            else None,
+            handover_blocked=note.status == DeliveryNote.Status.RESERVED
+            and user.has_perm("fulfilment.add_shipment"),
+            cancel_form=BackOrderCancelForm()
+            if note.status == DeliveryNote.Status.WAITING
+            and note.kind == DeliveryNote.Kind.BACK_ORDER
+            and user.has_perm("fulfilment.cancel_deliverynote")
+            else None,
+        )
+        return context
+
+
+class _NoteAction(PostActionView):
+    def load(self, request: HttpRequest, pk: int) -> DeliveryNote:
+        return get_scoped(DeliveryNote.objects.select_related("order"), user=request.user, pk=pk)
+
+    def redirect_to(self, note: DeliveryNote) -> HttpResponse:
+        return redirect("fulfilment:note-detail", note.pk)
+
+    def refused_redirect(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return redirect("fulfilment:note-detail", pk)
+
+
+class InvoiceRecordView(_NoteAction):
+    action_permission = "fulfilment.record_invoice_deliverynote"
+    form_class = InvoiceRecordForm
+
+    def perform(self, note: DeliveryNote, form: Any) -> str:
+        services.delivery_note_mark_invoiced(
+            note=note, by=self.request.user, invoice_number=form.cleaned_data["invoice_number"]
+        )
+        return _("Invoice recorded on %(note)s; the warehouse may hand it over.") % {
+            "note": note.number
+        }
+
+
+class HandOverView(_NoteAction):
+    action_permission = "fulfilment.add_shipment"
+    form_class = HandOverForm
+
+    def perform(self, note: DeliveryNote, form: Any) -> str:
+        data = form.cleaned_data
+        shipment = services.shipment_create(
+            note=note,
+            by=self.request.user,
+            carrier=data["carrier"],
+            tracking_number=data["tracking_number"],
+            parcels=data["parcels"],
+            weight_kg=data["weight_kg"],
+        )
+        return _("Handed to %(carrier)s, tracking number %(tracking)s.") % {
+            "carrier": shipment.carrier.name,
+            "tracking": shipment.tracking_number,
+        }
+
+
+class BackOrderCancelView(_NoteAction):
+    action_permission = "fulfilment.cancel_deliverynote"
+    form_class = BackOrderCancelForm
+
+    def perform(self, note: DeliveryNote, form: Any) -> str:
+        services.delivery_note_cancel(
+            note=note, by=self.request.user, reason=form.cleaned_data["reason"]
+        )
+        return _("Back-order %(note)s cancelled.") % {"note": note.number}
+
+
+class ShipmentListView(PermissionGateMixin, ListView):
+    permission_required = "fulfilment.view_shipment"
+    template_name = "fulfilment/shipment_list.html"
+    context_object_name = "shipments"
+    paginate_by = 50
+
+    def get_queryset(self) -> Any:
+        self.day = self.request.GET.get("day", "")
+        shipments = scoped(
+            Shipment.objects.select_related("order", "carrier", "warehouse", "delivery_note"),
+            user=self.request.user,
+            division_field="order__division",
+        )
+        try:
+            day = dt.date.fromisoformat(self.day) if self.day else None
+        except ValueError:
+            day = None
+        if day is not None:
+            shipments = shipments.filter(shipped_at__date=day)
+        return shipments.order_by("-shipped_at", "-pk")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(day=self.day, query_string=query_string_without_page(self.request))
+        return context
+
+
+urlpatterns = [
+    path("queue/", QueueView.as_view(), name="queue"),
+    path("orders/<int:pk>/stock-check/", StockCheckView.as_view(), name="stock-check"),
+    path("notes/", NoteListView.as_view(), name="note-list"),
+    path("notes/<int:pk>/", NoteDetailView.as_view(), name="note-detail"),
+    path("notes/<int:pk>/invoice/", InvoiceRecordView.as_view(), name="note-invoice"),
+    path("notes/<int:pk>/hand-over/", HandOverView.as_view(), name="note-handover"),
+    path("notes/<int:pk>/cancel/", BackOrderCancelView.as_view(), name="note-cancel"),
+    path("shipments/", ShipmentListView.as_view(), name="shipment-list"),
+]
+
+# the prefetch is used by the warehouse pages of other modules
+NOTE_LINES = Prefetch("lines", queryset=DeliveryNoteLine.objects.select_related("product"))
