@@ -16,6 +16,7 @@ them; every state change leaves an audit row.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -198,20 +199,20 @@ class DeliveryNote(ConcurrentTransitionMixin, models.Model):
         return self.status in self.OPEN_STATUSES
 
     @transition(field=status, source=Status.WAITING, target=Status.RESERVED)
-    def reserve(self, *, at: object) -> None:
+    def reserve(self, *, at: Any) -> None:
         self.reserved_at = at
 
     @transition(field=status, source=Status.RESERVED, target=Status.INVOICED)
-    def invoice(self, *, invoice_number: str, at: object) -> None:
+    def invoice(self, *, invoice_number: str, at: Any) -> None:
         self.invoice_number = invoice_number
         self.invoiced_at = at
 
     @transition(field=status, source=Status.INVOICED, target=Status.SHIPPED)
-    def ship(self, *, at: object) -> None:
+    def ship(self, *, at: Any) -> None:
         self.shipped_at = at
 
     @transition(field=status, source=list(OPEN_STATUSES), target=Status.CANCELLED)
-    def cancel(self, *, reason: str, at: object) -> None:
+    def cancel(self, *, reason: str, at: Any) -> None:
         self.cancel_reason = reason
         self.cancelled_at = at
 
@@ -501,15 +502,15 @@ class ReplenishmentRequest(ConcurrentTransitionMixin, models.Model):
         return self.number
 
     @transition(field=status, source=Status.PROPOSED, target=Status.SUBMITTED)
-    def submit(self, *, at: object) -> None:
+    def submit(self, *, at: Any) -> None:
         self.submitted_at = at
 
     @transition(field=status, source=[Status.PROPOSED, Status.SUBMITTED], target=Status.APPROVED)
-    def approve(self, *, at: object, by: object, note: str = "") -> None:
+    def approve(self, *, at: Any, by: Any, note: str = "") -> None:
         self.decided_at, self.decided_by, self.decision_note = at, by, note
 
     @transition(field=status, source=Status.SUBMITTED, target=Status.REJECTED)
-    def reject(self, *, at: object, by: object, note: str) -> None:
+    def reject(self, *, at: Any, by: Any, note: str) -> None:
         self.decided_at, self.decided_by, self.decision_note = at, by, note
 
     @transition(field=status, source=Status.APPROVED, target=Status.RECEIVED)
@@ -517,7 +518,7 @@ class ReplenishmentRequest(ConcurrentTransitionMixin, models.Model):
         pass
 
     @transition(field=status, source=[Status.PROPOSED, Status.SUBMITTED], target=Status.CANCELLED)
-    def cancel(self, *, at: object, by: object, note: str) -> None:
+    def cancel(self, *, at: Any, by: Any, note: str) -> None:
         self.decided_at, self.decided_by, self.decision_note = at, by, note
 
 
@@ -618,7 +619,7 @@ class StockTake(ConcurrentTransitionMixin, models.Model):
         return self.number
 
     @transition(field=status, source=Status.OPEN, target=Status.SUBMITTED)
-    def submit(self, *, at: object, by: object) -> None:
+    def submit(self, *, at: Any, by: Any) -> None:
         self.submitted_at, self.submitted_by = at, by
 
     @transition(field=status, source=Status.SUBMITTED, target=Status.OPEN)
@@ -626,7 +627,7 @@ class StockTake(ConcurrentTransitionMixin, models.Model):
         self.submitted_at, self.submitted_by = None, None
 
     @transition(field=status, source=Status.SUBMITTED, target=Status.POSTED)
-    def post(self, *, at: object, by: object) -> None:
+    def post(self, *, at: Any, by: Any) -> None:
         self.posted_at, self.approved_by = at, by
 
     @transition(field=status, source=[Status.OPEN, Status.SUBMITTED], target=Status.CANCELLED)

@@ -17,6 +17,7 @@ from core.working_calendar import to_local
 
 from .api_schemas import ConflictOut, ErrorOut, OrderIn, OrderOut, ReceiptIn
 from .exceptions import FieldError, IntakeConflict, IntakeInvalid, OrderError, ReceiptInvalid
+from .hooks import order_shipments
 from .models import Order, Platform
 from .selectors import order_get_for_platform
 from .services import BuyerInput, LineInput, OrderInput, ShipToInput, order_receive
@@ -101,7 +102,18 @@ def api_not_found(request: HttpRequest, path: str = "") -> HttpResponse:
 
 def _order_out(order: Order) -> dict[str, Any]:
     tracking = None
-    if order.shipped_at is not None:
+    shipments = [
+        {**shipment, "shipped_at": to_local(shipment["shipped_at"])}
+        for shipment in order_shipments(order)
+    ]
+    if shipments:
+        latest = shipments[-1]
+        tracking = {
+            "carrier": latest["carrier"],
+            "tracking_number": latest["tracking_number"],
+            "shipped_at": latest["shipped_at"],
+        }
+    elif order.shipped_at is not None:
         tracking = {
             "carrier": order.carrier,
             "tracking_number": order.tracking_number,
@@ -116,6 +128,7 @@ def _order_out(order: Order) -> dict[str, Any]:
         "warehouse": order.warehouse.code if order.warehouse else None,
         "due": {step: to_local(due) for step, due in order.due_times().items()},
         "tracking": tracking,
+        "shipments": shipments,
         "received_at": to_local(order.delivered_at) if order.delivered_at else None,
     }
 

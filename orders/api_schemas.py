@@ -84,6 +84,16 @@ class TrackingOut(Schema):
     shipped_at: dt.datetime
 
 
+class ShipmentOut(Schema):
+    carrier: str
+    carrier_code: str
+    tracking_number: str
+    shipped_at: dt.datetime
+    parcels: int
+    delivery_note: str
+    warehouse: str
+
+
 class DueOut(Schema):
     identify: dt.datetime | None = None
     sales_order: dt.datetime | None = None
@@ -103,7 +113,13 @@ class OrderOut(Schema):
         description="Due time of each SLA step known so far: identify, sales_order, "
         "delivery_note, invoice, handover"
     )
-    tracking: TrackingOut | None = None
+    tracking: TrackingOut | None = Field(
+        None, description="The latest shipment (the order's last hand-over to a carrier)"
+    )
+    shipments: list[ShipmentOut] = Field(
+        default_factory=list,
+        description="Every shipment of the order, oldest first (a partial delivery has several)",
+    )
     received_at: dt.datetime | None = Field(None, description="Receipt confirmed by the customer")
 
 

@@ -63,3 +63,44 @@ def cancellation_participants() -> list[tuple[int, str]]:
 def cancellation_run(*, order: Any, by: Any, reason: str) -> None:
     for entry in list(_participants):
         entry.callback(order=order, by=by, reason=reason)
+
+
+# --- Shipments (the intake API shows every shipment's tracking) ---------------------------
+# Fulfilment registers one callable `fn(order) -> list[dict]`, each dict with carrier,
+# carrier_code, tracking_number, shipped_at, parcels, delivery_note and warehouse, oldest
+# first; without it (or before anything shipped) the list is empty.
+ShipmentsSource = Callable[[Any], list[dict[str, Any]]]
+_shipments_sources: list[ShipmentsSource] = []
+
+
+def register_shipments_source(source: ShipmentsSource) -> None:
+    if source not in _shipments_sources:
+        _shipments_sources.append(source)
+
+
+def order_shipments(order: Any) -> list[dict[str, Any]]:
+    shipments: list[dict[str, Any]] = []
+    for source in _shipments_sources:
+        shipments.extend(source(order))
+    return shipments
+
+
+# --- Sections of the order page -------------------------------------------------------------
+# A later app adds a section to the order page (fulfilment: its delivery notes and
+# shipments) with `fn(request, order) -> (template, context) | None`.
+OrderSection = Callable[[Any, Any], "tuple[str, dict[str, Any]] | None"]
+_order_sections: list[OrderSection] = []
+
+
+def register_order_section(section: OrderSection) -> None:
+    if section not in _order_sections:
+        _order_sections.append(section)
+
+
+def order_sections(request: Any, order: Any) -> list[dict[str, Any]]:
+    sections = []
+    for section in _order_sections:
+        found = section(request, order)
+        if found is not None:
+            sections.append({"template": found[0], "context": found[1]})
+    return sections

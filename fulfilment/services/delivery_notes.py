@@ -45,7 +45,7 @@ from ..progress import NoteState, Progress, order_progress
 from .stock import stock_levels_lock, stock_release, stock_reserve
 
 INVOICE_NUMBER = re.compile(r"[0-9A-Za-z-]{1,32}")
-_RANK = {
+_RANK: dict[str, int] = {
     Order.Status.CONFIRMED: 0,
     Order.Status.ON_HOLD: 1,
     Order.Status.ALLOCATED: 2,
@@ -283,6 +283,8 @@ def delivery_note_create(
             % {"order": order.number}
         )
     period_assert_open(division=order.division, at=at)
+    warehouse = order.warehouse
+    assert warehouse is not None
     lines = {line.pk: line for line in order.lines.all()}
     remaining = order_remaining(order)
     if not any(remaining.values()):
@@ -295,7 +297,7 @@ def delivery_note_create(
         _check_quantities(requested=quantities, remaining=remaining, lines=lines)
         wanted = {lid: quantities.get(lid, 0) for lid in wanted}
     levels = stock_levels_lock(
-        warehouse=order.warehouse, product_ids=[lines[lid].product_id for lid in wanted]
+        warehouse=warehouse, product_ids=[lines[lid].product_id for lid in wanted]
     )
     short = _shortages(wanted={k: v for k, v in wanted.items() if v}, lines=lines, levels=levels)
     is_partial = any(wanted[lid] < remaining[lid] for lid in wanted)
@@ -307,7 +309,7 @@ def delivery_note_create(
                 "sku": lines[line_id].sku,
                 "asked": asked,
                 "available": available,
-                "warehouse": order.warehouse.code,
+                "warehouse": warehouse.code,
             },
             field=f"line_{line_id}",
         )

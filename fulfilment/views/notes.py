@@ -190,7 +190,7 @@ class StockCheckView(PermissionGateMixin, View):
             return self._render(request, order, status=403)
         form = PartialForm(request.POST)
         mode = request.POST.get("mode", "all")
-        entered = {k: v for k, v in request.POST.items() if k.startswith("line_")}
+        entered = {k: request.POST.get(k, "") for k in request.POST if k.startswith("line_")}
         errors: dict[str, str] = {}
         quantities: dict[int, int] | None = None
         if mode == "partial":

@@ -7,7 +7,14 @@ from django.conf import settings
 
 from core.management.commands.draw_state_machines import dot_source, state_machines
 
-MACHINES = ("catalog.ListingApplication", "catalog.Product", "orders.Order")
+MACHINES = (
+    "catalog.ListingApplication",
+    "catalog.Product",
+    "fulfilment.DeliveryNote",
+    "fulfilment.ReplenishmentRequest",
+    "fulfilment.StockTake",
+    "orders.Order",
+)
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "state-machines"
 

@@ -62,10 +62,12 @@ def test_participants_run_in_stage_order_inside_the_cancel(
         ("billing", S.INVOICED, "customer withdrew"),
         ("stock", S.INVOICED, "customer withdrew"),
     ]
-    assert hooks.cancellation_participants()[:2] == [
-        (hooks.STAGE_BILLING, "billing"),
-        (hooks.STAGE_STOCK, "fulfilment"),
+    registered = [
+        entry
+        for entry in hooks.cancellation_participants()
+        if entry[1] in ("billing", "fulfilment")
     ]
+    assert registered == [(hooks.STAGE_BILLING, "billing"), (hooks.STAGE_STOCK, "fulfilment")]
     assert Order.objects.get(pk=order.pk).status == S.CANCELLED
 
 

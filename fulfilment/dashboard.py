@@ -1,0 +1,79 @@
+"""Home-page panels: parts support's delivery-note windows, the warehouse's waves of the
+day, finance's notes waiting for an invoice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.dashboard import Panel
+from core.roles import Role, user_has_role
+from core.scoping import scope_to_user_divisions
+
+from .models import DeliveryNote
+
+
+def queue_panel(user: Any) -> Panel | None:
+    if not user_has_role(user, Role.PARTS_SUPPORT):
+        return None
+    from .views.notes import queue_for
+
+    groups = queue_for(user)
+    return Panel(
+        _("Delivery notes to write"),
+        "fulfilment/includes/_queue_panel.html",
+        {
+            "groups": groups[:4],
+            "total": sum(len(g["orders"]) for g in groups),
+            "now": timezone.now(),
+        },
+        order=12,
+    )
+
+
+def waves_panel(user: Any) -> Panel | None:
+    """Today's (and overdue) waves per warehouse: notes to pick and notes ready to hand over."""
+    if not user_has_role(user, Role.WAREHOUSE):
+        return None
+    today = timezone.localdate()
+    notes = scope_to_user_divisions(DeliveryNote.objects.all(), user=user).filter(
+        status__in=[DeliveryNote.Status.RESERVED, DeliveryNote.Status.INVOICED], ship_by__lte=today
+    )
+    waves = list(
+        notes.values("warehouse__code", "warehouse_id", "ship_by")
+        .annotate(
+            notes=Count("pk", distinct=True),
+            units=Sum("lines__quantity"),
+            ready=Count("pk", filter=Q(status=DeliveryNote.Status.INVOICED), distinct=True),
+        )
+        .order_by("ship_by", "warehouse__code")
+    )
+    return Panel(
+        _("Today's waves"),
+        "fulfilment/includes/_waves_panel.html",
+        {"waves": waves, "today": today},
+        order=12,
+    )
+
+
+def invoice_panel(user: Any) -> Panel | None:
+    if not user_has_role(user, Role.DIVISION_FINANCE):
+        return None
+    notes = scope_to_user_divisions(DeliveryNote.objects.all(), user=user).filter(
+        status=DeliveryNote.Status.RESERVED
+    )
+    return Panel(
+        _("Delivery notes to invoice"),
+        "fulfilment/includes/_invoice_panel.html",
+        {
+            "count": notes.count(),
+            "notes": list(notes.select_related("order").order_by("ship_by", "pk")[:8]),
+        },
+        order=12,
+    )
+
+
+PANELS = [queue_panel, waves_panel, invoice_panel]

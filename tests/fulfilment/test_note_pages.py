@@ -1,0 +1,167 @@
+"""The pages of parts support, finance and the warehouse around delivery notes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from fulfilment.models import Carrier, DeliveryNote, Shipment
+from fulfilment.services import delivery_note_create, delivery_note_mark_invoiced
+from orders.models import Order
+from tests.orders.factories import TOKEN
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_queue_groups_orders_by_window_and_links_the_stock_check(
+    confirmed: Any, make_user: Any
+) -> None:
+    noon = confirmed(placed_at="2026-03-02T10:00:00+08:00")
+    three = confirmed(placed_at="2026-03-02T13:00:00+08:00")
+    page = client_for(make_user("parts_support")).get("/fulfilment/queue/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert text.index(noon.number) < text.index(three.number)
+    assert "12:00" in text and "15:00" in text
+    assert f"/fulfilment/orders/{noon.pk}/stock-check/" in text
+
+
+def test_queue_is_parts_supports(make_user: Any) -> None:
+    assert client_for(make_user("sales_rep")).get("/fulfilment/queue/").status_code == 403
+
+
+def test_stock_check_creates_the_note_and_notifies(
+    confirmed: Any, stock: Any, product: Any, make_user: Any
+) -> None:
+    stock(product, 5)
+    finance, keeper = make_user("division_finance"), make_user("warehouse")
+    order = confirmed(quantity=2)
+    client = client_for(make_user("parts_support"))
+    page = client.get(f"/fulfilment/orders/{order.pk}/stock-check/")
+    assert page.status_code == 200 and 'data-testid="create-note"' in page.content.decode()
+    response = client.post(f"/fulfilment/orders/{order.pk}/stock-check/", {"mode": "all"})
+    note = DeliveryNote.objects.get(order=order)
+    assert response.status_code == 302 and response["Location"] == f"/fulfilment/notes/{note.pk}/"
+    assert finance.notifications.filter(topic="delivery_note").count() == 1
+    assert keeper.notifications.filter(topic="delivery_note").count() == 1
+
+
+def test_partial_without_agreement_keeps_the_input_and_names_the_field(
+    confirmed: Any, stock: Any, product: Any, make_user: Any, english: Any
+) -> None:
+    stock(product, 1)
+    order = confirmed(quantity=3)
+    line = order.lines.get()
+    response = client_for(make_user("parts_support")).post(
+        f"/fulfilment/orders/{order.pk}/stock-check/",
+        {"mode": "partial", f"line_{line.pk}": "1", "note": "urgent customer"},
+    )
+    assert response.status_code == 422
+    text = response.content.decode()
+    assert "agreement" in text and 'value="urgent customer"' in text
+    assert not DeliveryNote.objects.exists()
+    too_many = client_for(make_user("parts_support")).post(
+        f"/fulfilment/orders/{order.pk}/stock-check/",
+        {"mode": "partial", f"line_{line.pk}": "2", "partial_agreed_with": "rep"},
+    )
+    assert too_many.status_code == 422
+    assert "only 1 available" in too_many.content.decode()
+    assert 'value="2"' in too_many.content.decode()
+
+
+def test_finance_records_the_invoice_and_the_warehouse_hands_over(
+    confirmed: Any, stock: Any, product: Any, make_user: Any
+) -> None:
+    carrier = Carrier.objects.create(code="SF", name="顺丰速运")
+    stock(product, 2)
+    order = confirmed(quantity=2)
+    [note] = delivery_note_create(order=order, by=None)
+    keeper = client_for(make_user("warehouse"))
+    page = keeper.get(f"/fulfilment/notes/{note.pk}/").content.decode()
+    assert 'data-testid="handover-blocked"' in page and "handover-form" not in page
+    finance = client_for(make_user("division_finance"))
+    finance.post(f"/fulfilment/notes/{note.pk}/invoice/", {"invoice_number": "44001234"})
+    note.refresh_from_db()
+    assert note.status == "invoiced" and Order.objects.get(pk=order.pk).status == "invoiced"
+    keeper.post(
+        f"/fulfilment/notes/{note.pk}/hand-over/",
+        {
+            "carrier": carrier.pk,
+            "tracking_number": "SF1000000001",
+            "parcels": 1,
+            "weight_kg": "2.5",
+        },
+    )
+    assert Shipment.objects.get(delivery_note=note).tracking_number == "SF1000000001"
+    assert Order.objects.get(pk=order.pk).status == "shipped"
+    api = Client(HTTP_AUTHORIZATION=f"Bearer {TOKEN}").get(
+        f"/api/v1/orders/{order.platform_order_no}"
+    )
+    body = api.json()
+    assert body["status"] == "shipped"
+    assert [s["tracking_number"] for s in body["shipments"]] == ["SF1000000001"]
+    assert body["tracking"]["carrier"] == "顺丰速运"
+
+
+def test_a_user_of_another_division_gets_404(
+    confirmed: Any, stock: Any, product: Any, make_user: Any, other_division: Any
+) -> None:
+    stock(product, 2)
+    [note] = delivery_note_create(order=confirmed(quantity=1), by=None)
+    outsider = client_for(make_user("warehouse", divisions=[other_division]))
+    assert outsider.get(f"/fulfilment/notes/{note.pk}/").status_code == 404
+    assert outsider.get(f"/fulfilment/orders/{note.order_id}/stock-check/").status_code == 404
+
+
+def test_order_page_shows_the_notes_and_the_stock_check(confirmed: Any, make_user: Any) -> None:
+    order = confirmed(quantity=1)
+    page = client_for(make_user("parts_support")).get(f"/orders/{order.pk}/").content.decode()
+    assert 'data-testid="order-stock-check"' in page
+    delivery_note_create(order=order, by=None)  # no stock: waits, order on hold
+    page = client_for(make_user("sales_rep")).get(f"/orders/{order.pk}/").content.decode()
+    assert DeliveryNote.objects.get(order=order).number in page
+
+
+def test_home_panels_of_parts_support_warehouse_and_finance(
+    confirmed: Any, stock: Any, product: Any, make_user: Any
+) -> None:
+    stock(product, 5)
+    confirmed(quantity=1)
+    [note] = delivery_note_create(order=confirmed(quantity=1), by=None)
+    assert (
+        'data-testid="panel-queue-total"'
+        in client_for(make_user("parts_support")).get("/").content.decode()
+    )
+    assert (
+        'data-testid="waves-panel"' in client_for(make_user("warehouse")).get("/").content.decode()
+    )
+    assert note.number in client_for(make_user("division_finance")).get("/").content.decode()
+
+
+def test_hand_over_twice_on_the_same_tracking_number_names_the_field(
+    confirmed: Any, stock: Any, product: Any, make_user: Any, english: Any
+) -> None:
+    carrier = Carrier.objects.create(code="SF", name="SF Express")
+    stock(product, 2)
+    notes = [delivery_note_create(order=confirmed(quantity=1), by=None)[0] for _ in range(2)]
+    for i, note in enumerate(notes):
+        delivery_note_mark_invoiced(note=note, by=None, invoice_number=f"INV{i}")
+    keeper = client_for(make_user("warehouse"))
+    data = {
+        "carrier": carrier.pk,
+        "tracking_number": "SF1000000009",
+        "parcels": 1,
+        "weight_kg": "1",
+    }
+    keeper.post(f"/fulfilment/notes/{notes[0].pk}/hand-over/", data)
+    response = keeper.post(f"/fulfilment/notes/{notes[1].pk}/hand-over/", data, follow=True)
+    assert "already used" in response.content.decode()
+    assert Shipment.objects.count() == 1
