@@ -17,6 +17,7 @@ NAV_ITEMS = [
         order=36,
     ),
     NavItem(_("Stock take"), "fulfilment:stock-take-list", "fulfilment.view_stocktake", order=37),
+    NavItem(_("Carriers"), "fulfilment:carrier-list", "fulfilment.add_freightrate", order=39),
     NavItem(
         _("Logistics reports"),
         "fulfilment:logistics-report-list",

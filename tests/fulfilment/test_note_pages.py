@@ -165,3 +165,82 @@ def test_hand_over_twice_on_the_same_tracking_number_names_the_field(
     response = keeper.post(f"/fulfilment/notes/{notes[1].pk}/hand-over/", data, follow=True)
     assert "already used" in response.content.decode()
     assert Shipment.objects.count() == 1
+
+
+def test_logistics_lead_keeps_carriers_and_rates_audited(make_user: Any) -> None:
+    from core.models import AuditRecord
+    from fulfilment.models import FreightRate
+
+    lead = client_for(make_user("logistics_lead"))
+    response = lead.post(
+        "/fulfilment/carriers/",
+        {"code": "sf", "name": "顺丰速运", "tracking_pattern": "SF\\d{12}", "is_active": "on"},
+    )
+    carrier = Carrier.objects.get(code="SF")
+    assert response.status_code == 302
+    bad = lead.post(
+        f"/fulfilment/carriers/{carrier.pk}/",
+        {
+            "action": "rate",
+            "province_code": "11",
+            "first_weight_kg": "0",
+            "first_price": "-1",
+            "additional_price_per_kg": "2",
+        },
+    )
+    assert bad.status_code == 422 and not FreightRate.objects.exists()
+    lead.post(
+        f"/fulfilment/carriers/{carrier.pk}/",
+        {
+            "action": "rate",
+            "province_code": "11",
+            "first_weight_kg": "1",
+            "first_price": "12.00",
+            "additional_price_per_kg": "2.00",
+        },
+    )
+    lead.post(
+        f"/fulfilment/carriers/{carrier.pk}/",
+        {
+            "action": "rate",
+            "province_code": "11",
+            "first_weight_kg": "1",
+            "first_price": "13.00",
+            "additional_price_per_kg": "2.00",
+        },
+    )
+    assert FreightRate.objects.get().first_price == 13
+    actions = list(
+        AuditRecord.objects.filter(object_type="fulfilment.carrier")
+        .order_by("pk")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["created", "rate_added", "rate_changed"]
+    broken = lead.post(
+        "/fulfilment/carriers/", {"code": "YT", "name": "圆通", "tracking_pattern": "(["}
+    )
+    assert broken.status_code == 422
+    keeper = client_for(make_user("warehouse"))
+    assert keeper.post("/fulfilment/carriers/", {"code": "ZT", "name": "中通"}).status_code == 403
+
+
+def test_freight_cost_from_the_regional_rate(confirmed: Any, stock: Any, product: Any) -> None:
+    from decimal import Decimal
+
+    from fulfilment.models import FreightRate
+    from fulfilment.services import shipment_create
+
+    carrier = Carrier.objects.create(code="SF", name="顺丰速运")
+    FreightRate.objects.create(
+        carrier=carrier,
+        province_code="11",
+        first_price=Decimal("12"),
+        additional_price_per_kg=Decimal("2"),
+    )
+    stock(product, 1)
+    [note] = delivery_note_create(order=confirmed(quantity=1), by=None)
+    delivery_note_mark_invoiced(note=note, by=None, invoice_number="I1")
+    shipment = shipment_create(
+        note=note, by=None, carrier=carrier, tracking_number="SF0000001", parcels=1, weight_kg="2.3"
+    )
+    assert shipment.freight_cost == Decimal("16.00")  # 12 + 2 × ceil(2.3 − 1 kg = 1.3) = 12 + 4
