@@ -22,6 +22,7 @@ from .models import Customer, Order, Platform
 from .models.platform import hash_token
 
 DEMO_TOKEN = "demo-mall-token"
+_TO_FULFIL: list[tuple[Order, str, dt.datetime]] = []
 
 
 def seed(context: dict[str, Any]) -> None:
@@ -32,12 +33,19 @@ def seed(context: dict[str, Any]) -> None:
     }
     for row in CUSTOMERS:
         _customer(row, division, users[Role.SALES_REP])
+    _TO_FULFIL.clear()
     for spec in ORDERS:
         if Order.objects.filter(platform=platform, platform_order_no=spec.number).exists():
             continue
         _order(spec, platform, division, products, users)
-    services.sla_scan()
+    # (order, wanted state, placed at) of the new orders that go past the sales order:
+    # fulfilment's demo takes them on with delivery notes and shipments.
+    context["orders_to_fulfil"] = list(_TO_FULFIL)
     context["platform"] = platform
+
+
+def finish(context: dict[str, Any]) -> None:
+    services.sla_scan()
 
 
 def _platform() -> Platform:
@@ -184,34 +192,7 @@ def _advance(order: Order, state: str, placed_at: dt.datetime, users: dict[str, 
     )
     if state == S.CONFIRMED:
         return
-    parts = users[Role.PARTS_SUPPORT]
-    if state == S.ON_HOLD:
-        services.order_hold(order=order, by=parts, reason="总仓缺货，等待补货 / out of stock")
-        return
-    number = f"DN-{order.number}"
-    order = services.order_mark_allocated(
-        order=order, by=parts, delivery_note_number=number, at=at("allocate")
-    )
-    if state == S.ALLOCATED:
-        return
-    order = services.order_mark_invoiced(
-        order=order,
-        by=users[Role.DIVISION_FINANCE],
-        invoice_number=f"INV-{order.number}",
-        at=at("invoice"),
-    )
-    if state == S.INVOICED:
-        return
-    order = services.order_mark_shipped(
-        order=order,
-        by=users[Role.WAREHOUSE],
-        carrier="顺丰速运",
-        tracking_number=f"SF{order.pk:010d}",
-        at=at("ship"),
-    )
-    if state == S.SHIPPED:
-        return
-    order = services.order_mark_delivered(order=order, by=None, at=at("deliver"))
-    if state == S.DELIVERED:
-        return
-    services.order_close(order=order, by=rep)
+    # Beyond the sales order the documents of fulfilment (delivery notes, shipments) and
+    # billing carry the order; their demo modules pick these up (`orders_to_fulfil`).
+    context_list = _TO_FULFIL
+    context_list.append((order, state, placed_at))

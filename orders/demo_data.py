@@ -228,4 +228,8 @@ ORDERS = [
     DemoOrder(
         "DEMO-MALL-0013", Order.Status.IDENTIFIED, *LI_BUYER, [("DEMO-015", 2)], 0.0, keyed_in=True
     ),
+    # Partial deliveries (fulfilment's demo): 0014 ships 5 of 8 and waits for 3 on a
+    # back-order; 0015 shipped 2 of 4 and the customer dropped the rest.
+    DemoOrder("DEMO-MALL-0014", Order.Status.SHIPPED, *HENGLI_BUYER, [("DEMO-016", 8)], 1.0),
+    DemoOrder("DEMO-MALL-0015", Order.Status.SHIPPED, *LI_BUYER, [("DEMO-017", 4)], 3.0),
 ]

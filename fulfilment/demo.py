@@ -1,0 +1,159 @@
+"""Demo data of fulfilment (SPEC §8): carriers with regional rates, opening stock of the
+demo products in both GQ warehouses, and the orders the orders demo confirmed carried on
+through the services — a held order waiting for stock, notes reserved, invoiced and
+shipped, a partial delivery with its back-order waiting, a back-order cancelled.
+Idempotent: carriers and stock are created once; orders arrive here only when new."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.models import Warehouse
+from core.roles import Role
+from orders import services as orders
+from orders.demo import STEP_MINUTES, _step_time
+from orders.models import Order
+from orders.provinces import PROVINCES, REMOTE_PROVINCE_CODES
+
+from .models import Carrier, DeliveryNote, FreightRate, StockLevel, StockMove
+from .services import (
+    delivery_note_cancel,
+    delivery_note_create,
+    delivery_note_mark_invoiced,
+    shipment_create,
+    stock_levels_lock,
+    stock_move_post,
+)
+
+CARRIERS = (
+    ("SF", "顺丰速运", r"SF\d{12}", Decimal("12.00"), Decimal("2.00")),
+    ("ZTO", "中通快递", r"\d{12,15}", Decimal("8.00"), Decimal("1.50")),
+    ("JD", "京东物流", r"JD[0-9A-Z]{10,15}", Decimal("10.00"), Decimal("2.00")),
+)
+REMOTE_SURCHARGE = Decimal("8.00")
+# Opening stock per warehouse kind; the rest of the demo products get 60 in each.
+OPENING = {
+    "DEMO-008": {"main": 5, "central": 5},  # DEMO-MALL-0006 wants 30: on hold
+    "DEMO-016": {"main": 5, "central": 5},  # DEMO-MALL-0014 wants 8: partial, back-order 3
+    "DEMO-017": {"main": 2, "central": 2},  # DEMO-MALL-0015 wants 4: partial, rest dropped
+    "DEMO-018": {"main": 3, "central": 40},  # low stock once it ships
+}
+DEFAULT_OPENING = 60
+PARTIAL = {"DEMO-MALL-0014": "back_order", "DEMO-MALL-0015": "dropped"}
+
+
+def seed(context: dict[str, Any]) -> None:
+    carriers = _carriers()
+    _opening_stock(context)
+    users = context["users"]
+    todo = sorted(context.get("orders_to_fulfil", []), key=lambda item: item[2])
+    for order, state, placed_at in todo:
+        _fulfil(order, state, placed_at, users, carriers["SF"])
+    context["carriers"] = carriers
+
+
+def _carriers() -> dict[str, Carrier]:
+    carriers = {}
+    for code, name, pattern, first, extra in CARRIERS:
+        carrier, created = Carrier.objects.get_or_create(
+            code=code, defaults={"name": name, "tracking_pattern": pattern}
+        )
+        if created:
+            FreightRate.objects.bulk_create(
+                FreightRate(
+                    carrier=carrier,
+                    province_code=p.code,
+                    first_price=first
+                    + (REMOTE_SURCHARGE if p.code in REMOTE_PROVINCE_CODES else 0),
+                    additional_price_per_kg=extra,
+                )
+                for p in PROVINCES
+            )
+        carriers[code] = carrier
+    return carriers
+
+
+def _opening_stock(context: dict[str, Any]) -> None:
+    """An opening balance (stock moves of kind adjustment) the first time only."""
+    warehouses: dict[str, Warehouse] = context["warehouses"]
+    products = context.get("products") or {}
+    if StockMove.objects.filter(document="OPENING").exists():
+        return
+    admin = context["users"].get(Role.ADMIN)
+    with transaction.atomic():
+        for key, warehouse in sorted(warehouses.items()):
+            listed = [p for sku, p in sorted(products.items()) if p.is_listed]
+            levels = stock_levels_lock(warehouse=warehouse, product_ids=[p.pk for p in listed])
+            for product in listed:
+                quantity = OPENING.get(product.sku, {}).get(key, DEFAULT_OPENING)
+                stock_move_post(
+                    levels[product.pk],
+                    kind=StockMove.Kind.ADJUSTMENT,
+                    quantity=quantity,
+                    by=admin,
+                    document="OPENING",
+                    note="期初库存 / opening balance",
+                    at=timezone.now() - dt.timedelta(days=30),
+                )
+
+
+def _fulfil(
+    order: Order, state: str, placed_at: dt.datetime, users: dict[str, Any], carrier: Carrier
+) -> None:
+    S = Order.Status
+    now = timezone.now()
+
+    def at(step: str) -> dt.datetime:
+        return _step_time(placed_at, STEP_MINUTES[step], now)
+
+    parts, finance, keeper = (
+        users[Role.PARTS_SUPPORT],
+        users[Role.DIVISION_FINANCE],
+        users[Role.WAREHOUSE],
+    )
+    partial = PARTIAL.get(order.platform_order_no)
+    if partial:
+        line = order.lines.get()
+        level = StockLevel.objects.get(product=line.product, warehouse=order.warehouse)
+        notes = delivery_note_create(
+            order=order,
+            by=parts,
+            quantities={line.pk: min(level.available, line.quantity)},
+            partial_agreed_with="王芳 (sales_rep)",
+            note="客户同意分批发货 / customer agreed to a partial delivery",
+            at=at("allocate"),
+        )
+    else:
+        notes = delivery_note_create(order=order, by=parts, at=at("allocate"))
+    note = notes[0]
+    if state in (S.ON_HOLD, S.ALLOCATED) or note.status == DeliveryNote.Status.WAITING:
+        return
+    delivery_note_mark_invoiced(
+        note=note, by=finance, invoice_number=f"44{order.pk:08d}", at=at("invoice")
+    )
+    if state == S.INVOICED:
+        return
+    shipment_create(
+        note=note,
+        by=keeper,
+        carrier=carrier,
+        tracking_number=f"SF{order.pk:012d}",
+        parcels=1 + sum(line.quantity for line in note.lines.all()) // 10,
+        weight_kg=Decimal("2.50"),
+        at=at("ship"),
+    )
+    if partial == "dropped":
+        delivery_note_cancel(
+            note=notes[1], by=parts, reason="客户不再需要余下数量 / customer dropped the rest"
+        )
+    if partial or state == S.SHIPPED:
+        return
+    order = orders.order_mark_delivered(order=Order.objects.get(pk=order.pk), at=at("deliver"))
+    if state == S.DELIVERED:
+        return
+    orders.order_close(order=order, by=users[Role.SALES_REP])
