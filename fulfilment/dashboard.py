@@ -35,12 +35,13 @@ def queue_panel(user: Any) -> Panel | None:
 
 
 def waves_panel(user: Any) -> Panel | None:
-    """Today's (and overdue) waves per warehouse: notes to pick and notes ready to hand over."""
+    """Open waves per warehouse and ship-by day (overdue first, then today's and the coming
+    ones): notes to pick and notes ready to hand over."""
     if not user_has_role(user, Role.WAREHOUSE):
         return None
     today = timezone.localdate()
     notes = scope_to_user_divisions(DeliveryNote.objects.all(), user=user).filter(
-        status__in=[DeliveryNote.Status.RESERVED, DeliveryNote.Status.INVOICED], ship_by__lte=today
+        status__in=[DeliveryNote.Status.RESERVED, DeliveryNote.Status.INVOICED]
     )
     waves = list(
         notes.values("warehouse__code", "warehouse_id", "ship_by")
@@ -49,7 +50,7 @@ def waves_panel(user: Any) -> Panel | None:
             units=Sum("lines__quantity"),
             ready=Count("pk", filter=Q(status=DeliveryNote.Status.INVOICED), distinct=True),
         )
-        .order_by("ship_by", "warehouse__code")
+        .order_by("ship_by", "warehouse__code")[:12]
     )
     return Panel(
         _("Today's waves"),
