@@ -244,3 +244,24 @@ def test_freight_cost_from_the_regional_rate(confirmed: Any, stock: Any, product
         note=note, by=None, carrier=carrier, tracking_number="SF0000001", parcels=1, weight_kg="2.3"
     )
     assert shipment.freight_cost == Decimal("16.00")  # 12 + 2 × ceil(2.3 − 1 kg = 1.3) = 12 + 4
+
+
+@pytest.mark.parametrize("rows", [1, 6])
+def test_queue_and_note_list_queries_do_not_grow_with_rows(
+    rows: int,
+    confirmed: Any,
+    stock: Any,
+    product: Any,
+    make_user: Any,
+    django_assert_max_num_queries: Any,
+) -> None:
+    stock(product, 100)
+    for _ in range(rows):
+        delivery_note_create(order=confirmed(quantity=1), by=None)
+        confirmed(quantity=1)
+    client = client_for(make_user("parts_support"))
+    client.get("/fulfilment/queue/")  # warm the session and permission caches
+    with django_assert_max_num_queries(14):
+        assert client.get("/fulfilment/queue/").status_code == 200
+    with django_assert_max_num_queries(14):
+        assert client.get("/fulfilment/notes/").status_code == 200
