@@ -196,16 +196,24 @@ def facts(pairs: Sequence[tuple[str, Any]], *, columns: int = 2) -> Table:
 
 
 def signature_lines(labels: Sequence[str]) -> Table:
-    """Boxes to sign by hand: a label and a line for the name and the date each."""
+    """Places to sign by hand: per label a line to sign on, with a gap between them."""
     width = PAGE_SIZE[0] - 2 * MARGIN
-    row = [para(f"{label}：", "body") for label in labels]
-    grid = Table([row, [""] * len(labels)], colWidths=[width / len(labels)] * len(labels))
+    gap = 8 * mm
+    box = (width - gap * (len(labels) - 1)) / len(labels)
+    widths: list[float] = []
+    cells: list[Any] = []
+    for index, text in enumerate(labels):
+        if index:
+            widths.append(gap)
+            cells.append("")
+        widths.append(box)
+        cells.append(para(f"{text}："))
+    grid = Table([cells, [""] * len(cells)], colWidths=widths, rowHeights=[None, 12 * mm])
     grid.setStyle(
         TableStyle(
             [
-                ("LINEBELOW", (0, 1), (-1, 1), 0.6, colors.black),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 8 * mm),
-                ("TOPPADDING", (0, 1), (-1, 1), 9 * mm),
+                ("LINEBELOW", (column, 1), (column, 1), 0.6, colors.black)
+                for column in range(0, len(cells), 2)
             ]
         )
     )

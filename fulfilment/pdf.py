@@ -46,6 +46,11 @@ def label(chinese: str, english: str) -> str:
     return f"{chinese} {english}"
 
 
+def stacked(chinese: str, english: str) -> str:
+    """A column header or field label: the Chinese over the English."""
+    return f"{chinese}\n{english}"
+
+
 def person(user: Any) -> str:
     if user is None:
         return label("系统", "System")
@@ -103,28 +108,28 @@ def pick_list_pdf(pick_list: PickList) -> bytes:
     story: list[Flowable] = [
         facts(
             [
-                (label("仓库", "Warehouse"), f"{warehouse.code} {warehouse.name}"),
+                (stacked("仓库", "Warehouse"), f"{warehouse.code} {warehouse.name}"),
                 (
-                    label("发货日", "Ship by"),
+                    stacked("发货日", "Ship by"),
                     day_text(pick_list.ship_by)
                     if pick_list.ship_by
                     else label("所选交货单", "Selected notes"),
                 ),
-                (label("拣货单号", "Pick list"), pick_list.number),
-                (label("交货单/件数", "Notes / units"), f"{len(notes)} / {units}"),
-                (label("打印时间", "Printed at"), local_time(pick_list.printed_at)),
-                (label("打印人", "Printed by"), person(pick_list.printed_by)),
+                (stacked("拣货单号", "Pick list"), pick_list.number),
+                (stacked("交货单/件数", "Notes / units"), f"{len(notes)} / {units}"),
+                (stacked("打印时间", "Printed at"), local_time(pick_list.printed_at)),
+                (stacked("打印人", "Printed by"), person(pick_list.printed_by)),
             ]
         ),
         spacer(),
         table(
             [
-                Column(label("库位", "Bin"), 24),
+                Column(stacked("库位", "Bin"), 24),
                 Column("SKU", 30),
-                Column(label("品名", "Name")),
-                Column(label("单位", "Unit"), 14),
-                Column(label("数量", "Qty"), 15, align_right=True),
-                Column(label("交货单", "Delivery note"), 38),
+                Column(stacked("品名", "Name")),
+                Column(stacked("单位", "Unit"), 14),
+                Column(stacked("数量", "Qty"), 15, align_right=True),
+                Column(stacked("交货单", "Delivery note"), 38),
             ],
             [
                 [
@@ -187,19 +192,19 @@ def packing_slip_pdf(note: DeliveryNote) -> bytes:
         spacer(2),
         facts(
             [
-                (label("订单号", "Order"), order.number),
-                (label("平台订单号", "Platform order"), order.platform_order_no),
-                (label("发货仓", "Warehouse"), f"{note.warehouse.code} {note.warehouse.name}"),
-                (label("发货日", "Ship by"), day_text(note.ship_by)),
+                (stacked("订单号", "Order"), order.number),
+                (stacked("平台订单号", "Platform order"), order.platform_order_no),
+                (stacked("发货仓", "Warehouse"), f"{note.warehouse.code} {note.warehouse.name}"),
+                (stacked("发货日", "Ship by"), day_text(note.ship_by)),
             ]
         ),
         spacer(),
         facts(
             [
-                (label("收货人", "Recipient"), order.ship_recipient),
-                (label("电话", "Phone"), order.ship_phone_masked),
-                (label("地址", "Address"), order.ship_address),
-                (label("邮编", "Postcode"), order.ship_postcode),
+                (stacked("收货人", "Recipient"), order.ship_recipient),
+                (stacked("电话", "Phone"), order.ship_phone_masked),
+                (stacked("地址", "Address"), order.ship_address),
+                (stacked("邮编", "Postcode"), order.ship_postcode),
             ]
         ),
         spacer(),
@@ -207,9 +212,9 @@ def packing_slip_pdf(note: DeliveryNote) -> bytes:
             [
                 Column("#", 10, align_right=True),
                 Column("SKU", 32),
-                Column(label("品名", "Name")),
-                Column(label("单位", "Unit"), 16),
-                Column(label("数量", "Qty"), 18, align_right=True),
+                Column(stacked("品名", "Name")),
+                Column(stacked("单位", "Unit"), 16),
+                Column(stacked("数量", "Qty"), 18, align_right=True),
             ],
             [
                 [
@@ -272,18 +277,18 @@ def _receipt_copy(receipt: InboundReceipt, lines: list[Any], *, copy: str) -> li
         spacer(2),
         facts(
             [
-                (label("入库单号", "Receipt"), receipt.number),
-                (label("仓库", "Warehouse"), f"{warehouse.code} {warehouse.name}"),
-                (label("供应商", "Supplier"), receipt.supplier),
-                (label("送货单号", "Supplier's note"), receipt.supplier_document or "—"),
-                (label("收货日期", "Received on"), day_text(receipt.received_on)),
-                (label("入库时间", "Booked at"), local_time(receipt.booked_at)),
-                (label("入库人", "Booked by"), person(receipt.booked_by)),
+                (stacked("入库单号", "Receipt"), receipt.number),
+                (stacked("仓库", "Warehouse"), f"{warehouse.code} {warehouse.name}"),
+                (stacked("供应商", "Supplier"), receipt.supplier),
+                (stacked("送货单号", "Supplier's note"), receipt.supplier_document or "—"),
+                (stacked("收货日期", "Received on"), day_text(receipt.received_on)),
+                (stacked("入库时间", "Booked at"), local_time(receipt.booked_at)),
+                (stacked("入库人", "Booked by"), person(receipt.booked_by)),
                 (
-                    label("采购申请", "Replenishment"),
+                    stacked("采购申请", "Replenishment"),
                     receipt.request.number if receipt.request else "—",
                 ),
-                (label("备注", "Note"), receipt.note or "—"),
+                (stacked("备注", "Note"), receipt.note or "—"),
             ]
         ),
         spacer(),
@@ -291,9 +296,9 @@ def _receipt_copy(receipt: InboundReceipt, lines: list[Any], *, copy: str) -> li
             [
                 Column("#", 10, align_right=True),
                 Column("SKU", 34),
-                Column(label("品名", "Name")),
-                Column(label("单位", "Unit"), 16),
-                Column(label("数量", "Qty"), 20, align_right=True),
+                Column(stacked("品名", "Name")),
+                Column(stacked("单位", "Unit"), 16),
+                Column(stacked("数量", "Qty"), 20, align_right=True),
             ],
             [
                 [index, line.product.sku, line.product.name, line.product.unit, line.quantity]
@@ -324,22 +329,22 @@ def stock_take_pdf(stock_take: StockTake) -> bytes:
     story: list[Flowable] = [
         facts(
             [
-                (label("盘点单号", "Stock take"), stock_take.number),
-                (label("仓库", "Warehouse"), f"{warehouse.code} {warehouse.name}"),
-                (label("盘点周", "Week of"), day_text(stock_take.week)),
-                (label("品种数", "Products"), len(rows)),
+                (stacked("盘点单号", "Stock take"), stock_take.number),
+                (stacked("仓库", "Warehouse"), f"{warehouse.code} {warehouse.name}"),
+                (stacked("盘点周", "Week of"), day_text(stock_take.week)),
+                (stacked("品种数", "Products"), len(rows)),
             ]
         ),
         spacer(),
         table(
             [
-                Column(label("库位", "Bin"), 24),
+                Column(stacked("库位", "Bin"), 24),
                 Column("SKU", 30),
-                Column(label("品名", "Name")),
-                Column(label("单位", "Unit"), 13),
-                Column(label("账面数", "Book qty"), 20, align_right=True),
-                Column(label("实盘数", "Counted"), 24, align_right=True),
-                Column(label("备注", "Remark"), 24),
+                Column(stacked("品名", "Name")),
+                Column(stacked("单位", "Unit"), 13),
+                Column(stacked("账面数", "Book qty"), 20, align_right=True),
+                Column(stacked("实盘数", "Counted"), 24, align_right=True),
+                Column(stacked("备注", "Remark"), 24),
             ],
             [
                 [
