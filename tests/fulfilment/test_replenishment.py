@@ -391,3 +391,44 @@ def test_replenishment_list_is_scoped(
     assert (
         client.get(reverse("fulfilment:replenishment-detail", args=[theirs.pk])).status_code == 404
     )
+
+
+def test_a_second_opener_of_the_same_episode_backs_off_quietly(
+    product: Any, stock: Any, ship: Any, make_user: Any, warehouses: Any
+) -> None:
+    """Two scans racing: the unique open-episode constraint lets one win; the other's
+    savepoint rolls back without an error, a second alert or a second request."""
+    from fulfilment.services.replenishment import _episode_open
+
+    make_user("parts_support", username="parts")
+    stock(product, 3)
+    ship(product, 2)
+    [episode] = low_stock_scan()
+    again = _episode_open(
+        product_id=product.pk,
+        warehouse_id=warehouses["main"].pk,
+        available=1,
+        shipped_last_week=2,
+        at=timezone.now(),
+    )
+    assert again is None
+    assert LowStockEpisode.objects.get() == episode
+    assert ReplenishmentRequest.objects.count() == 1
+    assert len(_alerts()) == 1
+
+
+def test_proposed_request_page_shows_its_origin_and_submit(
+    client: Any, product: Any, stock: Any, ship: Any, make_user: Any
+) -> None:
+    stock(product, 3)
+    ship(product, 2)
+    low_stock_scan()
+    request = ReplenishmentRequest.objects.get()
+    client.force_login(make_user("parts_support"))
+    page = client.get(reverse("fulfilment:replenishment-detail", args=[request.pk]))
+    assert page.status_code == 200
+    assert page.context["can_submit"] and not page.context["can_decide"]
+    assert reverse("fulfilment:replenishment-submit", args=[request.pk]) in page.content.decode()
+    client.post(reverse("fulfilment:replenishment-submit", args=[request.pk]))
+    request.refresh_from_db()
+    assert request.status == Status.APPROVED  # 3 × 100.00 is below the threshold
