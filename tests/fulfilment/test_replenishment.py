@@ -360,6 +360,7 @@ def test_request_form_keeps_input_on_error(
     client: Any, product: Any, warehouses: Any, make_user: Any
 ) -> None:
     client.force_login(make_user("warehouse"))
+    assert client.get(reverse("fulfilment:replenishment-create")).status_code == 200
     response = client.post(
         reverse("fulfilment:replenishment-create"),
         {
