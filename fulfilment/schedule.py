@@ -15,4 +15,9 @@ BEAT_SCHEDULE = {
         "task": "fulfilment.tasks.shipped_list_task",
         "schedule": crontab(hour=17, minute=0),
     },
+    # Hourly at :05, 08:05–17:05 Monday–Saturday: the low-stock scan (idempotent).
+    "fulfilment-low-stock-scan": {
+        "task": "fulfilment.tasks.low_stock_scan_task",
+        "schedule": crontab(minute=5, hour="8-17", day_of_week="mon-sat"),
+    },
 }

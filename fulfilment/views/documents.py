@@ -21,6 +21,7 @@ from django.views.generic import TemplateView
 from core.exceptions import DomainError
 from core.models import Warehouse
 from core.views import PermissionGateMixin
+from core.working_calendar import next_working_day
 
 from .. import pdf
 from ..models import DeliveryNote, InboundReceipt, PickList, StockTake
@@ -61,7 +62,9 @@ class WavesView(PermissionGateMixin, TemplateView):
         ).order_by("-printed_at", "-pk")[:20]
         context.update(
             today=today,
-            waves=waves_for(user=user, day=today),
+            # overdue, today's and the next working day's waves (notes written after the
+            # 15:00 cut-off ship then; the warehouse prepares them ahead)
+            waves=waves_for(user=user, day=next_working_day(today)),
             selections=list(by_warehouse.values()),
             selection_cut=SELECTABLE_NOTES_SHOWN,
             recent=recent,

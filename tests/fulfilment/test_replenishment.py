@@ -25,7 +25,7 @@ from fulfilment.services.replenishment import (
     replenishment_reject,
     replenishment_submit,
 )
-from fulfilment.tasks_stock import low_stock_scan_task
+from fulfilment.tasks import low_stock_scan_task
 from tests.factories import WarehouseFactory
 from tests.orders.factories import ListedProductFactory
 
