@@ -20,7 +20,15 @@ from orders.demo import STEP_MINUTES, _step_time
 from orders.models import Order
 from orders.provinces import PROVINCES, REMOTE_PROVINCE_CODES
 
-from .models import Carrier, DeliveryNote, FreightRate, StockLevel, StockMove
+from .models import (
+    Carrier,
+    DeliveryNote,
+    FreightRate,
+    PickList,
+    ReplenishmentRequest,
+    StockLevel,
+    StockMove,
+)
 from .services import (
     delivery_note_cancel,
     delivery_note_create,
@@ -29,6 +37,17 @@ from .services import (
     stock_levels_lock,
     stock_move_post,
 )
+from .services.picking import pick_list_create
+from .services.receipts import inbound_receipt_book
+from .services.replenishment import (
+    low_stock_scan,
+    replenishment_approve,
+    replenishment_cancel,
+    replenishment_create,
+    replenishment_reject,
+    replenishment_submit,
+)
+from .services.reports import logistics_report_run
 
 CARRIERS = (
     ("SF", "顺丰速运", r"SF\d{12}", Decimal("12.00"), Decimal("2.00")),
@@ -54,7 +73,85 @@ def seed(context: dict[str, Any]) -> None:
     todo = sorted(context.get("orders_to_fulfil", []), key=lambda item: item[2])
     for order, state, placed_at in todo:
         _fulfil(order, state, placed_at, users, carriers["SF"])
+    _replenishment_and_receipt(context)
+    _pick_list(context)
     context["carriers"] = carriers
+
+
+def finish(context: dict[str, Any]) -> None:
+    """After every app's data: the low-stock scan and today's logistics report (on a
+    working day), as the beat jobs would have run them."""
+    low_stock_scan()
+    logistics_report_run()
+
+
+# sku, warehouse key, quantity, unit cost, what happens to the request
+REQUESTS = (
+    ("DEMO-019", "main", 10, Decimal("50.00"), "received"),
+    ("DEMO-016", "main", 20, Decimal("80.00"), "submitted"),
+    ("DEMO-020", "central", 30, Decimal("60.00"), "approved"),
+    ("DEMO-001", "main", 5, Decimal("500.00"), "rejected"),
+    ("DEMO-002", "central", 3, Decimal("10.00"), "proposed"),
+    ("DEMO-003", "main", 4, Decimal("25.00"), "cancelled"),
+)
+
+
+def _replenishment_and_receipt(context: dict[str, Any]) -> None:
+    """Replenishment requests in every state and an inbound receipt that received one."""
+    if ReplenishmentRequest.objects.exists():
+        return
+    users, warehouses = context["users"], context["warehouses"]
+    products = context.get("products") or {}
+    parts, leader = users[Role.PARTS_SUPPORT], users[Role.ECOM_LEADER]
+    for sku, key, quantity, cost, outcome in REQUESTS:
+        if sku not in products:
+            continue
+        request = replenishment_create(
+            product=products[sku],
+            warehouse=warehouses[key],
+            quantity=quantity,
+            unit_cost=cost,
+            by=parts,
+        )
+        if outcome == "proposed":
+            continue
+        if outcome == "cancelled":
+            replenishment_cancel(
+                request=request, by=parts, note="已由调拨解决 / covered by a transfer"
+            )
+            continue
+        request = replenishment_submit(request=request, by=parts)  # ≤ 1,000: approved at once
+        if outcome == "approved" and request.status == ReplenishmentRequest.Status.SUBMITTED:
+            replenishment_approve(request=request, by=leader, note="同意补货 / approved")
+        elif outcome == "rejected":
+            replenishment_reject(
+                request=request, by=leader, note="价格偏高，请重新询价 / price too high"
+            )
+        elif outcome == "received":
+            inbound_receipt_book(
+                warehouse=warehouses[key],
+                by=users[Role.WAREHOUSE],
+                supplier="工起机械制造有限公司",
+                supplier_document="SH-20261128-01",
+                request=request,
+                lines=[(products[sku], quantity)],
+                note="外包装完好，数量核对无误 / checked",
+            )
+
+
+def _pick_list(context: dict[str, Any]) -> None:
+    """One printed wave: the notes of GQ-MAIN waiting to be picked."""
+    if PickList.objects.exists():
+        return
+    warehouse = context["warehouses"]["main"]
+    notes = list(
+        DeliveryNote.objects.filter(
+            warehouse=warehouse,
+            status__in=[DeliveryNote.Status.RESERVED, DeliveryNote.Status.INVOICED],
+        ).values_list("pk", flat=True)
+    )
+    if notes:
+        pick_list_create(warehouse=warehouse, by=context["users"][Role.WAREHOUSE], note_ids=notes)
 
 
 def _carriers() -> dict[str, Carrier]:

@@ -8,7 +8,16 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Sum
 
-from fulfilment.models import DeliveryNote, Shipment, StockLevel, StockMove
+from fulfilment.models import (
+    DeliveryNote,
+    InboundReceipt,
+    LowStockEpisode,
+    PickList,
+    ReplenishmentRequest,
+    Shipment,
+    StockLevel,
+    StockMove,
+)
 from fulfilment.services import progress_of
 from orders.models import Order
 
@@ -41,6 +50,12 @@ def test_demo_has_every_note_state_stock_in_both_warehouses_and_a_partial_delive
     kinds = set(partial.delivery_notes.values_list("kind", "status"))
     assert kinds == {("partial", "shipped"), ("back_order", "waiting")}
     assert Order.objects.get(platform_order_no="DEMO-MALL-0015").status == Order.Status.SHIPPED
+    requests = set(ReplenishmentRequest.objects.values_list("status", flat=True))
+    assert requests == set(ReplenishmentRequest.Status.values)
+    receipt = InboundReceipt.objects.get()
+    assert receipt.request is not None and receipt.request.status == "received"
+    assert PickList.objects.get().delivery_notes.exists()
+    assert LowStockEpisode.objects.filter(closed_at__isnull=True).exists()
     for level in StockLevel.objects.all():
         moved = StockMove.objects.filter(
             product=level.product_id, warehouse=level.warehouse_id
