@@ -13,6 +13,7 @@ Lock order (core.lock_order): stock rows in primary-key order, then the sheet ro
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -40,6 +41,7 @@ from .delivery_notes import require, waiting_notes_release
 from .stock import stock_levels_lock, stock_move_post
 
 COUNT_MAX = 10_000_000
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,12}")
 TOPIC = "stock_take"
 
 
@@ -208,7 +210,7 @@ def count_value(raw: int | str | None) -> int | None:
         raise ValueError(_("Enter a whole number of 0 or more."))
     if isinstance(raw, str):
         text = raw.strip()
-        if not text.isascii() or not text.lstrip("+-").isdigit() or text.count("-") > 1:
+        if not WHOLE_NUMBER.fullmatch(text):
             raise ValueError(_("Enter a whole number of 0 or more."))
         raw = int(text)
     if not isinstance(raw, int):
