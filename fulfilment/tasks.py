@@ -7,10 +7,12 @@ from .services.reports import logistics_report_run, shipped_list_run
 
 
 @shared_task
-def logistics_report_task() -> str:
-    """08:30 daily: the logistics report of the working day (nothing on other days)."""
+def logistics_report_task() -> int | None:
+    """08:30 daily. Idempotent: one report per working day; a shipment joins exactly one
+    report; a report is sent once (an unsent one is sent again by the next run). Skips
+    non-working days, whose shipments the next working day's report takes."""
     report = logistics_report_run()
-    return report.number if report else "not a working day"
+    return report.pk if report is not None else None
 
 
 @shared_task

@@ -1,4 +1,7 @@
-"""The logistics reports: list, the shipments of one, its .xlsx (company-wide)."""
+"""The logistics reports (SPEC §3): the list, one report's shipments, its .xlsx file.
+
+Company-wide documents of the platform logistics group: no division scoping, the
+permission alone decides who sees them."""
 
 from __future__ import annotations
 
@@ -13,34 +16,42 @@ from django.views.generic import ListView, TemplateView
 from core.views import PermissionGateMixin
 
 from ..models import LogisticsReport
-from ..services.reports import XLSX, logistics_report_rows, logistics_report_xlsx
+from ..services.reports import (
+    XLSX_CONTENT_TYPE,
+    logistics_report_shipments,
+    logistics_report_xlsx,
+)
+
+PERMISSION = "fulfilment.view_logisticsreport"
 
 
 class LogisticsReportListView(PermissionGateMixin, ListView):
-    permission_required = "fulfilment.view_logisticsreport"
+    permission_required = PERMISSION
     template_name = "fulfilment/logistics_report_list.html"
     context_object_name = "reports"
     paginate_by = 50
-    queryset = LogisticsReport.objects.order_by("-day")
+
+    def get_queryset(self) -> Any:
+        return LogisticsReport.objects.order_by("-day", "-pk")
 
 
 class LogisticsReportDetailView(PermissionGateMixin, TemplateView):
-    permission_required = "fulfilment.view_logisticsreport"
+    permission_required = PERMISSION
     template_name = "fulfilment/logistics_report_detail.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         report = get_object_or_404(LogisticsReport, pk=kwargs["pk"])
-        context.update(report=report, rows=logistics_report_rows(report))
+        context.update(report=report, shipments=logistics_report_shipments(report))
         return context
 
 
 class LogisticsReportXlsxView(PermissionGateMixin, View):
-    permission_required = "fulfilment.view_logisticsreport"
+    permission_required = PERMISSION
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         report = get_object_or_404(LogisticsReport, pk=pk)
-        response = HttpResponse(logistics_report_xlsx(report), content_type=XLSX)
+        response = HttpResponse(logistics_report_xlsx(report), content_type=XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = f'attachment; filename="{report.number}.xlsx"'
         return response
 

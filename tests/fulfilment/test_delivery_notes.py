@@ -149,7 +149,7 @@ def test_partial_delivery_needs_agreement_and_leaves_a_back_order(
 
 
 def test_hand_over_refused_without_invoice_and_tracking_reuse_refused(
-    confirmed: Any, stock: Any, product: Any, make_user: Any
+    confirmed: Any, stock: Any, product: Any, make_user: Any, english: Any
 ) -> None:
     carrier = Carrier.objects.create(code="SF", name="顺丰速运")
     keeper, finance = make_user("warehouse"), make_user("division_finance")

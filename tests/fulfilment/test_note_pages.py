@@ -60,7 +60,7 @@ def test_partial_without_agreement_keeps_the_input_and_names_the_field(
     stock(product, 1)
     order = confirmed(quantity=3)
     line = order.lines.get()
-    response = client_for(make_user("parts_support")).post(
+    response = client_for(make_user("parts_support", language="en")).post(
         f"/fulfilment/orders/{order.pk}/stock-check/",
         {"mode": "partial", f"line_{line.pk}": "1", "note": "urgent customer"},
     )
@@ -68,7 +68,7 @@ def test_partial_without_agreement_keeps_the_input_and_names_the_field(
     text = response.content.decode()
     assert "agreement" in text and 'value="urgent customer"' in text
     assert not DeliveryNote.objects.exists()
-    too_many = client_for(make_user("parts_support")).post(
+    too_many = client_for(make_user("parts_support", language="en")).post(
         f"/fulfilment/orders/{order.pk}/stock-check/",
         {"mode": "partial", f"line_{line.pk}": "2", "partial_agreed_with": "rep"},
     )
@@ -154,7 +154,7 @@ def test_hand_over_twice_on_the_same_tracking_number_names_the_field(
     notes = [delivery_note_create(order=confirmed(quantity=1), by=None)[0] for _ in range(2)]
     for i, note in enumerate(notes):
         delivery_note_mark_invoiced(note=note, by=None, invoice_number=f"INV{i}")
-    keeper = client_for(make_user("warehouse"))
+    keeper = client_for(make_user("warehouse", language="en"))
     data = {
         "carrier": carrier.pk,
         "tracking_number": "SF1000000009",

@@ -5,7 +5,6 @@ the pages of its work."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model

@@ -243,6 +243,8 @@ def test_a_refused_wave_comes_back_as_a_message_on_the_waves_page(
 ) -> None:
     main = note_for()
     central = note_for(**{"ship_to.province": "新疆"})
+    keeper.language = "en"
+    keeper.save(update_fields=["language"])
     client.force_login(keeper)
     response = client.post(
         reverse("fulfilment:wave-print"),

@@ -245,7 +245,7 @@ def test_linked_request_must_be_approved_and_becomes_received(
 def test_receipt_page_keeps_the_input_on_a_refusal(
     client: Any, product: Any, second_product: Any, warehouses: Any, make_user: Any, english: Any
 ) -> None:
-    client.force_login(make_user("warehouse"))
+    client.force_login(make_user("warehouse", language="en"))
     url = reverse("fulfilment:receipt-create")
     page = client.get(url)
     assert page.status_code == 200

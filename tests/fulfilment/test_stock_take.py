@@ -301,6 +301,8 @@ def test_bad_counts_on_the_page_are_shown_at_their_rows_and_kept(
     client: Any, sheet: StockTake, product: Any, second_product: Any, keeper: Any, english: Any
 ) -> None:
     a, b = _line(sheet, product), _line(sheet, second_product)
+    keeper.language = "en"
+    keeper.save(update_fields=["language"])
     client.force_login(keeper)
     url = reverse("fulfilment:stock-take-detail", args=[sheet.pk])
 
