@@ -20,4 +20,9 @@ BEAT_SCHEDULE = {
         "task": "fulfilment.tasks.low_stock_scan_task",
         "schedule": crontab(minute=5, hour="8-17", day_of_week="mon-sat"),
     },
+    # Monday 07:30: this week's stock-take sheet for every active warehouse (idempotent).
+    "fulfilment-stock-take-weekly": {
+        "task": "fulfilment.tasks.stock_take_weekly_task",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
+    },
 }

@@ -4,6 +4,7 @@ from celery import shared_task
 
 from .services.replenishment import low_stock_scan
 from .services.reports import logistics_report_run, shipped_list_run
+from .services.stock_take import stock_take_weekly_run
 
 
 @shared_task
@@ -26,3 +27,10 @@ def low_stock_scan_task() -> int:
     """Hourly in business hours: open low-stock episodes (alerted once, with a proposed
     replenishment request) and close those no longer low. Returns the episodes opened."""
     return len(low_stock_scan())
+
+
+@shared_task
+def stock_take_weekly_task() -> int:
+    """Mondays 07:30: this week's count sheet for every active warehouse without one.
+    Idempotent: a warehouse that has this week's sheet is skipped."""
+    return len(stock_take_weekly_run())

@@ -29,7 +29,7 @@ from fulfilment.services.stock_take import (
     stock_take_submit,
     stock_take_weekly_run,
 )
-from fulfilment.tasks_take import stock_take_weekly_task
+from fulfilment.tasks import stock_take_weekly_task
 from tests.factories import WarehouseFactory
 from tests.fulfilment.conftest import level_of
 from tests.orders.factories import ListedProductFactory
