@@ -192,6 +192,11 @@ HEAD_OFFICE_ROLES = env.list(
     default=["product_group", "ecom_leader", "sales_head", "hq_finance", "logistics_lead"],
 )
 
+# --- billing ------------------------------------------------------------------------------
+# VAT rate of the freight line of an invoice (产品与物流费用共同的发票: freight is billed with
+# the goods); the goods lines take each product's rate from the catalog.
+FREIGHT_VAT_RATE = env("FREIGHT_VAT_RATE", default="0.13")
+
 # --- fulfilment ---------------------------------------------------------------------------
 # Replenishment requests (采购申请) above this amount (CNY) need the approval role's decision
 # (the policy's chairman; here a role setting). At or below it they are approved on submission.

@@ -8,6 +8,8 @@ from django.conf import settings
 from core.management.commands.draw_state_machines import dot_source, state_machines
 
 MACHINES = (
+    "billing.Invoice",
+    "billing.Settlement",
     "catalog.ListingApplication",
     "catalog.Product",
     "fulfilment.DeliveryNote",

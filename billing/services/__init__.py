@@ -1,0 +1,1 @@
+"""Writes of the billing app (SPEC §4)."""

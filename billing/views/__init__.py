@@ -1,0 +1,1 @@
+"""Pages of the billing app; each module brings its `urlpatterns` (billing.urls)."""
