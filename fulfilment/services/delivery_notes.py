@@ -450,7 +450,7 @@ def _release_one(note_pk: int, *, at: dt.datetime | None = None) -> DeliveryNote
         warehouse=note.warehouse, product_ids=[ln.product_id for ln in lines]
     )
     note = (
-        DeliveryNote.objects.select_for_update()
+        DeliveryNote.objects.select_for_update(of=("self",))
         .select_related("warehouse", "division", "order")
         .get(pk=note_pk)
     )

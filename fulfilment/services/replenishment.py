@@ -349,7 +349,7 @@ def replenishment_create(
 # --- transitions -----------------------------------------------------------------------------
 def _locked(request: ReplenishmentRequest) -> ReplenishmentRequest:
     return (
-        ReplenishmentRequest.objects.select_for_update()
+        ReplenishmentRequest.objects.select_for_update(of=("self",))
         .select_related("product", "warehouse__division")
         .get(pk=request.pk)
     )

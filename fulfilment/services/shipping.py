@@ -101,7 +101,11 @@ def shipment_create(
     levels = stock_levels_lock(
         warehouse=note.warehouse, product_ids=[ln.product_id for ln in lines]
     )
-    note = DeliveryNote.objects.select_for_update().select_related("warehouse").get(pk=note.pk)
+    note = (
+        DeliveryNote.objects.select_for_update(of=("self",))
+        .select_related("warehouse")
+        .get(pk=note.pk)
+    )
     require(by, "fulfilment.add_shipment", note.division_id)
     if note.status == DeliveryNote.Status.RESERVED:
         raise FulfilmentError(

@@ -66,7 +66,7 @@ def stock_take_link(stock_take: StockTake) -> str:
 
 def _lock(stock_take: StockTake) -> StockTake:
     return (
-        StockTake.objects.select_for_update()
+        StockTake.objects.select_for_update(of=("self",))
         .select_related("warehouse__division")
         .get(pk=stock_take.pk)
     )

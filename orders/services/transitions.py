@@ -63,8 +63,10 @@ CONDITION_MESSAGES: dict[str, Any] = {
 def order_lock(order: Order) -> Order:
     """The order again, its row locked until the transaction ends: the first lock of every
     service that changes an order (core.lock_order — the order row first, then stock rows
-    in primary-key order, then documents). Call inside a transaction."""
-    return Order.objects.select_for_update().select_related("division").get(pk=order.pk)
+    in primary-key order, then documents). Call inside a transaction. Only the order row
+    is locked (`of=self`): the joined division row stays free, or every order service of a
+    division would queue behind one another."""
+    return Order.objects.select_for_update(of=("self",)).select_related("division").get(pk=order.pk)
 
 
 def _unmet_conditions(order: Order, name: str) -> list[str]:

@@ -433,3 +433,32 @@ def test_two_hand_overs_with_one_tracking_number_at_once_ship_one(
 
     moves = StockMove.objects.filter(kind=StockMove.Kind.SHIPMENT)
     assert moves.count() == 5 and sum(m.quantity for m in moves) == -5
+
+
+def test_order_lock_leaves_the_division_row_free(confirmed: Any) -> None:
+    """order_lock locks the order row only: another transaction can still lock the
+    division (before `of=self`, every order service of a division queued behind one)."""
+    from django.db import DatabaseError
+
+    from core.models import Division
+    from orders.services import order_lock
+
+    order = confirmed(quantity=1)
+    outcome: dict[str, bool] = {}
+
+    def lock_division() -> None:
+        try:
+            with transaction.atomic():
+                Division.objects.select_for_update(nowait=True).get(pk=order.division_id)
+            outcome["free"] = True
+        except DatabaseError:
+            outcome["free"] = False
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        order_lock(order)
+        worker = threading.Thread(target=lock_division)
+        worker.start()
+        worker.join(10)
+    assert outcome == {"free": True}
