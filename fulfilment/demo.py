@@ -28,6 +28,7 @@ from .models import (
     ReplenishmentRequest,
     StockLevel,
     StockMove,
+    StockTake,
 )
 from .services import (
     delivery_note_cancel,
@@ -48,6 +49,14 @@ from .services.replenishment import (
     replenishment_submit,
 )
 from .services.reports import logistics_report_run
+from .services.stock_take import (
+    stock_take_approve,
+    stock_take_cancel,
+    stock_take_count,
+    stock_take_open,
+    stock_take_submit,
+    week_of,
+)
 
 CARRIERS = (
     ("SF", "顺丰速运", r"SF\d{12}", Decimal("12.00"), Decimal("2.00")),
@@ -75,6 +84,7 @@ def seed(context: dict[str, Any]) -> None:
         _fulfil(order, state, placed_at, users, carriers["SF"])
     _replenishment_and_receipt(context)
     _pick_list(context)
+    _stock_takes(context)
     context["carriers"] = carriers
 
 
@@ -137,6 +147,32 @@ def _replenishment_and_receipt(context: dict[str, Any]) -> None:
                 lines=[(products[sku], quantity)],
                 note="外包装完好，数量核对无误 / checked",
             )
+
+
+def _stock_takes(context: dict[str, Any]) -> None:
+    """Count sheets in every state: three weeks ago cancelled, two weeks ago posted with a
+    variance, last week's submitted for approval, this week's open."""
+    if StockTake.objects.exists():
+        return
+    users, warehouses = context["users"], context["warehouses"]
+    keeper, lead = users[Role.WAREHOUSE], users[Role.LOGISTICS_LEAD]
+    this_week = week_of(timezone.localdate())
+    main, central = warehouses["main"], warehouses["central"]
+    cancelled = stock_take_open(warehouse=main, by=keeper, week=this_week - dt.timedelta(weeks=3))
+    stock_take_cancel(stock_take=cancelled, by=keeper, reason="盘点人员调休，改期 / rescheduled")
+    for warehouse, weeks, outcome in ((main, 2, "posted"), (central, 1, "submitted")):
+        sheet = stock_take_open(
+            warehouse=warehouse, by=keeper, week=this_week - dt.timedelta(weeks=weeks)
+        )
+        lines = list(sheet.lines.order_by("pk"))
+        counts: dict[int, int | str | None] = {line.pk: line.expected for line in lines}
+        if lines and outcome == "posted":
+            counts[lines[0].pk] = lines[0].expected + 1  # one unit found in the bin
+        stock_take_count(stock_take=sheet, by=keeper, counts=counts)
+        sheet = stock_take_submit(stock_take=sheet, by=keeper)
+        if outcome == "posted":
+            stock_take_approve(stock_take=sheet, by=lead)
+    stock_take_open(warehouse=main, by=keeper, week=this_week)
 
 
 def _pick_list(context: dict[str, Any]) -> None:

@@ -17,6 +17,7 @@ from fulfilment.models import (
     Shipment,
     StockLevel,
     StockMove,
+    StockTake,
 )
 from fulfilment.services import progress_of
 from orders.models import Order
@@ -56,6 +57,8 @@ def test_demo_has_every_note_state_stock_in_both_warehouses_and_a_partial_delive
     assert receipt.request is not None and receipt.request.status == "received"
     assert PickList.objects.get().delivery_notes.exists()
     assert LowStockEpisode.objects.filter(closed_at__isnull=True).exists()
+    assert set(StockTake.objects.values_list("status", flat=True)) == set(StockTake.Status.values)
+    assert StockMove.objects.filter(kind="stock_take").count() >= 1
     for level in StockLevel.objects.all():
         moved = StockMove.objects.filter(
             product=level.product_id, warehouse=level.warehouse_id
