@@ -77,6 +77,9 @@ class SpecialDay(models.Model):
     class Kind(models.TextChoices):
         HOLIDAY = "holiday", _("Statutory holiday")
         WORKDAY = "workday", _("Make-up working day")
+        SHUTDOWN = "shutdown", _("Company shutdown")
+
+    NON_WORKING = (Kind.HOLIDAY, Kind.SHUTDOWN)
 
     class Source(models.TextChoices):
         OFFICIAL = "official", _("Official schedule")
@@ -88,6 +91,7 @@ class SpecialDay(models.Model):
     source = models.CharField(
         _("source"), max_length=16, choices=Source.choices, default=Source.MANUAL
     )
+    note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["date"]

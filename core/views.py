@@ -2,21 +2,25 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import redirect
 from django.template import loader
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from .actions import query_string_without_page
+from .actions import form_error_from, query_string_without_page
 from .dashboard import panels_for
-from .forms import AuditSearchForm, LanguageForm
+from .exceptions import DomainError
+from .forms import AuditSearchForm, CleanTextForm, LanguageForm
 from .models import AuditRecord, SpecialDay, User
 from .notifications import notification_mark_all_read, notification_mark_read
 from .selectors import (
@@ -160,8 +164,91 @@ class SpecialDayListView(PermissionGateMixin, ListView):
             has_official=year_has_official_schedule(year),
             next_year_has_official=year_has_official_schedule(timezone.localdate().year + 1),
             kinds=SpecialDay.Kind,
+            months=_year_months(year, list(context["days"])),
+            can_edit=self.request.user.has_perm("core.change_specialday"),
+            set_form=kwargs.get("set_form") or SpecialDayForm(initial={"kind": "holiday"}),
+            remove_form=kwargs.get("remove_form") or SpecialDayRemoveForm(),
         )
         return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """Add, change (action=set) or remove (action=remove) an exception; a refusal shows
+        the page again with the input kept and the error at its field."""
+        from .calendar_admin import special_day_remove, special_day_set
+
+        if not request.user.has_perm("core.change_specialday"):
+            messages.error(request, _("Only an administrator may change the working calendar."))
+            return redirect("core:calendar")
+        removing = request.POST.get("action") == "remove"
+        form: forms.Form = (
+            SpecialDayRemoveForm(request.POST) if removing else SpecialDayForm(request.POST)
+        )
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if removing:
+                    special_day_remove(date=data["date"], by=request.user, reason=data["reason"])
+                    messages.success(
+                        request,
+                        _("%(date)s follows the weekly pattern again.") % {"date": data["date"]},
+                    )
+                else:
+                    special_day_set(
+                        date=data["date"],
+                        kind=data["kind"],
+                        by=request.user,
+                        name=data["name"],
+                        note=data["note"],
+                    )
+                    messages.success(request, _("%(date)s saved.") % {"date": data["date"]})
+                return redirect(f"{reverse('core:calendar')}?year={data['date'].year}")
+            except DomainError as error:
+                form_error_from(form, error)
+        entered = getattr(form, "cleaned_data", {}).get("date")
+        self._year = entered.year if entered and 2000 <= entered.year <= 2100 else None
+        self.object_list = self.get_queryset()
+        context = self.get_context_data(
+            **({"remove_form": form} if removing else {"set_form": form})
+        )
+        return self.render_to_response(context, status=422)
+
+
+class SpecialDayForm(CleanTextForm):
+    date = forms.DateField(
+        label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=SpecialDay.Kind.choices)
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=100, required=False)
+    note = forms.CharField(label=gettext_lazy("Note"), max_length=200, required=False)
+
+
+class SpecialDayRemoveForm(CleanTextForm):
+    date = forms.DateField(
+        label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=200)
+
+
+def _year_months(year: int, days: list[SpecialDay]) -> list[dict[str, Any]]:
+    """Twelve month grids (weeks from Monday), each cell with its kind of day."""
+    import calendar as pycalendar
+
+    special = {day.date: day for day in days}
+    months = []
+    for month in range(1, 13):
+        weeks = []
+        for week in pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month):
+            cells: list[dict[str, Any] | None] = []
+            for date in week:
+                if date.month != month:
+                    cells.append(None)
+                    continue
+                row = special.get(date)
+                kind = row.kind if row else ("sunday" if date.weekday() == 6 else "working")
+                cells.append({"date": date, "kind": kind, "day": row})
+            weeks.append(cells)
+        months.append({"month": month, "weeks": weeks})
+    return months
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

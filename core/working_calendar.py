@@ -70,7 +70,8 @@ def _special_days() -> _SpecialDays:
 @lru_cache(maxsize=4)
 def _load_special_days(version: int) -> _SpecialDays:
     rows = SpecialDay.objects.values_list("date", "kind")
-    holidays = frozenset(day for day, kind in rows if kind == SpecialDay.Kind.HOLIDAY)
+    # a company shutdown is a day off like a statutory holiday
+    holidays = frozenset(day for day, kind in rows if kind in SpecialDay.NON_WORKING)
     workdays = frozenset(day for day, kind in rows if kind == SpecialDay.Kind.WORKDAY)
     return _SpecialDays(holidays=holidays, workdays=workdays)
 
