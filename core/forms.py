@@ -13,10 +13,11 @@ class LanguageForm(forms.Form):
 
 
 class AuditSearchForm(forms.Form):
-    q = forms.CharField(label=_("Object or note"), required=False)
-    object_type = forms.CharField(label=_("Object type"), required=False)
-    object_id = forms.CharField(label=_("Object id"), required=False)
-    action = forms.CharField(label=_("Action"), required=False)
+    q = forms.CharField(label=_("Object, note or action"), required=False, max_length=200)
+    object_type = forms.ChoiceField(label=_("Object type"), required=False, choices=())
+    object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
+    action = forms.CharField(label=_("Action"), required=False, max_length=100)
+    logins = forms.BooleanField(label=_("Include sign-ins"), required=False)
     actor = forms.ModelChoiceField(
         label=_("Actor"), queryset=get_user_model().objects.order_by("username"), required=False
     )
@@ -26,6 +27,14 @@ class AuditSearchForm(forms.Form):
     date_to = forms.DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from .audit_labels import object_types
+
+        super().__init__(*args, **kwargs)
+        field = self.fields["object_type"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("any")), *object_types()]
 
 
 def _blank_is_empty(to_python: Any) -> Any:

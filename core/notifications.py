@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import smtplib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -17,12 +17,19 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from .audit import audit_record
 from .models import Division, Notification
 
 logger = logging.getLogger(__name__)
+
+
+Text = str | Callable[[], Any]
+
+
+def _render(text: Text) -> str:
+    return str(text() if callable(text) else text)
 
 
 def role_members(*, role: str, division: Division | None = None) -> QuerySet[Any]:
@@ -34,8 +41,8 @@ def role_members(*, role: str, division: Division | None = None) -> QuerySet[Any
 
 def notify(
     *,
-    subject: str,
-    body: str = "",
+    subject: Text,
+    body: Text = "",
     link: str = "",
     topic: str = "",
     users: Iterable[Any] = (),
@@ -43,18 +50,30 @@ def notify(
     division: Division | None = None,
     email: bool = True,
 ) -> list[Notification]:
-    """Send one message to every recipient once; the e-mail copy goes after commit."""
+    """Send one message to every recipient once; the e-mail copy goes after commit.
+
+    `subject` and `body` may be callables returning the text: they are then rendered in
+    each recipient's language (a message to an English-speaking user reads in English)."""
     recipients: dict[int, Any] = {user.pk: user for user in users}
     for role in roles:
         for user in role_members(role=role, division=division):
             recipients.setdefault(user.pk, user)
     queued = Notification.EmailState.QUEUED
+    rendered: dict[str, tuple[str, str]] = {}
+
+    def texts(user: Any) -> tuple[str, str]:
+        language = getattr(user, "language", "") or settings.LANGUAGE_CODE
+        if language not in rendered:
+            with translation.override(language):
+                rendered[language] = (_render(subject), _render(body))
+        return rendered[language]
+
     created = Notification.objects.bulk_create(
         [
             Notification(
                 recipient=user,
-                subject=subject[:200],
-                body=body,
+                subject=texts(user)[0][:200],
+                body=texts(user)[1],
                 link=link,
                 topic=topic,
                 email_state=queued if email and user.email else Notification.EmailState.NONE,

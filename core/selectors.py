@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from .audit_labels import LOGIN_ACTIONS, actions_matching
 from .models import AuditRecord, Notification, SpecialDay
 from .working_calendar import local_zone
 
@@ -20,14 +21,24 @@ def notification_get_for_user(*, user: Any, pk: int) -> Notification:
 
 
 def audit_search(*, filters: dict[str, Any]) -> QuerySet[AuditRecord]:
+    """The audit log, newest first. `q` matches the object, the note, and actions by the
+    label the reader sees (or their code); `action` the same; log-ins are left out unless
+    `logins` is set or asked for by action."""
     records = AuditRecord.objects.select_related("actor")
     if filters.get("q"):
+        text = filters["q"]
         records = records.filter(
-            Q(object_repr__icontains=filters["q"]) | Q(note__icontains=filters["q"])
+            Q(object_repr__icontains=text)
+            | Q(note__icontains=text)
+            | Q(action__in=actions_matching(text))
         )
-    for name in ("object_type", "object_id", "action"):
+    if filters.get("action"):
+        records = records.filter(action__in=actions_matching(filters["action"]) or ["-"])
+    for name in ("object_type", "object_id"):
         if filters.get(name):
             records = records.filter(**{name: filters[name]})
+    if not filters.get("logins") and not filters.get("action"):
+        records = records.exclude(action__in=LOGIN_ACTIONS)
     if filters.get("actor"):
         records = records.filter(actor=filters["actor"])
     zone = local_zone()

@@ -19,9 +19,11 @@ def calendar_next_year_check() -> bool:
     topic = f"calendar-missing-{next_year}"
     if not Notification.objects.filter(topic=topic).exists():
         notify(
-            subject=_("The working calendar has no official schedule for %(year)d yet")
-            % {"year": next_year},
-            body=_(
+            subject=lambda: (
+                _("The working calendar has no official schedule for %(year)d yet")
+                % {"year": next_year}
+            ),
+            body=lambda: _(
                 "Enter next year's statutory holidays and make-up working days once the "
                 "State Council publishes them; until then only weekends are known."
             ),

@@ -21,7 +21,7 @@ from .actions import form_error_from, query_string_without_page
 from .dashboard import panels_for
 from .exceptions import DomainError
 from .forms import AuditSearchForm, CleanTextForm, LanguageForm
-from .models import AuditRecord, SpecialDay, User
+from .models import SpecialDay, User
 from .notifications import notification_mark_all_read, notification_mark_read
 from .selectors import (
     audit_search,
@@ -111,7 +111,7 @@ class AuditRecordListView(PermissionGateMixin, ListView):
         self.form = AuditSearchForm(self.request.GET or None)
         if self.form.is_bound and self.form.is_valid():
             return audit_search(filters=self.form.cleaned_data)
-        return AuditRecord.objects.select_related("actor")
+        return audit_search(filters={})
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -198,8 +198,10 @@ def listing_application_submit(*, application: ListingApplication, by: Any) -> L
     )
     with portal_language():
         notify(
-            subject=_("Listing application %(number)s to review: %(product)s")
-            % {"number": application.number, "product": product},
+            subject=lambda: (
+                _("Listing application %(number)s to review: %(product)s")
+                % {"number": application.number, "product": product}
+            ),
             body=application.rationale,
             link=reverse("catalog:application-detail", args=[application.pk]),
             topic="catalog.application_submitted",
@@ -256,13 +258,17 @@ def listing_application_approve(
     )
     with portal_language():
         notify(
-            subject=_("Listing application %(number)s approved: %(product)s")
-            % {"number": application.number, "product": product},
-            body=_(
-                "The product group approved your application. The product is listed once its "
-                "base information (images, detail page, prices, promotion plan) is complete."
-            )
-            + (f"\n\n{note.strip()}" if note.strip() else ""),
+            subject=lambda: (
+                _("Listing application %(number)s approved: %(product)s")
+                % {"number": application.number, "product": product}
+            ),
+            body=lambda: (
+                _(
+                    "The product group approved your application. The product is listed once its "
+                    "base information (images, detail page, prices, promotion plan) is complete."
+                )
+                + (f"\n\n{note.strip()}" if note.strip() else "")
+            ),
             link=reverse("catalog:application-detail", args=[application.pk]),
             topic="catalog.application_approved",
             users=[application.applicant],
@@ -306,10 +312,14 @@ def listing_application_reject(
     )
     with portal_language():
         notify(
-            subject=_("Listing application %(number)s rejected: %(product)s")
-            % {"number": application.number, "product": product},
-            body=_("Reason: %(reason)s\nYou may revise the application and submit it again.")
-            % {"reason": reason.strip()},
+            subject=lambda: (
+                _("Listing application %(number)s rejected: %(product)s")
+                % {"number": application.number, "product": product}
+            ),
+            body=lambda: (
+                _("Reason: %(reason)s\nYou may revise the application and submit it again.")
+                % {"reason": reason.strip()}
+            ),
             link=reverse("catalog:application-detail", args=[application.pk]),
             topic="catalog.application_rejected",
             users=[application.applicant],

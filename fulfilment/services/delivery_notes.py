@@ -193,15 +193,20 @@ def _note_create(
 
 def _notify_reserved(note: DeliveryNote, *, released: bool = False) -> None:
     """The policy: each note goes to finance (to invoice) and to the warehouse (to pick)."""
-    subject = (
-        _("Delivery note %(note)s released: stock arrived for order %(order)s")
-        if released
-        else _("Delivery note %(note)s for order %(order)s")
-    ) % {"note": note.number, "order": note.order.number}
-    body = _("Ship by %(day)s from %(warehouse)s.") % {
-        "day": note.ship_by.isoformat(),
-        "warehouse": note.warehouse.code,
-    }
+
+    def subject() -> str:  # rendered in each recipient's language
+        return (
+            _("Delivery note %(note)s released: stock arrived for order %(order)s")
+            if released
+            else _("Delivery note %(note)s for order %(order)s")
+        ) % {"note": note.number, "order": note.order.number}
+
+    def body() -> str:
+        return _("Ship by %(day)s from %(warehouse)s.") % {
+            "day": note.ship_by.isoformat(),
+            "warehouse": note.warehouse.code,
+        }
+
     notify(
         subject=subject,
         body=body,

@@ -202,18 +202,22 @@ def _episode_open(
         at=at,
     )
     notify(
-        subject=_("Low stock: %(sku)s in %(warehouse)s")
-        % {"sku": product.sku, "warehouse": warehouse.code},
-        body=_(
-            "%(available)s available, %(shipped)s shipped in the last %(days)s days. "
-            "Replenishment request %(request)s is proposed."
-        )
-        % {
-            "available": available,
-            "shipped": shipped_last_week,
-            "days": settings.LOW_STOCK_COVER_DAYS,
-            "request": request.number if request else "—",
-        },
+        subject=lambda: (
+            _("Low stock: %(sku)s in %(warehouse)s")
+            % {"sku": product.sku, "warehouse": warehouse.code}
+        ),
+        body=lambda: (
+            _(
+                "%(available)s available, %(shipped)s shipped in the last %(days)s days. "
+                "Replenishment request %(request)s is proposed."
+            )
+            % {
+                "available": available,
+                "shipped": shipped_last_week,
+                "days": settings.LOW_STOCK_COVER_DAYS,
+                "request": request.number if request else "—",
+            }
+        ),
         link=request_link(request) if request else reverse("fulfilment:stock-list"),
         topic="low_stock",
         roles=[Role.PARTS_SUPPORT, Role.WAREHOUSE],
@@ -394,15 +398,18 @@ def replenishment_submit(*, request: ReplenishmentRequest, by: Any) -> Replenish
         )
         return request
     notify(
-        subject=_("Replenishment request %(number)s awaits your approval")
-        % {"number": request.number},
-        body=_("%(sku)s × %(quantity)s for %(warehouse)s, %(amount)s CNY.")
-        % {
-            "sku": request.product.sku,
-            "quantity": request.quantity,
-            "warehouse": request.warehouse.code,
-            "amount": request.amount,
-        },
+        subject=lambda: (
+            _("Replenishment request %(number)s awaits your approval") % {"number": request.number}
+        ),
+        body=lambda: (
+            _("%(sku)s × %(quantity)s for %(warehouse)s, %(amount)s CNY.")
+            % {
+                "sku": request.product.sku,
+                "quantity": request.quantity,
+                "warehouse": request.warehouse.code,
+                "amount": request.amount,
+            }
+        ),
         link=request_link(request),
         topic="replenishment",
         roles=[approval_role()],

@@ -133,8 +133,19 @@ def logistics_report_send(
     }
     body = _("The shipments handed over since the previous report, as an .xlsx file.")
     notify(
-        subject=subject,
-        body=body,
+        subject=lambda: (
+            ngettext(
+                "Logistics report %(number)s (%(day)s): %(count)s shipment",
+                "Logistics report %(number)s (%(day)s): %(count)s shipments",
+                report.shipment_count,
+            )
+            % {
+                "number": report.number,
+                "day": report.day.isoformat(),
+                "count": report.shipment_count,
+            }
+        ),
+        body=lambda: _("The shipments handed over since the previous report, as an .xlsx file."),
         link=link,
         topic="logistics_report",
         roles=["logistics_lead"],
@@ -253,12 +264,14 @@ def _shipped_list_send(
                 division=division, day=day, order_count=order_count, created_at=now
             )
             notify(
-                subject=ngettext(
-                    "Shipped today (%(day)s): %(count)s order",
-                    "Shipped today (%(day)s): %(count)s orders",
-                    order_count,
-                )
-                % {"day": day.isoformat(), "count": order_count},
+                subject=lambda: (
+                    ngettext(
+                        "Shipped today (%(day)s): %(count)s order",
+                        "Shipped today (%(day)s): %(count)s orders",
+                        order_count,
+                    )
+                    % {"day": day.isoformat(), "count": order_count}
+                ),
                 body="\n".join(_shipped_line(shipment) for shipment in shipments),
                 link=f"{reverse('fulfilment:shipment-list')}?day={day.isoformat()}",
                 topic="shipped_list",

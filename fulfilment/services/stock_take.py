@@ -189,10 +189,14 @@ def stock_take_weekly_run(*, now: dt.datetime | None = None) -> list[StockTake]:
 def _notify_opened(stock_take: StockTake) -> None:
     warehouse = stock_take.warehouse
     notify(
-        subject=_("Weekly stock take %(number)s: count %(warehouse)s")
-        % {"number": stock_take.number, "warehouse": warehouse.code},
-        body=_("The count sheet for the week of %(week)s is open with %(lines)s lines.")
-        % {"week": stock_take.week.isoformat(), "lines": stock_take.lines.count()},
+        subject=lambda: (
+            _("Weekly stock take %(number)s: count %(warehouse)s")
+            % {"number": stock_take.number, "warehouse": warehouse.code}
+        ),
+        body=lambda: (
+            _("The count sheet for the week of %(week)s is open with %(lines)s lines.")
+            % {"week": stock_take.week.isoformat(), "lines": stock_take.lines.count()}
+        ),
         link=stock_take_link(stock_take),
         topic=TOPIC,
         roles=[Role.WAREHOUSE],
@@ -293,10 +297,14 @@ def stock_take_submit(
         data={"lines": total, "variances": variances},
     )
     notify(
-        subject=_("Stock take %(number)s of %(warehouse)s awaits your approval")
-        % {"number": stock_take.number, "warehouse": stock_take.warehouse.code},
-        body=_("%(total)s lines counted, %(variances)s with a variance.")
-        % {"total": total, "variances": variances},
+        subject=lambda: (
+            _("Stock take %(number)s of %(warehouse)s awaits your approval")
+            % {"number": stock_take.number, "warehouse": stock_take.warehouse.code}
+        ),
+        body=lambda: (
+            _("%(total)s lines counted, %(variances)s with a variance.")
+            % {"total": total, "variances": variances}
+        ),
         link=stock_take_link(stock_take),
         topic=TOPIC,
         roles=[settings.STOCK_TAKE_APPROVAL_ROLE],
@@ -406,7 +414,9 @@ def stock_take_reopen(*, stock_take: StockTake, by: Any, note: str) -> StockTake
         note=note,
     )
     notify(
-        subject=_("Stock take %(number)s sent back for recounting") % {"number": stock_take.number},
+        subject=lambda: (
+            _("Stock take %(number)s sent back for recounting") % {"number": stock_take.number}
+        ),
         body=note,
         link=stock_take_link(stock_take),
         topic=TOPIC,

@@ -49,19 +49,24 @@ def _breach_record(order: Order) -> bool:
         action="sla_breached",
         data={"step": order.next_step, "due_at": order.next_due_at.isoformat()},
     )
+    due_text = f"{to_local(due):%Y-%m-%d %H:%M}" if (due := order.next_due_at) else ""
     notify(
-        subject=_("SLA breached: %(step)s of order %(number)s")
-        % {"step": step_label, "number": order.number},
-        body=_(
-            "The step %(step)s of order %(number)s was due at %(due)s and is not done.\n"
-            "Open the order: %(url)s"
-        )
-        % {
-            "step": step_label,
-            "number": order.number,
-            "due": f"{to_local(order.next_due_at):%Y-%m-%d %H:%M}",
-            "url": absolute_url(link),
-        },
+        subject=lambda: (
+            _("SLA breached: %(step)s of order %(number)s")
+            % {"step": step_label, "number": order.number}
+        ),
+        body=lambda: (
+            _(
+                "The step %(step)s of order %(number)s was due at %(due)s and is not done.\n"
+                "Open the order: %(url)s"
+            )
+            % {
+                "step": step_label,
+                "number": order.number,
+                "due": due_text,
+                "url": absolute_url(link),
+            }
+        ),
         # the inbox links within the portal; the e-mail body carries the absolute URL
         link=link,
         topic="orders.sla_breach",

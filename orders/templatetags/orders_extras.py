@@ -5,35 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.translation import gettext_lazy as _
+
+from core import audit_labels
 
 from ..models import Order
 
 register = template.Library()
 
-ACTION_LABELS: dict[str, Any] = {
-    "received": _("received"),
-    "identified": _("customer identified"),
-    "confirmed": _("sales order confirmed"),
-    "put_on_hold": _("put on hold"),
-    "allocated": _("allocated"),
-    "invoiced": _("invoiced"),
-    "shipped": _("shipped"),
-    "delivered": _("receipt confirmed"),
-    "closed": _("closed"),
-    "cancelled": _("cancelled"),
-    "sla_breached": _("SLA breached"),
-    "customer_merged": _("customers merged"),
-    "customer_merged_into": _("merged into another customer"),
-    "customer_created": _("customer created"),
-    "customer_corrected": _("master data corrected"),
-    "personal_data_revealed": _("personal data viewed"),
-}
-
 
 @register.filter
 def action_label(code: str) -> Any:
-    return ACTION_LABELS.get(code, code)
+    return audit_labels.action_label(code)
 
 
 @register.filter
@@ -52,10 +34,7 @@ LINE_FIELD_ORDER = {"quantity": 0, "unit_price": 1, "amount": 2}
 
 
 def _change(value: Any) -> str:
-    if isinstance(value, dict) and ("old" in value or "new" in value):
-        old, new = value.get("old"), value.get("new")
-        return f"{old if old not in (None, '') else '∅'} → {new if new not in (None, '') else '∅'}"
-    return str(value)
+    return audit_labels.shown_value(value)
 
 
 @register.filter
@@ -76,5 +55,5 @@ def history_details(data: Any) -> list[str]:
                 changes = ", ".join(f"{name}: {_change(line[name])}" for name in names)
                 texts.append(f"#{line.get('position')} {line.get('sku')} {changes}")
         else:
-            texts.append(f"{key}: {_change(value)}")
+            texts.extend(audit_labels.details({key: value}))
     return texts

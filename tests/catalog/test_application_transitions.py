@@ -85,8 +85,9 @@ def test_submit_notifies_the_product_group_of_the_division(
     recipients = set(Notification.objects.values_list("recipient__username", flat=True))
     assert recipients == {"pg"}
     message = Notification.objects.get()
-    # Stored in the portal's first language, whatever language the actor uses.
-    assert message.subject.startswith(f"待审核上架申请 {application.number}")
+    # In the recipient's language (the product group user reads English), whatever
+    # language the actor uses.
+    assert message.subject.startswith(f"Listing application {application.number} to review")
     assert message.link == f"/catalog/applications/{application.pk}/"
 
 
