@@ -152,6 +152,9 @@ class Order(ConcurrentTransitionMixin, models.Model):
     carrier = models.CharField(_("carrier"), max_length=100, blank=True)
     tracking_number = models.CharField(_("tracking number"), max_length=64, blank=True)
     hold_reason = models.CharField(_("hold reason"), max_length=200, blank=True)
+    # What the rep should look at before confirming (orders.flags): codes with figures.
+    review_flags = models.JSONField(_("review flags"), default=list, blank=True)
+    is_flagged = models.BooleanField(_("flagged for review"), default=False)
     cancel_reason = models.CharField(_("cancellation reason"), max_length=200, blank=True)
 
     # SLA clocks: due time of each step, and when / by whom it was done.

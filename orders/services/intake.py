@@ -23,6 +23,7 @@ from core.working_calendar import to_local
 
 from .. import clocks, validators
 from ..exceptions import FieldError, IntakeConflict, IntakeInvalid
+from ..flags import review_flags
 from ..matching import id_number_index, phone_index
 from ..models import Customer, Order, OrderLine, Platform
 from ..provinces import BY_CODE
@@ -364,6 +365,14 @@ def _create(
 
     ship_by = clocks.ship_by(clean.placed_at)
     buyer, ship_to = clean.buyer, clean.ship_to
+    flags = review_flags(
+        lines=[
+            (position, line.product.sku, line.unit_price, line.product.selling_price)
+            for position, line in enumerate(clean.lines, start=1)
+        ],
+        postcode=ship_to.postcode,
+        province_code=clean.province_code,
+    )
     order = Order(
         number=order_number_next(division=clean.division, day=to_local(received_at).date()),
         platform=platform,
@@ -399,6 +408,8 @@ def _create(
         delivery_note_window_at=clocks.delivery_note_window(clean.placed_at),
         invoice_due_at=clocks.invoice_due(ship_by, None),
         handover_due_at=clocks.handover_due(ship_by),
+        review_flags=flags,
+        is_flagged=bool(flags),
     )
     order._step_changed()
     order.save()

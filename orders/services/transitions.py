@@ -37,6 +37,7 @@ from ..exceptions import (
     ReceiptInvalid,
     TransitionNotAllowed,
 )
+from ..flags import flags_for_order
 from ..hooks import cancellation_run
 from ..models import Customer, Order, OrderLine, SlaBreach, Step
 from .customers import user_can_reach_division
@@ -226,6 +227,9 @@ def order_confirm(
         data["lines"] = corrected.history
         data["goods_amount"] = {"old": str(order.goods_amount), "new": str(corrected.goods_amount)}
         order.goods_amount = corrected.goods_amount
+        # the rep's corrections may settle (or raise) a price flag
+        order.review_flags = flags_for_order(order)
+        order.is_flagged = bool(order.review_flags)
     if not validators.amount_fits(order.goods_amount + order.freight):
         raise OrderError(
             _("The order's total exceeds the largest amount the portal keeps (9,999,999,999.99)."),
@@ -259,6 +263,8 @@ def order_confirm(
             "confirmed_at",
             "confirmed_by",
             "delivery_note_due_at",
+            "review_flags",
+            "is_flagged",
         ),
     )
 

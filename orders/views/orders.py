@@ -30,6 +30,7 @@ from ..forms import (
     OrderLineCorrectionFormSet,
     OrderLineFormSet,
 )
+from ..flags import flag_texts
 from ..hooks import order_sections
 from ..models import Order, Step
 from ._common import REP_QUEUE, REPS, order_moved_on_message
@@ -103,6 +104,7 @@ def order_detail_context(
         "can_reveal_phone": user.has_perm("orders.reveal_phone"),
         "can_reveal_ship_phone": user.has_perm("orders.reveal_ship_phone"),
         "sections": order_sections(request, order),
+        "flags": flag_texts(order.review_flags),
     }
     if order.status == Order.Status.RECEIVED and user.has_perm("orders.identify_order"):
         context["candidates"] = selectors.customer_candidates(order=order, user=user)

@@ -372,7 +372,10 @@ def other_division_shipment(
 def test_shipped_list_goes_to_the_division_sales_reps_once(
     ship: Any, make_user: Any, other_division: Any, english: Any
 ) -> None:
-    rep, other_rep = make_user("sales_rep", language="en"), make_user("sales_rep", divisions=[other_division])
+    rep, other_rep = (
+        make_user("sales_rep", language="en"),
+        make_user("sales_rep", divisions=[other_division]),
+    )
     keeper = make_user("warehouse")
     ship(local("2026-11-26", "15:00"))  # yesterday: not in today's list
     today = [ship(local("2026-11-27", "09:00")), ship(local("2026-11-27", "14:30"))]
