@@ -184,6 +184,9 @@ INVOICE_CUTOFF = env("INVOICE_CUTOFF", default="15:00")
 # outage held back, which is days, not months; an older order is keyed in with the lead's
 # knowledge, not accepted silently. The future is bounded separately (10 minutes, SPEC §7).
 ORDER_REPLAY_WINDOW_DAYS = env.int("ORDER_REPLAY_WINDOW_DAYS", default=31)
+# An order line whose unit price lies further than this fraction from the listed selling
+# price (or is zero) is accepted but flagged for the rep to look at (orders.flags).
+ORDER_PRICE_TOLERANCE = env("ORDER_PRICE_TOLERANCE", default="0.10")
 # Calendar days after the customer's receipt confirmation in which a return may be asked for.
 ORDER_RETURN_WINDOW_DAYS = env.int("ORDER_RETURN_WINDOW_DAYS", default=5)
 # Roles whose members see every division (the platform's head-office functions).
