@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -91,7 +92,14 @@ def _order(
 ) -> None:
     lines = [
         services.LineInput(
-            sku=sku, quantity=quantity, unit_price=str(products[sku].selling_price or "100.00")
+            sku=sku,
+            quantity=quantity,
+            unit_price=str(
+                (
+                    (products[sku].selling_price or Decimal("100.00"))
+                    * Decimal(spec.extra.get("price_factor", "1"))
+                ).quantize(Decimal("0.01"))
+            ),
         )
         for sku, quantity in spec.lines
         if sku in products and products[sku].is_listed

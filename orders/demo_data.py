@@ -210,7 +210,15 @@ ORDERS = [
     DemoOrder(
         "DEMO-MALL-0003", Order.Status.RECEIVED, *HENGLI_TYPO, [("DEMO-002", 1)], 2.0
     ),  # breached
-    DemoOrder("DEMO-MALL-0004", Order.Status.IDENTIFIED, *HENGLI_BUYER, [("DEMO-003", 4)], 0.01),
+    # the platform sent a sixth of the listed price: accepted, flagged for the rep
+    DemoOrder(
+        "DEMO-MALL-0004",
+        Order.Status.IDENTIFIED,
+        *HENGLI_BUYER,
+        [("DEMO-003", 4)],
+        0.01,
+        extra={"price_factor": "0.1667"},
+    ),
     DemoOrder(
         "DEMO-MALL-0005",
         Order.Status.CONFIRMED,

@@ -21,6 +21,7 @@ from core.views import PermissionGateMixin
 from .. import selectors, services
 from ..clocks import STEP_FIELDS
 from ..exceptions import IntakeConflict, IntakeInvalid, OrderError, TransitionNotAllowed
+from ..flags import flag_texts
 from ..forms import (
     OrderCancelForm,
     OrderConfirmForm,
@@ -30,7 +31,6 @@ from ..forms import (
     OrderLineCorrectionFormSet,
     OrderLineFormSet,
 )
-from ..flags import flag_texts
 from ..hooks import order_sections
 from ..models import Order, Step
 from ._common import REP_QUEUE, REPS, order_moved_on_message

@@ -26,6 +26,8 @@ def test_seed_demo_twice_gives_orders_in_every_state_once() -> None:
     assert Customer.objects.filter(kind="corporate").count() >= 3
     assert Customer.objects.filter(kind="individual").count() >= 2
     assert Order.objects.filter(source=Order.Source.KEYED_IN).exists()
+    flagged = Order.objects.get(platform_order_no="DEMO-MALL-0004")
+    assert flagged.is_flagged and flagged.review_flags[0]["code"] == "price_deviation"
 
 
 def test_demo_platform_token_works() -> None:
