@@ -43,7 +43,7 @@ def billing_cancellation() -> Iterator[None]:
         unregister_cancellation_participant,
     )
 
-    registered = ("billing" in {name for _stage, name in cancellation_participants()})
+    registered = "billing" in {name for _stage, name in cancellation_participants()}
     register_cancellation_participant(
         invoice_cancellation_participant, stage=STAGE_BILLING, name="billing"
     )
