@@ -18,7 +18,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Table, TableStyle
 
 from core.pdf import Column, Document, barcode, facts, para, render, spacer, table
-from core.templatetags.money import amount, percent
+from core.templatetags.money import amount, cny, percent
 
 from .models import Invoice, InvoiceLine
 from .money import amount_in_chinese
@@ -70,7 +70,7 @@ COLUMNS = (
     Column(stacked("数量", "Qty"), 14, align_right=True),
     Column(stacked("含税单价", "Unit price"), 22, align_right=True),
     Column(stacked("金额", "Amount"), 24, align_right=True),
-    Column(stacked("税率", "VAT rate"), 14, align_right=True),
+    Column(stacked("税率", "Rate"), 14, align_right=True),
     Column(stacked("税额", "VAT"), 22, align_right=True),
 )
 
@@ -103,7 +103,7 @@ def _totals(invoice: Invoice) -> Table:
             para(stacked("价税合计（大写）", "Total in words"), "small"),
             para(amount_in_chinese(invoice.total_amount)),
             para(stacked("（小写）", "Total in figures"), "small"),
-            para(f"¥{amount(invoice.total_amount)}", "cell_right"),
+            para(cny(invoice.total_amount), "cell_right"),
         ],
     ]
     grid = Table(rows, colWidths=[34 * mm, 70 * mm, 34 * mm, None])
