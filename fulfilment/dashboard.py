@@ -60,21 +60,4 @@ def waves_panel(user: Any) -> Panel | None:
     )
 
 
-def invoice_panel(user: Any) -> Panel | None:
-    if not user_has_role(user, Role.DIVISION_FINANCE):
-        return None
-    notes = scope_to_user_divisions(DeliveryNote.objects.all(), user=user).filter(
-        status=DeliveryNote.Status.RESERVED
-    )
-    return Panel(
-        _("Delivery notes to invoice"),
-        "fulfilment/includes/_invoice_panel.html",
-        {
-            "count": notes.count(),
-            "notes": list(notes.select_related("order").order_by("ship_by", "pk")[:8]),
-        },
-        order=12,
-    )
-
-
-PANELS = [queue_panel, waves_panel, invoice_panel]
+PANELS = [queue_panel, waves_panel]  # finance's invoices due: billing.panels_invoices

@@ -4,8 +4,9 @@ parts_support checks stock and writes delivery notes and replenishment requests;
 warehouse prints pick lists, hands over to carriers, books receipts and counts stock;
 logistics_lead owns carriers and freight rates and approves stock takes (the warehouse
 lead); the approval role of replenishment requests is a setting
-(REPLENISHMENT_APPROVAL_ROLE, default ecom_leader); division finance records invoices
-of delivery notes until billing issues them.
+(REPLENISHMENT_APPROVAL_ROLE, default ecom_leader); division finance's
+`record_invoice_deliverynote` is what billing's invoice issue checks when it marks the
+note invoiced.
 """
 
 from __future__ import annotations

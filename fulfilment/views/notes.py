@@ -1,10 +1,11 @@
-"""parts_support's queue and stock check, delivery notes, the invoice record (finance,
-until billing issues invoices) and the hand-over to the carrier (warehouse)."""
+"""parts_support's queue and stock check, delivery notes (with finance's "Issue invoice"
+button, which posts to billing) and the hand-over to the carrier (warehouse)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import OrderedDict
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django import forms
@@ -37,10 +38,6 @@ class PartialForm(CleanTextForm):
         label=gettext_lazy("Partial delivery agreed with"), max_length=100, required=False
     )
     note = forms.CharField(label=gettext_lazy("Note"), max_length=200, required=False)
-
-
-class InvoiceRecordForm(CleanTextForm):
-    invoice_number = forms.CharField(label=gettext_lazy("Invoice number"), max_length=32)
 
 
 class HandOverForm(CleanTextForm):
@@ -287,6 +284,28 @@ class NoteListView(PermissionGateMixin, ListView):
         return context
 
 
+def invoice_preview(note: DeliveryNote, lines: list[DeliveryNoteLine]) -> dict[str, Any]:
+    """What the invoice of this note will carry (billing.services.invoices issues it; its
+    tests hold the two equal): each line at the order's tax-inclusive price, and the
+    order's freight on the order's first invoice only."""
+    amounts = [
+        (line.quantity * line.order_line.unit_price).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_UP
+        )
+        for line in lines
+    ]
+    first_invoice = (
+        not DeliveryNote.objects.filter(order=note.order_id)
+        .exclude(pk=note.pk)
+        .exclude(invoice_number="")
+        .exists()
+    )
+    freight = note.order.freight if first_invoice and note.order.freight > 0 else None
+    total = sum(amounts, Decimal("0.00")) + (freight or 0)
+    rows = [{"line": line, "amount": amount} for line, amount in zip(lines, amounts, strict=True)]
+    return {"rows": rows, "freight": freight, "total": total}
+
+
 class NoteDetailView(PermissionGateMixin, TemplateView):
     permission_required = "fulfilment.view_deliverynote"
     template_name = "fulfilment/note_detail.html"
@@ -320,9 +339,9 @@ class NoteDetailView(PermissionGateMixin, TemplateView):
             siblings=siblings,
             history=audit_history(note),
             progress=services.progress_of(note.order),
-            invoice_form=InvoiceRecordForm()
+            invoice_preview=invoice_preview(note, lines)
             if note.status == DeliveryNote.Status.RESERVED
-            and user.has_perm("fulfilment.record_invoice_deliverynote")
+            and user.has_perm("billing.issue_invoice")
             else None,
             handover_form=HandOverForm()
             if note.status == DeliveryNote.Status.INVOICED
@@ -348,19 +367,6 @@ class _NoteAction(PostActionView):
 
     def refused_redirect(self, request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("fulfilment:note-detail", pk)
-
-
-class InvoiceRecordView(_NoteAction):
-    action_permission = "fulfilment.record_invoice_deliverynote"
-    form_class = InvoiceRecordForm
-
-    def perform(self, note: DeliveryNote, form: Any) -> str:
-        services.delivery_note_mark_invoiced(
-            note=note, by=self.request.user, invoice_number=form.cleaned_data["invoice_number"]
-        )
-        return _("Invoice recorded on %(note)s; the warehouse may hand it over.") % {
-            "note": note.number
-        }
 
 
 class HandOverView(_NoteAction):
@@ -426,7 +432,6 @@ urlpatterns = [
     path("orders/<int:pk>/stock-check/", StockCheckView.as_view(), name="stock-check"),
     path("notes/", NoteListView.as_view(), name="note-list"),
     path("notes/<int:pk>/", NoteDetailView.as_view(), name="note-detail"),
-    path("notes/<int:pk>/invoice/", InvoiceRecordView.as_view(), name="note-invoice"),
     path("notes/<int:pk>/hand-over/", HandOverView.as_view(), name="note-handover"),
     path("notes/<int:pk>/cancel/", BackOrderCancelView.as_view(), name="note-cancel"),
     path("shipments/", ShipmentListView.as_view(), name="shipment-list"),

@@ -1,4 +1,4 @@
-"""Parts support writes a delivery note, finance records its invoice, the warehouse
+"""Parts support writes a delivery note, finance issues its invoice, the warehouse
 prints the wave's pick list and hands the order to the carrier (SPEC §3)."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ import pytest
 from django.db import transaction
 from playwright.sync_api import expect
 
+from billing.models import Invoice
 from fulfilment.models import Carrier, DeliveryNote, PickList, Shipment, StockMove
 from fulfilment.services import stock_levels_lock, stock_move_post
 from orders.models import Order
@@ -44,9 +45,13 @@ def test_delivery_note_pick_list_and_hand_over(
     page.context.clear_cookies()
     login("division_finance")
     page.goto(f"/fulfilment/notes/{note.pk}/")
-    page.fill("#id_invoice_number", "44001234")
-    page.click("[data-testid=invoice-form] button[type=submit]")
-    expect(page.locator("[data-testid=note-invoice]")).to_contain_text("44001234")
+    expect(page.locator("[data-testid=invoice-preview-total]")).to_have_text("¥210.00")
+    page.click("[data-testid=issue-invoice]")
+    expect(page.locator("[data-testid=invoice-totals]")).to_contain_text("¥210.00")
+    invoice = Invoice.objects.get(delivery_note=note)
+    expect(page.locator("h1")).to_contain_text(invoice.number)
+    page.goto(f"/fulfilment/notes/{note.pk}/")
+    expect(page.locator("[data-testid=note-invoice]")).to_contain_text(invoice.number)
 
     page.context.clear_cookies()
     login("warehouse")

@@ -77,7 +77,7 @@ def test_partial_without_agreement_keeps_the_input_and_names_the_field(
     assert 'value="2"' in too_many.content.decode()
 
 
-def test_finance_records_the_invoice_and_the_warehouse_hands_over(
+def test_finance_issues_the_invoice_and_the_warehouse_hands_over(
     confirmed: Any, stock: Any, product: Any, make_user: Any
 ) -> None:
     carrier = Carrier.objects.create(code="SF", name="顺丰速运")
@@ -87,10 +87,16 @@ def test_finance_records_the_invoice_and_the_warehouse_hands_over(
     keeper = client_for(make_user("warehouse"))
     page = keeper.get(f"/fulfilment/notes/{note.pk}/").content.decode()
     assert 'data-testid="handover-blocked"' in page and "handover-form" not in page
+    assert 'data-testid="issue-invoice"' not in page  # finance's button
     finance = client_for(make_user("division_finance"))
-    finance.post(f"/fulfilment/notes/{note.pk}/invoice/", {"invoice_number": "44001234"})
+    page = finance.get(f"/fulfilment/notes/{note.pk}/").content.decode()
+    assert f'action="/billing/invoices/issue/{note.pk}/"' in page
+    assert "¥210.00" in page  # 2 × 100.00 and the freight of 10.00
+    response = finance.post(f"/billing/invoices/issue/{note.pk}/")
     note.refresh_from_db()
     assert note.status == "invoiced" and Order.objects.get(pk=order.pk).status == "invoiced"
+    assert response.status_code == 302 and response["Location"].startswith("/billing/invoices/")
+    assert note.invoice_number.startswith("FP-GQ-")
     keeper.post(
         f"/fulfilment/notes/{note.pk}/hand-over/",
         {

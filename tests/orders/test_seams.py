@@ -53,8 +53,8 @@ def test_participants_run_in_stage_order_inside_the_cancel(
     def billing(*, order: Order, by: Any, reason: str) -> None:
         calls.append(("billing", Order.objects.get(pk=order.pk).status, reason))
 
-    _register(participants, stock, hooks.STAGE_STOCK, "fulfilment")  # registered first …
-    _register(participants, billing, hooks.STAGE_BILLING, "billing")  # … but runs second
+    _register(participants, stock, hooks.STAGE_STOCK, "test-stock")  # registered first …
+    _register(participants, billing, hooks.STAGE_BILLING, "test-billing")  # … runs second
 
     services.order_cancel(order=order, by=make_user("sales_rep"), reason=" customer withdrew ")
 

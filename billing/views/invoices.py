@@ -1,0 +1,244 @@
+"""Division finance's invoice pages: the notes to invoice (breached first), issuing from a
+delivery note, the invoices with their filters, one invoice with its lines, history and
+red-letter credit note, and its PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, TypeVar
+
+from django import forms
+from django.db.models import BooleanField, Case, F, Model, Q, QuerySet, Value, When
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import ListView, TemplateView
+
+from core.actions import PostActionView, query_string_without_page
+from core.audit import audit_history
+from core.forms import CleanTextForm
+from core.scoping import scope_to_user_divisions
+from core.views import PermissionGateMixin
+from core.working_calendar import at_local
+from fulfilment.models import DeliveryNote
+
+from ..models import Invoice
+from ..money import amount_in_chinese
+from ..pdf import invoice_pdf
+from ..services.invoices import invoice_credit, invoice_issue
+
+M = TypeVar("M", bound=Model)
+
+
+def get_scoped(queryset: QuerySet[M], *, user: Any, pk: int) -> M:
+    """The same 404 for "does not exist" and "not yours"."""
+    return get_object_or_404(scope_to_user_divisions(queryset, user=user), pk=pk)
+
+
+# --- selectors -------------------------------------------------------------------------------
+def notes_to_invoice(*, user: Any, now: dt.datetime | None = None) -> QuerySet[DeliveryNote]:
+    """Delivery notes with reserved stock (their invoice is due) in the user's divisions,
+    breached first, then by the order's invoice due time."""
+    now = now or timezone.now()
+    return (
+        scope_to_user_divisions(DeliveryNote.objects.all(), user=user)
+        .filter(status=DeliveryNote.Status.RESERVED)
+        .select_related("order", "warehouse")
+        .annotate(
+            due_at=F("order__invoice_due_at"),
+            breached=Case(
+                When(order__invoice_due_at__lt=now, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
+        .order_by("-breached", F("order__invoice_due_at").asc(nulls_last=True), "ship_by", "pk")
+    )
+
+
+class InvoiceFilterForm(forms.Form):
+    q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=64)
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Kind"),
+        required=False,
+        choices=[("", gettext_lazy("All"))] + list(Invoice.Kind.choices),
+    )
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        required=False,
+        choices=[("", gettext_lazy("All"))] + list(Invoice.Status.choices),
+    )
+    issued_from = forms.DateField(label=gettext_lazy("Issued from"), required=False)
+    issued_to = forms.DateField(label=gettext_lazy("Issued through"), required=False)
+
+
+def invoice_list_for_user(*, user: Any, filters: dict[str, Any]) -> QuerySet[Invoice]:
+    invoices = scope_to_user_divisions(Invoice.objects.all(), user=user).select_related(
+        "order", "delivery_note", "division"
+    )
+    if filters.get("q"):
+        q = filters["q"].strip()
+        invoices = invoices.filter(
+            Q(number__icontains=q)
+            | Q(order__number__icontains=q)
+            | Q(order__platform_order_no__icontains=q)
+            | Q(buyer_title__icontains=q)
+            | Q(delivery_note__number__icontains=q)
+        )
+    if filters.get("kind"):
+        invoices = invoices.filter(kind=filters["kind"])
+    if filters.get("status"):
+        invoices = invoices.filter(status=filters["status"])
+    if filters.get("issued_from"):  # Beijing days
+        invoices = invoices.filter(issued_at__gte=at_local(filters["issued_from"], dt.time()))
+    if filters.get("issued_to"):
+        next_day = filters["issued_to"] + dt.timedelta(days=1)
+        invoices = invoices.filter(issued_at__lt=at_local(next_day, dt.time()))
+    return invoices.order_by("-issued_at", "-pk")
+
+
+# --- pages -----------------------------------------------------------------------------------
+class InvoiceListView(PermissionGateMixin, ListView):
+    permission_required = "billing.view_invoice"
+    template_name = "billing/invoice_list.html"
+    context_object_name = "invoices"
+    paginate_by = 50
+
+    def get_queryset(self) -> Any:
+        self.form = InvoiceFilterForm(self.request.GET or None)
+        filters = self.form.cleaned_data if self.form.is_valid() else {}
+        return invoice_list_for_user(user=self.request.user, filters=filters)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(form=self.form, query_string=query_string_without_page(self.request))
+        return context
+
+
+class InvoiceDueView(PermissionGateMixin, ListView):
+    permission_required = "billing.issue_invoice"
+    template_name = "billing/invoice_due.html"
+    context_object_name = "notes"
+    paginate_by = 100
+
+    def get_queryset(self) -> Any:
+        return notes_to_invoice(user=self.request.user)
+
+
+class CreditForm(CleanTextForm):
+    reason = forms.CharField(label=gettext_lazy("Reason for the credit note"), max_length=200)
+
+
+class InvoiceDetailView(PermissionGateMixin, TemplateView):
+    permission_required = "billing.view_invoice"
+    template_name = "billing/invoice_detail.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        invoice = get_scoped(
+            Invoice.objects.select_related(
+                "order", "delivery_note", "division", "issued_by", "original"
+            ),
+            user=user,
+            pk=kwargs["pk"],
+        )
+        can_credit = (
+            user.has_perm("billing.credit_invoice")
+            and invoice.kind == Invoice.Kind.INVOICE
+            and invoice.status == Invoice.Status.ISSUED
+        )
+        context.update(
+            invoice=invoice,
+            lines=list(invoice.lines.order_by("position")),
+            credit_note=Invoice.objects.filter(original=invoice).first(),
+            total_in_words=amount_in_chinese(invoice.total_amount),
+            history=audit_history(invoice),
+            credit_form=CreditForm() if can_credit else None,
+        )
+        return context
+
+
+class InvoicePdfView(PermissionGateMixin, View):
+    permission_required = "billing.view_invoice"
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        invoice = get_scoped(
+            Invoice.objects.select_related(
+                "order", "delivery_note", "division", "issued_by", "original"
+            ),
+            user=request.user,
+            pk=pk,
+        )
+        response = HttpResponse(invoice_pdf(invoice), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{invoice.number}.pdf"'
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+# --- actions ---------------------------------------------------------------------------------
+class InvoiceIssueView(PostActionView):
+    """POST from the delivery-note page: issue its invoice, then show the invoice."""
+
+    action_permission = "billing.issue_invoice"
+    issued: Invoice | None = None
+
+    def load(self, request: HttpRequest, pk: int) -> DeliveryNote:
+        return get_scoped(DeliveryNote.objects.select_related("order"), user=request.user, pk=pk)
+
+    def perform(self, note: DeliveryNote, form: Form | None) -> str:
+        self.issued = invoice_issue(note=note, by=self.request.user)
+        return _("Invoice %(invoice)s issued for %(note)s; the warehouse may hand it over.") % {
+            "invoice": self.issued.number,
+            "note": note.number,
+        }
+
+    def redirect_to(self, note: DeliveryNote) -> HttpResponse:
+        if self.issued is not None:
+            return redirect("billing:invoice-detail", self.issued.pk)
+        return redirect("fulfilment:note-detail", note.pk)
+
+    def refused_redirect(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return redirect("fulfilment:note-detail", pk)
+
+
+class InvoiceCreditView(PostActionView):
+    """POST: the red-letter credit note of an invoice, then show the credit note."""
+
+    action_permission = "billing.credit_invoice"
+    form_class = CreditForm
+    credit: Invoice | None = None
+
+    def load(self, request: HttpRequest, pk: int) -> Invoice:
+        return get_scoped(Invoice.objects.all(), user=request.user, pk=pk)
+
+    def perform(self, invoice: Invoice, form: Form | None) -> str:
+        assert form is not None
+        self.credit = invoice_credit(
+            invoice=invoice, by=self.request.user, reason=form.cleaned_data["reason"]
+        )
+        return _("Credit note %(credit)s issued against invoice %(invoice)s.") % {
+            "credit": self.credit.number,
+            "invoice": invoice.number,
+        }
+
+    def redirect_to(self, invoice: Invoice) -> HttpResponse:
+        return redirect("billing:invoice-detail", (self.credit or invoice).pk)
+
+    def refused_redirect(self, request: HttpRequest, pk: int) -> HttpResponse:
+        return redirect("billing:invoice-detail", pk)
+
+
+urlpatterns = [
+    path("invoices/", InvoiceListView.as_view(), name="invoice-list"),
+    path("invoices/due/", InvoiceDueView.as_view(), name="invoice-due"),
+    path("invoices/<int:pk>/", InvoiceDetailView.as_view(), name="invoice-detail"),
+    path("invoices/<int:pk>/pdf/", InvoicePdfView.as_view(), name="invoice-pdf"),
+    path("invoices/issue/<int:pk>/", InvoiceIssueView.as_view(), name="invoice-issue"),
+    path("invoices/<int:pk>/credit/", InvoiceCreditView.as_view(), name="invoice-credit"),
+]
