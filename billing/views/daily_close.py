@@ -19,6 +19,7 @@ from django.views.generic import ListView, TemplateView
 from core.actions import PostActionView, query_string_without_page
 from core.audit import audit_history
 from core.forms import CleanTextForm
+from core.models import Division
 from core.scoping import divisions_for_user, scope_to_user_divisions
 from core.views import PermissionGateMixin
 from orders.models import Order
@@ -31,8 +32,8 @@ LEDGER_PAGE_SIZE = 50
 
 
 class CloseFilterForm(forms.Form):
-    division = forms.ModelChoiceField(
-        label=gettext_lazy("Division"), queryset=None, required=False
+    division: forms.ModelChoiceField[Division] = forms.ModelChoiceField(
+        label=gettext_lazy("Division"), queryset=Division.objects.none(), required=False
     )
     status = forms.ChoiceField(
         label=gettext_lazy("Status"),
@@ -58,7 +59,9 @@ class DiscrepancyForm(CleanTextForm):
     amount = forms.DecimalField(
         label=gettext_lazy("Amount"), max_digits=14, decimal_places=2, required=False
     )
-    order_number = forms.CharField(label=gettext_lazy("Order number"), max_length=32, required=False)
+    order_number = forms.CharField(
+        label=gettext_lazy("Order number"), max_length=32, required=False
+    )
 
 
 class ResolveForm(CleanTextForm):
@@ -137,7 +140,7 @@ class CloseDetailView(PermissionGateMixin, TemplateView):
             discrepancies=discrepancies,
             side=side,
             can_reconcile=may_reconcile
-            and not close.open_discrepancies
+            and not close.open_discrepancies  # type: ignore[attr-defined]
             and getattr(close, f"{side}_reconciled_at", None) is None,
             discrepancy_form=DiscrepancyForm()
             if user.has_perm(services.RECORD_PERMISSION)
@@ -261,9 +264,7 @@ urlpatterns = [
         CloseStatementXlsxView.as_view(),
         name="close-statement-xlsx",
     ),
-    path(
-        "daily-close/<int:pk>/reconcile/", CloseReconcileView.as_view(), name="close-reconcile"
-    ),
+    path("daily-close/<int:pk>/reconcile/", CloseReconcileView.as_view(), name="close-reconcile"),
     path(
         "daily-close/<int:pk>/discrepancies/",
         DiscrepancyAddView.as_view(),

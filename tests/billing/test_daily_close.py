@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 
 from billing.models import DailyClose, Discrepancy, Invoice
 from billing.services import daily_close as services
+from billing.services.daily_close import run as close_run
 from billing.services.daily_close import (
     DailyCloseError,
     daily_close_figures,
@@ -31,10 +32,13 @@ from billing.services.daily_close import (
 from core.models import AuditRecord, Notification
 from core.working_calendar import at_local
 from orders.models import Order
-from tests.fulfilment.conftest import confirmed, stock  # noqa: F401  (fixtures)
+from tests.fulfilment import conftest as fulfilment_fixtures
 from tests.orders.factories import ListedProductFactory, order_in_state, receive
 
 pytestmark = pytest.mark.django_db
+# The fulfilment fixtures this module needs (tests/billing/conftest.py is not ours).
+stock = fulfilment_fixtures.stock
+confirmed = fulfilment_fixtures.confirmed
 
 _invoice_serial = count(1)
 
@@ -109,9 +113,7 @@ def test_run_after_national_day_closes_every_day_since_the_last_close(gq_setup: 
     ]
 
 
-def test_running_twice_creates_nothing_twice(
-    gq_setup: Any, platform: Any, make_user: Any
-) -> None:
+def test_running_twice_creates_nothing_twice(gq_setup: Any, platform: Any, make_user: Any) -> None:
     make_user("hq_finance")
     place(platform, "2026-11-21T10:00:00+08:00")
     daily_close_run(now=local("2026-11-21"))
@@ -134,14 +136,14 @@ def test_a_concurrent_runs_row_is_skipped_not_an_error(
 ) -> None:
     """Another run stored the 21st between this run's reading and its insert."""
     close_of(gq_setup, "2026-11-20")
-    real_days_due = services._days_due
+    real_days_due = close_run._days_due
 
     def days_due_then_race(*, yesterday: dt.date) -> Any:
         due = real_days_due(yesterday=yesterday)
         close_of(gq_setup, "2026-11-21")  # the concurrent run's row
         return due
 
-    monkeypatch.setattr(services, "_days_due", days_due_then_race)
+    monkeypatch.setattr(close_run, "_days_due", days_due_then_race)
 
     created = daily_close_run(now=local("2026-11-23"))
 
@@ -289,7 +291,9 @@ def test_cancelled_orders_are_in_the_ledger_marked_and_out_of_the_figures(
     assert [r.is_paid for r in rows][:3] == [True, True, False]
 
 
-def test_statement_shows_a_change_since_the_close(division: Any, platform: Any, product: Any) -> None:
+def test_statement_shows_a_change_since_the_close(
+    division: Any, platform: Any, product: Any
+) -> None:
     order = place(platform, "2026-11-21T09:00:00+08:00", price="80.00", freight="0.00")
     close_of(division, "2026-11-20")
     daily_close_run(now=local("2026-11-23"))
