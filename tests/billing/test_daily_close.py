@@ -17,7 +17,6 @@ from openpyxl import load_workbook
 
 from billing.models import DailyClose, Discrepancy, Invoice
 from billing.services import daily_close as services
-from billing.services.daily_close import run as close_run
 from billing.services.daily_close import (
     DailyCloseError,
     daily_close_figures,
@@ -29,6 +28,7 @@ from billing.services.daily_close import (
     reconciliation_rows,
     sales_ledger_rows,
 )
+from billing.services.daily_close import run as close_run
 from core.models import AuditRecord, Notification
 from core.working_calendar import at_local
 from orders.models import Order
