@@ -138,8 +138,8 @@ def test_a_concurrent_runs_row_is_skipped_not_an_error(
     close_of(gq_setup, "2026-11-20")
     real_days_due = close_run._days_due
 
-    def days_due_then_race(*, yesterday: dt.date) -> Any:
-        due = real_days_due(yesterday=yesterday)
+    def days_due_then_race(*, divisions: Any, yesterday: dt.date) -> Any:
+        due = real_days_due(divisions=divisions, yesterday=yesterday)
         close_of(gq_setup, "2026-11-21")  # the concurrent run's row
         return due
 

@@ -29,22 +29,19 @@ def daily_close_run(*, now: dt.datetime | None = None) -> list[DailyClose]:
     today = to_local(now).date()
     if not is_working_day(today):
         return []
-    due = _days_due(yesterday=today - dt.timedelta(days=1))
+    divisions = list(Division.objects.filter(is_active=True).order_by("code"))
+    due = _days_due(divisions=divisions, yesterday=today - dt.timedelta(days=1))
     figures: dict[tuple[int, dt.date], Figures] = {}
     for day, division_ids in sorted(due.items()):
-        per_division = daily_close_figures(day=day, division_ids=division_ids)
+        # every division's figures at once: the GROUP BY needs no list of divisions
+        per_division = daily_close_figures(day=day)
         for division_id in division_ids:
             figures[division_id, day] = per_division.get(division_id, Figures())
-    created: list[DailyClose] = []
-    for division in Division.objects.filter(is_active=True).order_by("code"):
-        days = sorted(day for (division_id, day) in figures if division_id == division.pk)
-        if days:
-            created += _division_close(division, days, figures, now)
-    return created
+    return _closes_create(divisions, figures, now)
 
 
-def _days_due(*, yesterday: dt.date) -> dict[dt.date, list[int]]:
-    """Day → the active divisions that have no close for it yet (since their last one)."""
+def _days_due(*, divisions: list[Division], yesterday: dt.date) -> dict[dt.date, list[int]]:
+    """Day → the divisions that have no close for it yet (since their last one)."""
     last = dict(
         DailyClose.objects.order_by()
         .values("division_id")
@@ -52,45 +49,55 @@ def _days_due(*, yesterday: dt.date) -> dict[dt.date, list[int]]:
         .values_list("division_id", "last")
     )
     due: dict[dt.date, list[int]] = defaultdict(list)
-    for division_id in Division.objects.filter(is_active=True).values_list("pk", flat=True):
-        previous = last.get(division_id)
+    for division in divisions:
+        previous = last.get(division.pk)
         day = previous + dt.timedelta(days=1) if previous else yesterday
         while day <= yesterday:
-            due[day].append(division_id)
+            due[day].append(division.pk)
             day += dt.timedelta(days=1)
     return due
 
 
 @transaction.atomic
-def _division_close(
-    division: Division,
-    days: list[dt.date],
-    figures: dict[tuple[int, dt.date], Figures],
-    now: dt.datetime,
+def _closes_create(
+    divisions: list[Division], figures: dict[tuple[int, dt.date], Figures], now: dt.datetime
 ) -> list[DailyClose]:
-    created = []
-    for day in days:
-        day_figures = figures[division.pk, day]
-        try:
-            with transaction.atomic():  # a savepoint: a concurrent run's row wins
-                close = DailyClose.objects.create(
-                    division=division, day=day, created_at=now, **day_figures.stored()
-                )
-        except IntegrityError:
-            continue
-        audit_record(
-            obj=close,
-            action="closed",
-            to_state=close.status,
-            data={
-                **{k: str(v) for k, v in day_figures.stored().items()},
-                "cancelled_count": day_figures.cancelled_count,
-            },
-        )
-        created.append(close)
-    if created:
-        _closes_notify(division, created)
+    """The run's closes, audit rows and messages in one transaction (one commit); each
+    close in a savepoint, so a row a concurrent run stored first is skipped, not fatal."""
+    created: list[DailyClose] = []
+    for division in divisions:
+        days = sorted(day for (division_id, day) in figures if division_id == division.pk)
+        closes = [
+            close
+            for day in days
+            if (close := _close_create(division, day, figures[division.pk, day], now))
+        ]
+        if closes:
+            _closes_notify(division, closes)
+        created += closes
     return created
+
+
+def _close_create(
+    division: Division, day: dt.date, figures: Figures, now: dt.datetime
+) -> DailyClose | None:
+    try:
+        with transaction.atomic():
+            close = DailyClose.objects.create(
+                division=division, day=day, created_at=now, **figures.stored()
+            )
+    except IntegrityError:  # a concurrent run closed this day first
+        return None
+    audit_record(
+        obj=close,
+        action="closed",
+        to_state=close.status,
+        data={
+            **{name: str(value) for name, value in figures.stored().items()},
+            "cancelled_count": figures.cancelled_count,
+        },
+    )
+    return close
 
 
 def _closes_notify(division: Division, closes: list[DailyClose]) -> None:
