@@ -65,9 +65,9 @@ def test_participants_run_in_stage_order_inside_the_cancel(
     registered = [
         entry
         for entry in hooks.cancellation_participants()
-        if entry[1] in ("billing", "fulfilment")
+        if entry[1] in ("test-billing", "test-stock")
     ]
-    assert registered == [(hooks.STAGE_BILLING, "billing"), (hooks.STAGE_STOCK, "fulfilment")]
+    assert registered == [(hooks.STAGE_BILLING, "test-billing"), (hooks.STAGE_STOCK, "test-stock")]
     assert Order.objects.get(pk=order.pk).status == S.CANCELLED
 
 
