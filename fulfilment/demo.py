@@ -33,7 +33,6 @@ from .models import (
 from .services import (
     delivery_note_cancel,
     delivery_note_create,
-    delivery_note_mark_invoiced,
     shipment_create,
     stock_levels_lock,
     stock_move_post,
@@ -73,6 +72,7 @@ OPENING = {
 }
 DEFAULT_OPENING = 60
 PARTIAL = {"DEMO-MALL-0014": "back_order", "DEMO-MALL-0015": "dropped"}
+_TO_INVOICE: list[dict[str, Any]] = []
 
 
 def seed(context: dict[str, Any]) -> None:
@@ -80,8 +80,11 @@ def seed(context: dict[str, Any]) -> None:
     _opening_stock(context)
     users = context["users"]
     todo = sorted(context.get("orders_to_fulfil", []), key=lambda item: item[2])
+    _TO_INVOICE.clear()
     for order, state, placed_at in todo:
         _fulfil(order, state, placed_at, users, carriers["SF"])
+    # notes whose orders go on past the invoice: billing.demo takes them on
+    context["notes_to_invoice"] = list(_TO_INVOICE)
     _replenishment_and_receipt(context)
     _pick_list(context)
     _stock_takes(context)
@@ -244,11 +247,7 @@ def _fulfil(
     def at(step: str) -> dt.datetime:
         return _step_time(placed_at, STEP_MINUTES[step], now)
 
-    parts, finance, keeper = (
-        users[Role.PARTS_SUPPORT],
-        users[Role.DIVISION_FINANCE],
-        users[Role.WAREHOUSE],
-    )
+    parts = users[Role.PARTS_SUPPORT]
     partial = PARTIAL.get(order.platform_order_no)
     if partial:
         line = order.lines.get()
@@ -266,14 +265,27 @@ def _fulfil(
     note = notes[0]
     if state in (S.ON_HOLD, S.ALLOCATED) or note.status == DeliveryNote.Status.WAITING:
         return
-    delivery_note_mark_invoiced(
-        note=note, by=finance, invoice_number=f"44{order.pk:08d}", at=at("invoice")
+    # Invoicing is billing's (billing.demo issues the invoice, then calls `after_invoice`).
+    _TO_INVOICE.append(
+        {"note": note, "notes": notes, "state": state, "placed_at": placed_at, "partial": partial}
     )
+
+
+def after_invoice(item: dict[str, Any], users: dict[str, Any], carrier: Carrier) -> None:
+    """The rest of a demo order once billing invoiced its note: hand-over, receipt, close."""
+    S = Order.Status
+    note, notes, state, partial = item["note"], item["notes"], item["state"], item["partial"]
+    order = note.order
+    now = timezone.now()
+
+    def at(step: str) -> dt.datetime:
+        return _step_time(item["placed_at"], STEP_MINUTES[step], now)
+
     if state == S.INVOICED:
         return
     shipment_create(
         note=note,
-        by=keeper,
+        by=users[Role.WAREHOUSE],
         carrier=carrier,
         tracking_number=f"SF{order.pk:012d}",
         parcels=1 + sum(line.quantity for line in note.lines.all()) // 10,
@@ -282,7 +294,9 @@ def _fulfil(
     )
     if partial == "dropped":
         delivery_note_cancel(
-            note=notes[1], by=parts, reason="客户不再需要余下数量 / customer dropped the rest"
+            note=notes[1],
+            by=users[Role.PARTS_SUPPORT],
+            reason="客户不再需要余下数量 / customer dropped the rest",
         )
     if partial or state == S.SHIPPED:
         return

@@ -240,4 +240,6 @@ ORDERS = [
     # back-order; 0015 shipped 2 of 4 and the customer dropped the rest.
     DemoOrder("DEMO-MALL-0014", Order.Status.SHIPPED, *HENGLI_BUYER, [("DEMO-016", 8)], 1.0),
     DemoOrder("DEMO-MALL-0015", Order.Status.SHIPPED, *LI_BUYER, [("DEMO-017", 4)], 3.0),
+    # invoiced, then cancelled by the buyer: billing's demo issues the red-letter note
+    DemoOrder("DEMO-MALL-0016", Order.Status.INVOICED, *ZHANG_BUYER, [("DEMO-004", 2)], 0.6),
 ]

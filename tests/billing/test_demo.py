@@ -1,0 +1,34 @@
+"""seed_demo: the billing part of the demo contract (invoices in every state, a credit
+note, closed days — one reconciled, one held open by a discrepancy), idempotent."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from billing.models import DailyClose, Discrepancy, Invoice
+from fulfilment.models import DeliveryNote
+from orders.models import Order
+
+pytestmark = pytest.mark.django_db
+
+
+def _seed() -> None:
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+
+def test_demo_billing() -> None:
+    _seed()
+    counts = (Invoice.objects.count(), DailyClose.objects.count())
+    _seed()
+    assert (Invoice.objects.count(), DailyClose.objects.count()) == counts
+    assert set(Invoice.objects.values_list("status", flat=True)) == set(Invoice.Status.values)
+    credit = Invoice.objects.get(kind=Invoice.Kind.CREDIT_NOTE)
+    assert credit.original is not None and credit.total_amount == -credit.original.total_amount
+    assert credit.order.status == Order.Status.CANCELLED
+    # every invoiced or shipped note has its invoice, and the order's number is the invoice's
+    for note in DeliveryNote.objects.filter(status__in=["invoiced", "shipped"]):
+        invoice = Invoice.objects.get(delivery_note=note, kind="invoice")
+        assert note.invoice_number == invoice.number
+    assert DailyClose.objects.filter(status=DailyClose.Status.RECONCILED).exists()
+    assert Discrepancy.objects.filter(resolved_at__isnull=True).exists()
