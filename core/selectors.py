@@ -37,7 +37,13 @@ def audit_search(*, filters: dict[str, Any]) -> QuerySet[AuditRecord]:
     for name in ("object_type", "object_id"):
         if filters.get(name):
             records = records.filter(**{name: filters[name]})
-    if not filters.get("logins") and not filters.get("action"):
+    asked_for_logins = any(
+        code in LOGIN_ACTIONS
+        for text in (filters.get("q"), filters.get("action"))
+        if text
+        for code in actions_matching(text)
+    )
+    if not filters.get("logins") and not asked_for_logins:
         records = records.exclude(action__in=LOGIN_ACTIONS)
     if filters.get("actor"):
         records = records.filter(actor=filters["actor"])

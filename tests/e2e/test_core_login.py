@@ -23,7 +23,13 @@ def test_admin_finds_their_own_login_in_the_audit_log(page, login):
     page.wait_for_selector("[data-testid=home-title]")
     page.click("nav >> text=审计日志")
     page.wait_for_url("**/audit/")
-    assert "logged_in" in page.inner_text("main")
+    table = page.inner_text("[data-testid=audit-table]")
+    assert "logged_in" not in table  # codes are not shown
+    page.check("#id_logins")  # sign-ins are hidden unless asked for
+    page.click("[data-testid=audit-filters] button[type=submit]")
+    page.wait_for_url("**/audit/?*")
+    table = page.inner_text("[data-testid=audit-table]")
+    assert "登录" in table and "admin" in table
 
 
 def test_wrong_password_is_refused(page, login, make_user):
