@@ -43,12 +43,21 @@ LISTS = [
     "/fulfilment/stock/?q=" + "x" * 5000,
     "/fulfilment/stock/moves/?date_from=0000-00-00&kind=<script>",
     "/fulfilment/shipments/?day=not-a-day",
+    "/fulfilment/stock-takes/",
+    "/billing/invoices/",
+    "/billing/invoices/due/",
+    "/billing/invoices/?q=%E2%80%AE&issued_from=1900-01-01&kind=x",
+    "/billing/daily-close/",
+    "/billing/daily-close/?status=nonsense&date_from=2026-02-30",
+    "/calendar/?year=2026",
+    "/audit/?q=" + "审" * 300,
 ]
 # the role → pages it works on (must answer 200)
 WORK = {
     "parts_support": ["/fulfilment/queue/", "/fulfilment/notes/", "/fulfilment/stock/"],
     "warehouse": ["/fulfilment/waves/", "/fulfilment/receipts/new/", "/fulfilment/stock/moves/"],
-    "division_finance": ["/fulfilment/notes/"],
+    "division_finance": ["/fulfilment/notes/", "/billing/invoices/due/", "/billing/daily-close/"],
+    "hq_finance": ["/billing/daily-close/", "/billing/invoices/"],
     "logistics_lead": ["/fulfilment/carriers/", "/fulfilment/logistics-reports/"],
     "ecom_leader": ["/fulfilment/replenishment/"],
 }
@@ -69,6 +78,17 @@ def _details() -> list[str]:
     urls += [f"/fulfilment/logistics-reports/{r.pk}/xlsx/" for r in LogisticsReport.objects.all()]
     urls += [f"/fulfilment/carriers/{c.pk}/" for c in Carrier.objects.all()]
     urls += [f"/fulfilment/stock-takes/{s.pk}/pdf/" for s in StockTake.objects.all()]
+    urls += [f"/fulfilment/stock-takes/{s.pk}/" for s in StockTake.objects.all()]
+    from billing.models import DailyClose, Invoice
+
+    for invoice in Invoice.objects.all():
+        urls += [f"/billing/invoices/{invoice.pk}/", f"/billing/invoices/{invoice.pk}/pdf/"]
+    for close in DailyClose.objects.all()[:3]:
+        urls += [
+            f"/billing/daily-close/{close.pk}/",
+            f"/billing/daily-close/{close.pk}/ledger.xlsx",
+            f"/billing/daily-close/{close.pk}/statement.xlsx",
+        ]
     return urls
 
 
