@@ -322,7 +322,7 @@ def test_returns_and_refunds_come_from_the_registered_sources(ship: Any, divisio
     assert settlement.net_due == Decimal("300.00") + Decimal("20.00") - Decimal("135.50")
 
 
-def test_progress_is_stored_day_by_day_while_computing(
+def test_progress_is_stored_chunk_by_chunk_while_computing(
     ship: Any, division: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from billing.services import settlement as service
@@ -337,10 +337,34 @@ def test_progress_is_stored_day_by_day_while_computing(
     monkeypatch.setattr(service, "_progress_set", spy)
     previous = periods()["previous"]
     days = (previous[1] - previous[0]).days + 1
-    settlement = computed_settlement(division, previous[0])
-    assert len(seen) == days
-    assert seen == sorted(seen) and seen[0] > 0 and 90 <= seen[-1] < 100
+    settlement = settlement_open(division=division, day=previous[0])
+    settlement = settlement_compute(settlement=settlement, step_days=1)
+    assert len(seen) == 2 * days  # per day: goods, then shipments and freight
+    assert seen == sorted(seen) and seen[0] > 0 and seen[-1] == 95
     assert settlement.progress == 100
+
+
+def test_a_big_period_is_cut_into_chunks_of_about_chunk_shipments(
+    ship: Any, division: Any, other_division: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from billing.services import settlement as service
+
+    first, last = periods()["previous"]
+
+    def step_days(of: Any = division) -> int:
+        return service.compute_step_days(first, last, division_id=of.pk)
+
+    days = (last - first).days + 1
+    assert step_days() == days  # no shipment: one pass
+    for day in range(3):
+        ship(at=moment(first + dt.timedelta(days=day)))
+    assert step_days() == days  # 3 of 250,000: one pass
+    monkeypatch.setattr(service, "CHUNK_SHIPMENTS", 1)
+    assert step_days() == -(-days // 3)  # three chunks
+    assert step_days(other_division) == days  # counted per division
+    for day in range(3, days):
+        ship(at=moment(first + dt.timedelta(days=day)))
+    assert step_days() == 1  # never finer than a day
 
 
 def test_the_celery_task_computes(division: Any) -> None:
@@ -357,9 +381,9 @@ def test_the_figures_are_sql_aggregates_not_a_loop_over_orders(
         ship(at=moment(previous[0]))
     settlement = settlement_open(division=division, day=previous[0])
     days = (previous[1] - previous[0]).days + 1
-    # per day: goods + shipments + progress; the same count for 3 orders as for 3,000
-    with django_assert_max_num_queries(3 * days + 20):
-        settlement = settlement_compute(settlement=settlement)
+    # per chunk: goods + shipments + 2 progress; the same count for 3 orders as for 3,000
+    with django_assert_max_num_queries(4 * days + 20):
+        settlement = settlement_compute(settlement=settlement, step_days=1)
     assert settlement.shipment_count == 3
 
 
