@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from catalog.models import Product
 from core.lock_order import rows_lock
 from core.models import Warehouse
+from core.periods import period_assert_open
 
 from ..exceptions import FulfilmentError, StockShort
 from ..models import StockLevel, StockMove
@@ -87,6 +88,7 @@ def stock_move_post(
     `from_reserved`: an outgoing move that consumes reserved units (a shipment)."""
     if quantity == 0:
         raise FulfilmentError(_("A stock move needs a quantity other than zero."))
+    period_assert_open(division=level.warehouse.division, at=at or timezone.now())
     if level.on_hand + quantity < 0:
         raise StockShort(
             _("Only %(on_hand)s on hand; %(quantity)s cannot go out.")
