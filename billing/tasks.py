@@ -11,3 +11,7 @@ def daily_close_task() -> int:
     division. Skips non-working days, whose days the next working day's run catches up.
     Idempotent: one close per division and day. Returns the closes produced."""
     return len(daily_close_run())
+
+
+# the settlement's computing task lives with its service; the worker discovers `tasks`
+from .tasks_settlement import settlement_compute_task  # noqa: E402, F401
