@@ -1,7 +1,8 @@
 """Demo data of billing (SPEC §8): the notes fulfilment's demo wrote are invoiced by
 division finance (and then shipped, received, closed by fulfilment's demo); an order
 cancelled after its invoice shows a red-letter credit note; the days before today are
-closed, one reconciled on both sides, one held open by a discrepancy."""
+closed, one reconciled on both sides, one held open by a discrepancy; the previous
+settlement period signed and locked, the current one signed by two of three."""
 
 from __future__ import annotations
 
@@ -17,9 +18,15 @@ from orders.demo import STEP_MINUTES, _step_time
 from orders.models import Order
 from orders.services import order_cancel
 
-from .models import DailyClose
+from .models import DailyClose, Settlement
 from .services.daily_close import daily_close_reconcile, daily_close_run, discrepancy_record
 from .services.invoices import invoice_issue
+from .services.settlement import (
+    period_of,
+    settlement_compute,
+    settlement_open,
+    settlement_sign,
+)
 
 CANCELLED_AFTER_INVOICE = "DEMO-MALL-0016"
 
@@ -42,6 +49,27 @@ def seed(context: dict[str, Any]) -> None:
 
 
 def finish(context: dict[str, Any]) -> None:
+    _daily_closes(context)
+    _settlements(context)
+
+
+def _settlements(context: dict[str, Any]) -> None:
+    """The previous period signed by all three and locked; the current one computed and
+    signed by two (HQ finance still to sign)."""
+    if Settlement.objects.exists():
+        return
+    users, division = context["users"], context["division"]
+    first_day, _last = period_of(timezone.localdate())
+    signers = (Role.SALES_LEAD, Role.DIVISION_FINANCE, Role.HQ_FINANCE)
+    for day, roles in ((first_day - dt.timedelta(days=1), signers), (first_day, signers[:2])):
+        settlement = settlement_open(division=division, day=day, by=users[Role.HQ_FINANCE])
+        settlement = settlement_compute(settlement=settlement, by=users[Role.HQ_FINANCE])
+        for role in roles:
+            settlement_sign(settlement=settlement, by=users[role], role=role)
+            settlement.refresh_from_db()
+
+
+def _daily_closes(context: dict[str, Any]) -> None:
     """The daily close as the 08:00 job would have made it, and two days worked on."""
     if DailyClose.objects.exists():
         return

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from billing.models import DailyClose, Discrepancy, Invoice
+from billing.models import DailyClose, Discrepancy, Invoice, Settlement
 from fulfilment.models import DeliveryNote
 from orders.models import Order
 
@@ -32,3 +32,7 @@ def test_demo_billing() -> None:
         assert note.invoice_number == invoice.number
     assert DailyClose.objects.filter(status=DailyClose.Status.RECONCILED).exists()
     assert Discrepancy.objects.filter(resolved_at__isnull=True).exists()
+    locked, open_ = Settlement.objects.order_by("first_day")
+    assert locked.status == Settlement.Status.LOCKED and locked.signatures.count() == 3
+    assert open_.status == Settlement.Status.COMPUTED
+    assert open_.signatures.filter(withdrawn_at__isnull=True).count() == 2
