@@ -230,16 +230,18 @@ def invoice_issue(*, note: DeliveryNote, by: Any, at: dt.datetime | None = None)
 
 def _notify_warehouse(invoice: Invoice, note: DeliveryNote) -> None:
     notify(
-        subject=_(
-            "Invoice %(invoice)s issued for delivery note %(note)s: the goods can be handed over"
-        )
-        % {"invoice": invoice.number, "note": note.number},
-        body=_("Order %(order)s, ship by %(day)s from %(warehouse)s; the invoice travels with it.")
-        % {
-            "order": invoice.order.number,
-            "day": note.ship_by.isoformat(),
-            "warehouse": note.warehouse.code,
-        },
+        subject=lambda: (
+            _("Invoice %(invoice)s issued for delivery note %(note)s: the goods can be handed over")
+            % {"invoice": invoice.number, "note": note.number}
+        ),
+        body=lambda: (
+            _("Order %(order)s, ship by %(day)s from %(warehouse)s; the invoice travels with it.")
+            % {
+                "order": invoice.order.number,
+                "day": note.ship_by.isoformat(),
+                "warehouse": note.warehouse.code,
+            }
+        ),
         link=reverse("fulfilment:note-detail", args=[note.pk]),
         topic="invoice",
         roles=[Role.WAREHOUSE],

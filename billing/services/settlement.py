@@ -312,8 +312,10 @@ def _compute_finish(settlement: Settlement, figures: dict[str, Any], *, by: Any)
         data={key: str(value) for key, value in figures.items()},
     )
     notify(
-        subject=_("Settlement %(period)s of %(division)s is ready to sign")
-        % {"period": period_label(settlement), "division": settlement.division.code},
+        subject=lambda: (
+            _("Settlement %(period)s of %(division)s is ready to sign")
+            % {"period": period_label(settlement), "division": settlement.division.code}
+        ),
         link=settlement_link(settlement),
         topic=TOPIC,
         roles=SIGNING_ROLES,
@@ -392,9 +394,13 @@ def _settlement_lock(settlement: Settlement, *, by: Any) -> None:
     settlement.save(update_fields=["status", "locked_at"])
     audit_record(obj=settlement, action="locked", by=by, from_state=before, to_state="locked")
     notify(
-        subject=_("Settlement %(period)s of %(division)s is signed and locked")
-        % {"period": period_label(settlement), "division": settlement.division.code},
-        body=_("Nothing dated in the period can change; corrections go into the next period."),
+        subject=lambda: (
+            _("Settlement %(period)s of %(division)s is signed and locked")
+            % {"period": period_label(settlement), "division": settlement.division.code}
+        ),
+        body=lambda: _(
+            "Nothing dated in the period can change; corrections go into the next period."
+        ),
         link=settlement_link(settlement),
         topic=TOPIC,
         roles=SIGNING_ROLES,

@@ -113,9 +113,11 @@ def _closes_notify(division: Division, closes: list[DailyClose]) -> None:
         )
         days = f"{first.isoformat()} – {last.isoformat()}"
     notify(
-        subject=_("Daily close %(division)s %(days)s: sales ledger and statement ready")
-        % {"division": division.code, "days": days},
-        body="\n".join(
+        subject=lambda: (
+            _("Daily close %(division)s %(days)s: sales ledger and statement ready")
+            % {"division": division.code, "days": days}
+        ),
+        body=lambda: "\n".join(
             _("%(day)s: %(count)s orders, total %(total)s, paid %(paid)s")
             % {
                 "day": close.day.isoformat(),
