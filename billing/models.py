@@ -215,7 +215,7 @@ class Settlement(ConcurrentTransitionMixin, models.Model):
     time. Three sign-offs (sales_lead, division_finance, hq_finance) lock the period."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", _("Open period")
         COMPUTING = "computing", _("Computing")
         COMPUTED = "computed", _("Ready to sign")
         LOCKED = "locked", _("Signed and locked")

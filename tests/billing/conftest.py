@@ -50,3 +50,12 @@ def billing_cancellation() -> Iterator[None]:
     yield
     if not registered:
         unregister_cancellation_participant(invoice_cancellation_participant)
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english() -> Iterator[None]:
+    """Service refusals are asserted in English here (pages follow the user's language)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
