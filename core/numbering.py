@@ -2,7 +2,7 @@
 delivery notes, invoices, credit notes, return orders and settlements of later apps).
 
 An app declares its series once (`series_register`) and asks for numbers with
-`document_number_next`. The counter row is locked (SELECT … FOR UPDATE) until the caller's
+`document_number_next`. The counter row is locked (UPDATE … RETURNING) until the caller's
 transaction ends, so a rolled-back caller leaves no gap and two callers never share a
 number; lock order: the counter is a document row — take it after the order and the stock
 rows (docs/architecture.md, "Lock order").
@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from .models import DocumentSequence
 
@@ -52,17 +52,35 @@ def series_get(code: str) -> Series:
         raise ValueError(f"Unknown document series {code!r}.") from None
 
 
-@transaction.atomic
 def sequence_next(*, key: str) -> int:
-    """The next value of counter `key`, created on first use without a race."""
-    sequence = DocumentSequence.objects.select_for_update().filter(key=key).first()
-    if sequence is None:
+    """The next value of counter `key`, created on first use without a race.
+
+    One statement, `UPDATE … SET last_value = last_value + 1 … RETURNING last_value`: the
+    row lock is taken and the value read in the same round trip, and held until the
+    caller's transaction ends (no gap after a rollback). Only the first number of a counter
+    needs more (an INSERT … ON CONFLICT DO NOTHING, then the UPDATE again)."""
+    if not transaction.get_connection().in_atomic_block:
+        with transaction.atomic():
+            return sequence_next(key=key)
+    value = _increment(key)
+    if value is None:
         # ON CONFLICT DO NOTHING: a concurrent first caller waits for the other's insert.
         DocumentSequence.objects.bulk_create([DocumentSequence(key=key)], ignore_conflicts=True)
-        sequence = DocumentSequence.objects.select_for_update().get(key=key)
-    sequence.last_value += 1
-    sequence.save(update_fields=["last_value"])
-    return sequence.last_value
+        value = _increment(key)
+        assert value is not None
+    return value
+
+
+def _increment(key: str) -> int | None:
+    table, column = (connection.ops.quote_name(n) for n in (DocumentSequence._meta.db_table, "key"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_value = last_value + 1 WHERE {column} = %s "  # noqa: S608
+            "RETURNING last_value",
+            [key],
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row is not None else None
 
 
 def document_number_next(

@@ -10,22 +10,24 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from catalog.models import Product
 from catalog.selectors import products_by_sku
-from core.audit import audit_record
-from core.models import Division
+from core.audit import audit_record_many, audit_row
+from core.models import Division, Warehouse
 from core.text import CONTROL_MESSAGE, has_control_characters, is_blank
 from core.working_calendar import to_local
 
 from .. import clocks, validators
 from ..exceptions import FieldError, IntakeConflict, IntakeInvalid
 from ..matching import id_number_index, phone_index
-from ..models import Customer, Order, OrderLine, Platform
+from ..models import Customer, Order, OrderLine, Platform, ProvinceRoute
 from ..provinces import BY_CODE
+from ..validators import organisation_code_core
 from .fingerprints import order_fingerprint, same_content
 from .numbers import order_number_next
 from .routing import province_resolve, warehouse_for_province
@@ -103,6 +105,10 @@ class CleanOrder:
     freight: Decimal
     paid: bool
     errors: list[FieldError] = field(default_factory=list)
+    # The routed warehouse when the division's warehouses came with the division
+    # (`routed`); otherwise `_create` asks routing.warehouse_for_province.
+    warehouse: Warehouse | None = None
+    routed: bool = False
 
 
 class _Checker:
@@ -148,11 +154,14 @@ def order_input_check(*, data: OrderInput, now: dt.datetime | None = None) -> Cl
     placed_at = check.rule(
         "placed_at", lambda v: validators.parse_placed_at(v, now=now), data.placed_at
     )
-    division = Division.objects.filter(code=(data.division or "").strip(), is_active=True).first()
+    province_text = _text(data.ship_to.province)
+    province_code = province_resolve(province_text) if province_text else None
+    place = _division_place((data.division or "").strip(), province_code)
+    division = place.division
     if division is None:
         check.add("division", "division_unknown", _("No active division has this code."))
     buyer = _check_buyer(check, data.buyer)
-    ship_to, code = _check_ship_to(check, data.ship_to)
+    ship_to, code = _check_ship_to(check, data.ship_to, province_code)
     lines = _check_lines(check, data.lines, division)
     freight = check.rule("freight", validators.clean_amount, data.freight)
     goods = sum((line.amount for line in lines), Decimal("0.00"))
@@ -167,7 +176,49 @@ def order_input_check(*, data: OrderInput, now: dt.datetime | None = None) -> Cl
     if check.errors:
         raise IntakeInvalid(check.errors)
     assert division is not None and code is not None and placed_at is not None
-    return CleanOrder(number, placed_at, division, buyer, ship_to, code, lines, freight, data.paid)
+    clean = CleanOrder(number, placed_at, division, buyer, ship_to, code, lines, freight, data.paid)
+    if place.warehouses is not None:
+        kind = place.route_kind if place.route_kind is not None else Warehouse.Kind.MAIN
+        clean.warehouse = place.warehouses.get(kind) or place.warehouses.get(Warehouse.Kind.MAIN)
+        clean.routed = True
+    return clean
+
+
+@dataclass
+class _Place:
+    division: Division | None
+    warehouses: dict[str, Warehouse] | None = None  # the division's active ones, by kind
+    route_kind: str | None = None  # the routing table's kind for the province, if a row
+
+
+def _division_place(code: str, province_code: str | None) -> _Place:
+    """The active division with this code, its active warehouses and the routing table's
+    warehouse kind for the province, in one query (routing.warehouse_for_province's rule,
+    applied by order_input_check). A division without an active warehouse costs a second
+    query and routes to no warehouse, as warehouse_for_province does."""
+    if not code:
+        return _Place(None)
+    rows = Warehouse.objects.filter(
+        division__code=code, division__is_active=True, is_active=True
+    ).select_related("division")
+    if province_code is not None:
+        route = ProvinceRoute.objects.filter(code=province_code).values("warehouse_kind")[:1]
+        rows = rows.annotate(route_kind=Subquery(route))
+    warehouses = list(rows)
+    if not warehouses:
+        division = Division.objects.filter(code=code, is_active=True).first()
+        return _Place(division, {} if division is not None else None)
+    return _Place(
+        warehouses[0].division,
+        {w.kind: w for w in warehouses},
+        getattr(warehouses[0], "route_kind", None),
+    )
+
+
+def _text(value: str) -> str:
+    """A text as _Checker.text keeps it (stripped; only invisible characters is nothing)."""
+    text = (value or "").strip()
+    return "" if is_blank(text) else text
 
 
 def _check_buyer(check: _Checker, buyer: BuyerInput) -> BuyerInput:
@@ -204,9 +255,11 @@ def _check_buyer(check: _Checker, buyer: BuyerInput) -> BuyerInput:
     return clean
 
 
-def _check_ship_to(check: _Checker, ship_to: ShipToInput) -> tuple[ShipToInput, str | None]:
+def _check_ship_to(
+    check: _Checker, ship_to: ShipToInput, code: str | None
+) -> tuple[ShipToInput, str | None]:
+    """`code` is province_resolve() of the province as _text() keeps it."""
     province = check.text("ship_to.province", ship_to.province, max_length=32)
-    code = province_resolve(province) if province else None
     if province and code is None:
         check.add(
             "ship_to.province",
@@ -341,14 +394,36 @@ def order_receive(
 
 
 def _existing(platform: Platform, data: OrderInput) -> Order | None:
-    order = (
-        Order.objects.select_related("warehouse", "division", "platform")
-        .filter(platform=platform, platform_order_no=(data.platform_order_no or "").strip())
+    """The order already received under this platform order number, if any (raises
+    IntakeConflict when its content differs). A new number — the usual case — costs one
+    narrow look-up; only a replay loads the whole order for the answer."""
+    number = (data.platform_order_no or "").strip()
+    found = (
+        Order.objects.filter(platform=platform, platform_order_no=number)
+        .values_list("pk", "payload_hash")
         .first()
     )
-    if order is not None and not same_content(order.payload_hash, data):
+    if found is None:
+        return None
+    order = Order.objects.select_related("warehouse", "division", "platform").get(pk=found[0])
+    if not same_content(order.payload_hash, data):
         raise IntakeConflict(order)
     return order
+
+
+def _customer_lock_exact(buyer: BuyerInput) -> tuple[Customer | None, str]:
+    """customers.customer_find_exact's look-up (the active customer with this organisation
+    code or ID number), locking the row found (SELECT … FOR UPDATE) in the same statement:
+    a merge running now cannot slip in before the order is stored (docs/architecture.md,
+    "Lock order": customer rows before the number counter). Call inside the transaction."""
+    customers = Customer.objects.active().filter(kind=buyer.kind).select_for_update()
+    if buyer.kind == Customer.Kind.CORPORATE and buyer.org_code:
+        core = organisation_code_core(buyer.org_code)
+        return customers.filter(org_code_core=core).first(), Order.IdentifiedBy.ORG_CODE
+    if buyer.kind == Customer.Kind.INDIVIDUAL and buyer.id_number:
+        index = id_number_index(buyer.id_number)
+        return customers.filter(id_number_index=index).first(), Order.IdentifiedBy.ID_NUMBER
+    return None, ""
 
 
 def _create(
@@ -359,19 +434,26 @@ def _create(
     by: Any,
     received_at: dt.datetime,
 ) -> Order:
-    from .customers import customer_find_exact
-    from .transitions import order_identify
+    """Store the checked order in the caller's transaction, identified at once when its
+    customer is known. Statements: the customer (look-up and lock), the order number (the
+    counter's lock is taken last and held only for the inserts and the commit), the order,
+    its lines and its audit rows (received, identified) — nothing is read back."""
+    from .transitions import order_identify_new
 
     ship_by = clocks.ship_by(clean.placed_at)
     buyer, ship_to = clean.buyer, clean.ship_to
+    warehouse = (
+        clean.warehouse
+        if clean.routed
+        else warehouse_for_province(division=clean.division, code=clean.province_code)
+    )
     order = Order(
-        number=order_number_next(division=clean.division, day=to_local(received_at).date()),
         platform=platform,
         platform_order_no=clean.platform_order_no,
         source=source,
         payload_hash=fingerprint,
         division=clean.division,
-        warehouse=warehouse_for_province(division=clean.division, code=clean.province_code),
+        warehouse=warehouse,
         placed_at=clean.placed_at,
         received_at=received_at,
         ship_by=ship_by,
@@ -401,6 +483,15 @@ def _create(
         handover_due_at=clocks.handover_due(ship_by),
     )
     order._step_changed()
+    received = order.status
+    customer, method = _customer_lock_exact(buyer)
+    identified = (
+        order_identify_new(order=order, customer=customer, method=method, at=received_at)
+        if customer is not None
+        else None
+    )
+    # the counter last (core.numbering): its lock is held until the commit
+    order.number = order_number_next(division=clean.division, day=to_local(received_at).date())
     order.save()
     OrderLine.objects.bulk_create(
         OrderLine(
@@ -417,22 +508,20 @@ def _create(
         )
         for position, line in enumerate(clean.lines, start=1)
     )
-    audit_record(
-        obj=order,
-        action="received",
-        by=by,
-        to_state=order.status,
-        data={
-            "source": source,
-            "platform": platform.code,
-            "platform_order_no": order.platform_order_no,
-        },
-    )
-    customer, method = customer_find_exact(
-        kind=buyer.kind, org_code=buyer.org_code, id_number=buyer.id_number
-    )
-    if customer is not None:
-        order = order_identify(
-            order=order, customer=customer, by=None, method=method, at=received_at
+    rows = [
+        audit_row(
+            obj=order,
+            action="received",
+            by=by,
+            to_state=received,
+            data={
+                "source": source,
+                "platform": platform.code,
+                "platform_order_no": order.platform_order_no,
+            },
         )
+    ]
+    if identified is not None:
+        rows.append(audit_row(obj=order, **identified))
+    audit_record_many(rows)
     return order
