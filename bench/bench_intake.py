@@ -16,7 +16,8 @@ ecomops.settings.bench: DEBUG off) and loads, with 1, 8 and 32 closed-loop clien
 
 Results: bench/results/intake.json and the table in docs/performance.md, section "Intake".
 
-Environment: BENCH_DURATION (s per point, 15), BENCH_WARMUP (s, 2), BENCH_CLIENTS
+Environment: BENCH_DURATION (s per point, 15), BENCH_WARMUP (s before each point, 2),
+BENCH_PREWARM (s of both loads before the first point, 3), BENCH_CLIENTS
 ("1,8,32"), BENCH_WORKERS (5), BENCH_KEEP_DB=1 (use the database as it is, only migrate),
 BENCH_OUTPUT (the JSON file), BENCH_DOC (the Markdown file; "-" leaves it alone).
 """
@@ -133,8 +134,20 @@ def run() -> dict[str, Any]:
         number = f"B{run_id}-{next(numbers)}".encode()
         return h.http_post("/api/v1/orders", head + number + tail, auth)
 
+    prewarm = h.env_float("BENCH_PREWARM", 3)
     points = []
     with h.step(f"gunicorn, {workers} workers"), h.Gunicorn(workers=workers) as server:
+        # every worker opens its connection pool and imports its views before anything counts
+        for make_request in (lambda _: floor_request, intake_request):
+            h.load(
+                name="warm",
+                port=server.port,
+                make_request=make_request,
+                clients=workers,
+                duration=prewarm,
+                warmup=0,
+                expect=201,
+            )
         for count in clients:
             floor = h.load(
                 name="floor",

@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 
 from .models import DocumentSequence
 
@@ -108,3 +108,72 @@ def document_number_next(
     }
     value = sequence_next(key=definition.key.format(**fields))
     return definition.number.format(value=value, **fields)
+
+
+# --- releasing a counter's lock before the commit reaches the disk --------------------------
+# A counter row stays locked until its transaction ends, and PostgreSQL ends a transaction
+# (releases its locks) only after its commit record is flushed to disk: every holder of a
+# busy counter (the order numbers of one division and day) waits in line for the previous
+# holder's fsync, so the series is as fast as the disk and no faster. These two helpers let
+# a hot path release the lock when the commit record is in the WAL and wait for the disk
+# afterwards, together with every other committer (group commit):
+#
+#     with transaction.atomic():
+#         commit_without_waiting()
+#         ... document_number_next(...) and the inserts ...
+#     commit_wait_durable()   # before telling anybody the document exists
+#
+# Gap-free still holds: a later number is committed later in the WAL, so a crash that loses
+# this commit loses every later one too. The caller answers only after
+# commit_wait_durable(), so nobody is told of a document that a crash could still take
+# away. On other databases, and inside an outer transaction (whose commit is not ours to
+# change), both do nothing.
+
+
+# Whether this database lets us write the WAL record that forces a flush (None: not yet
+# known in this process; see commit_wait_durable).
+_flush_available: bool | None = None
+_FLUSH_SQL = "SELECT pg_logical_emit_message(true, 'ecomops', 'durable')"
+
+
+def _outermost_postgresql() -> bool:
+    connection = transaction.get_connection()
+    return (
+        connection.vendor == "postgresql"
+        and connection.in_atomic_block
+        and len(connection.savepoint_ids) == 0
+    )
+
+
+def commit_without_waiting() -> bool:
+    """First statement of an outermost transaction on PostgreSQL: its COMMIT returns (and
+    releases its row locks) without waiting for the WAL flush. Returns whether it applied;
+    then call commit_wait_durable() after the transaction."""
+    global _flush_available
+    if not _outermost_postgresql():
+        return False
+    connection = transaction.get_connection()
+    if _flush_available is None:  # once per process: may this role force a flush?
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(_FLUSH_SQL)
+            _flush_available = True
+        except DatabaseError:
+            _flush_available = False
+    if not _flush_available:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL synchronous_commit TO OFF")
+    return True
+
+
+def commit_wait_durable() -> None:
+    """Wait until this session's last commit is on disk (after commit_without_waiting()
+    returned True; call outside any transaction). A one-statement transaction that writes
+    a WAL record (a logical-decoding message, ignored by everything but logical decoders)
+    commits synchronously, and its flush covers every earlier commit record."""
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(_FLUSH_SQL)

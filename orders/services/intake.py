@@ -19,6 +19,7 @@ from catalog.models import Product
 from catalog.selectors import products_by_sku
 from core.audit import audit_record_many, audit_row
 from core.models import Division, Warehouse
+from core.numbering import commit_wait_durable, commit_without_waiting
 from core.text import CONTROL_MESSAGE, has_control_characters, is_blank
 from core.working_calendar import to_local
 
@@ -383,6 +384,10 @@ def order_receive(
     clean = order_input_check(data=data, now=now or at)
     try:
         with transaction.atomic():
+            # The order number counter of the division and day is the one lock every
+            # intake of the division queues for: release it with the commit, not after
+            # the disk flush (core.numbering), and wait for the disk below.
+            early = commit_without_waiting()
             order = _create(platform, clean, source, fingerprint, by, at or timezone.now())
     except IntegrityError:
         # Another request created the same number meanwhile (the unique constraint won).
@@ -390,6 +395,8 @@ def order_receive(
         if existing is None:
             raise
         return IntakeResult(existing, False)
+    if early:
+        commit_wait_durable()  # the platform hears of the order once it is on disk
     return IntakeResult(order, True)
 
 
