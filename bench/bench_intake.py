@@ -117,6 +117,7 @@ def run() -> dict[str, Any]:
     warmup = h.env_float("BENCH_WARMUP", 2)
     clients = h.env_clients()
     workers = h.env_int("BENCH_WORKERS", 5)
+    machine = h.machine()  # the load average before this benchmark adds its own
     h.django_setup()
     with h.step(f"database {h.database_url().rsplit('/', 1)[-1]}: create, migrate, seed"):
         h.database_prepare()
@@ -188,7 +189,7 @@ def run() -> dict[str, Any]:
     return {
         "benchmark": "intake",
         "generated_at": h.now_utc(),
-        "machine": {**h.machine(), "database": postgres},
+        "machine": {**machine, "database": postgres},
         "setup": {
             "server": f"gunicorn (ecomops/gunicorn_conf.py), {workers} sync workers, loopback",
             "settings": h.SETTINGS,
@@ -205,6 +206,7 @@ def table(result: dict[str, Any]) -> str:
     rows = [
         f"Measured {result['generated_at']}: {result['machine']['cpus']} CPUs, "
         f"{result['machine']['database']}, Python {result['machine']['python']}, "
+        f"load average {result['machine'].get('load_average_1m', '?')} at the start, "
         f"{result['setup']['duration_s']:g} s per point (`bench/results/intake.json`).",
         "",
         "| clients | floor req/s | intake req/s | intake p50 | p95 | p99 | ratio |",

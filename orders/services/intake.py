@@ -9,8 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import Subquery
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -196,24 +195,59 @@ def _division_place(code: str, province_code: str | None) -> _Place:
     """The active division with this code, its active warehouses and the routing table's
     warehouse kind for the province, in one query (routing.warehouse_for_province's rule,
     applied by order_input_check). A division without an active warehouse costs a second
-    query and routes to no warehouse, as warehouse_for_province does."""
+    query and routes to no warehouse, as warehouse_for_province does.
+
+    Hand-written SQL (columns from the models' metadata): this runs for every order a
+    platform sends, and compiling the equivalent queryset costs more than running it."""
     if not code:
         return _Place(None)
-    rows = Warehouse.objects.filter(
-        division__code=code, division__is_active=True, is_active=True
-    ).select_related("division")
+    warehouse_fields = [f.attname for f in Warehouse._meta.concrete_fields]
+    division_fields = [f.attname for f in Division._meta.concrete_fields]
+    route_kind = "NULL"
+    params: list[Any] = []
     if province_code is not None:
-        route = ProvinceRoute.objects.filter(code=province_code).values("warehouse_kind")[:1]
-        rows = rows.annotate(route_kind=Subquery(route))
-    warehouses = list(rows)
-    if not warehouses:
+        route_kind = (
+            f"(SELECT {_c(ProvinceRoute, 'warehouse_kind')} FROM {_t(ProvinceRoute)} "  # noqa: S608
+            f"WHERE {_c(ProvinceRoute, 'code')} = %s LIMIT 1)"
+        )
+        params.append(province_code)
+    columns = ", ".join(
+        [f"w.{_c(Warehouse, n)}" for n in warehouse_fields]
+        + [f"d.{_c(Division, n)}" for n in division_fields]
+        + [route_kind]
+    )
+    sql = (
+        f"SELECT {columns} FROM {_t(Warehouse)} w "  # noqa: S608 (names from the models)
+        f"JOIN {_t(Division)} d ON d.{_c(Division, 'id')} = w.{_c(Warehouse, 'division_id')} "
+        f"WHERE d.{_c(Division, 'code')} = %s AND d.{_c(Division, 'is_active')} "
+        f"AND w.{_c(Warehouse, 'is_active')} ORDER BY w.{_c(Warehouse, 'code')}"
+    )
+    rows = _fetch(sql, [*params, code])
+    if not rows:
         division = Division.objects.filter(code=code, is_active=True).first()
         return _Place(division, {} if division is not None else None)
-    return _Place(
-        warehouses[0].division,
-        {w.kind: w for w in warehouses},
-        getattr(warehouses[0], "route_kind", None),
-    )
+    split = len(warehouse_fields)
+    division = Division.from_db("default", division_fields, rows[0][split:-1])
+    warehouses: dict[str, Warehouse] = {}
+    for row in rows:
+        warehouse = Warehouse.from_db("default", warehouse_fields, row[:split])
+        warehouse.division = division
+        warehouses[warehouse.kind] = warehouse
+    return _Place(division, warehouses, rows[0][-1])
+
+
+def _t(model: type[Any]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _c(model: type[Any], name: str) -> str:
+    return connection.ops.quote_name(model._meta.get_field(name).column)
+
+
+def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
 
 
 def _text(value: str) -> str:
@@ -405,32 +439,49 @@ def _existing(platform: Platform, data: OrderInput) -> Order | None:
     IntakeConflict when its content differs). A new number — the usual case — costs one
     narrow look-up; only a replay loads the whole order for the answer."""
     number = (data.platform_order_no or "").strip()
-    found = (
-        Order.objects.filter(platform=platform, platform_order_no=number)
-        .values_list("pk", "payload_hash")
-        .first()
+    found = _fetch(
+        f"SELECT {_c(Order, 'id')} FROM {_t(Order)} "  # noqa: S608 (names from the model)
+        f"WHERE {_c(Order, 'platform')} = %s AND {_c(Order, 'platform_order_no')} = %s",
+        [platform.pk, number],
     )
-    if found is None:
+    if not found:
         return None
-    order = Order.objects.select_related("warehouse", "division", "platform").get(pk=found[0])
+    order = Order.objects.select_related("warehouse", "division", "platform").get(pk=found[0][0])
     if not same_content(order.payload_hash, data):
         raise IntakeConflict(order)
     return order
+
+
+# What identification needs of the customer; every other field loads on first use.
+_CUSTOMER_FIELDS = ("id", "number", "kind", "division_id", "name", "org_code", "merged_into_id")
 
 
 def _customer_lock_exact(buyer: BuyerInput) -> tuple[Customer | None, str]:
     """customers.customer_find_exact's look-up (the active customer with this organisation
     code or ID number), locking the row found (SELECT … FOR UPDATE) in the same statement:
     a merge running now cannot slip in before the order is stored (docs/architecture.md,
-    "Lock order": customer rows before the number counter). Call inside the transaction."""
-    customers = Customer.objects.active().filter(kind=buyer.kind).select_for_update()
+    "Lock order": customer rows before the number counter). Call inside the transaction.
+    Hand-written SQL like _division_place, and for the same reason."""
     if buyer.kind == Customer.Kind.CORPORATE and buyer.org_code:
-        core = organisation_code_core(buyer.org_code)
-        return customers.filter(org_code_core=core).first(), Order.IdentifiedBy.ORG_CODE
-    if buyer.kind == Customer.Kind.INDIVIDUAL and buyer.id_number:
-        index = id_number_index(buyer.id_number)
-        return customers.filter(id_number_index=index).first(), Order.IdentifiedBy.ID_NUMBER
-    return None, ""
+        field, value = "org_code_core", organisation_code_core(buyer.org_code)
+        method = Order.IdentifiedBy.ORG_CODE
+    elif buyer.kind == Customer.Kind.INDIVIDUAL and buyer.id_number:
+        field, value = "id_number_index", id_number_index(buyer.id_number)
+        method = Order.IdentifiedBy.ID_NUMBER
+    else:
+        return None, ""
+    columns = ", ".join(_c(Customer, name) for name in _CUSTOMER_FIELDS)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    rows = _fetch(
+        f"SELECT {columns} FROM {_t(Customer)} "  # noqa: S608 (names from the model)
+        f"WHERE {_c(Customer, 'kind')} = %s AND {_c(Customer, field)} = %s "
+        f"AND {_c(Customer, 'merged_into')} IS NULL "
+        f"ORDER BY {_c(Customer, 'name')}, {_c(Customer, 'id')} LIMIT 1{lock}",
+        [buyer.kind, value],
+    )
+    if not rows:
+        return None, method
+    return Customer.from_db("default", list(_CUSTOMER_FIELDS), rows[0]), method
 
 
 def _create(
