@@ -116,7 +116,7 @@ class Gunicorn:
 
     workers: int = 5
     port: int = 0
-    log: Path = field(default_factory=lambda: RESULTS / "gunicorn.log")
+    log: Path = field(default_factory=lambda: ROOT / "var" / "bench-gunicorn.log")  # ignored by git
     process: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> Gunicorn:
