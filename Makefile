@@ -47,4 +47,8 @@ graphs: ## Draw every state machine into docs/state-machines/ (needs Debian grap
 bench: install ## Run the benchmarks under bench/ (figures go to bench/results/)
 	@ls bench/*.py >/dev/null 2>&1 && for b in bench/bench_*.py; do $(BIN)/python $$b; done || echo "no benchmarks yet"
 
-.PHONY: help install demo lint typecheck migrations-check messages test graphs bench
+bench-one: install ## Run one benchmark: make bench-one NAME=intake (bench/bench_$(NAME).py)
+	@test -n "$(NAME)" || { echo "usage: make bench-one NAME=intake"; exit 2; }
+	$(BIN)/python bench/bench_$(NAME).py
+
+.PHONY: help install demo lint typecheck migrations-check messages test graphs bench bench-one

@@ -23,8 +23,32 @@ def audit_record(
     note: str = "",
     data: dict[str, Any] | None = None,
 ) -> AuditRecord:
+    record = audit_row(
+        obj=obj,
+        action=action,
+        by=by,
+        from_state=from_state,
+        to_state=to_state,
+        note=note,
+        data=data,
+    )
+    record.save()
+    return record
+
+
+def audit_row(
+    *,
+    obj: models.Model,
+    action: str,
+    by: Any = None,
+    from_state: str = "",
+    to_state: str = "",
+    note: str = "",
+    data: dict[str, Any] | None = None,
+) -> AuditRecord:
+    """The audit row `audit_record` would write, not yet saved (for `audit_record_many`)."""
     actor = by if getattr(by, "is_authenticated", False) else None
-    return AuditRecord.objects.create(
+    return AuditRecord(
         actor=actor,
         object_type=_object_type(obj),
         object_id=str(obj.pk),
@@ -35,6 +59,12 @@ def audit_record(
         note=note or "",
         data=data or {},
     )
+
+
+def audit_record_many(rows: list[AuditRecord]) -> list[AuditRecord]:
+    """Write several audit rows (from `audit_row`) in one INSERT, in the given order (their
+    ids ascend, and history sorts by time, then id)."""
+    return AuditRecord.objects.bulk_create(rows)
 
 
 def audit_history(obj: models.Model) -> models.QuerySet[AuditRecord]:

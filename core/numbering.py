@@ -2,7 +2,7 @@
 delivery notes, invoices, credit notes, return orders and settlements of later apps).
 
 An app declares its series once (`series_register`) and asks for numbers with
-`document_number_next`. The counter row is locked (SELECT … FOR UPDATE) until the caller's
+`document_number_next`. The counter row is locked (UPDATE … RETURNING) until the caller's
 transaction ends, so a rolled-back caller leaves no gap and two callers never share a
 number; lock order: the counter is a document row — take it after the order and the stock
 rows (docs/architecture.md, "Lock order").
@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 
 from .models import DocumentSequence
 
@@ -52,17 +52,35 @@ def series_get(code: str) -> Series:
         raise ValueError(f"Unknown document series {code!r}.") from None
 
 
-@transaction.atomic
 def sequence_next(*, key: str) -> int:
-    """The next value of counter `key`, created on first use without a race."""
-    sequence = DocumentSequence.objects.select_for_update().filter(key=key).first()
-    if sequence is None:
+    """The next value of counter `key`, created on first use without a race.
+
+    One statement, `UPDATE … SET last_value = last_value + 1 … RETURNING last_value`: the
+    row lock is taken and the value read in the same round trip, and held until the
+    caller's transaction ends (no gap after a rollback). Only the first number of a counter
+    needs more (an INSERT … ON CONFLICT DO NOTHING, then the UPDATE again)."""
+    if not transaction.get_connection().in_atomic_block:
+        with transaction.atomic():
+            return sequence_next(key=key)
+    value = _increment(key)
+    if value is None:
         # ON CONFLICT DO NOTHING: a concurrent first caller waits for the other's insert.
         DocumentSequence.objects.bulk_create([DocumentSequence(key=key)], ignore_conflicts=True)
-        sequence = DocumentSequence.objects.select_for_update().get(key=key)
-    sequence.last_value += 1
-    sequence.save(update_fields=["last_value"])
-    return sequence.last_value
+        value = _increment(key)
+        assert value is not None
+    return value
+
+
+def _increment(key: str) -> int | None:
+    table, column = (connection.ops.quote_name(n) for n in (DocumentSequence._meta.db_table, "key"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_value = last_value + 1 WHERE {column} = %s "  # noqa: S608
+            "RETURNING last_value",
+            [key],
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row is not None else None
 
 
 def document_number_next(
@@ -90,3 +108,72 @@ def document_number_next(
     }
     value = sequence_next(key=definition.key.format(**fields))
     return definition.number.format(value=value, **fields)
+
+
+# --- releasing a counter's lock before the commit reaches the disk --------------------------
+# A counter row stays locked until its transaction ends, and PostgreSQL ends a transaction
+# (releases its locks) only after its commit record is flushed to disk: every holder of a
+# busy counter (the order numbers of one division and day) waits in line for the previous
+# holder's fsync, so the series is as fast as the disk and no faster. These two helpers let
+# a hot path release the lock when the commit record is in the WAL and wait for the disk
+# afterwards, together with every other committer (group commit):
+#
+#     with transaction.atomic():
+#         commit_without_waiting()
+#         ... document_number_next(...) and the inserts ...
+#     commit_wait_durable()   # before telling anybody the document exists
+#
+# Gap-free still holds: a later number is committed later in the WAL, so a crash that loses
+# this commit loses every later one too. The caller answers only after
+# commit_wait_durable(), so nobody is told of a document that a crash could still take
+# away. On other databases, and inside an outer transaction (whose commit is not ours to
+# change), both do nothing.
+
+
+# Whether this database lets us write the WAL record that forces a flush (None: not yet
+# known in this process; see commit_wait_durable).
+_flush_available: bool | None = None
+_FLUSH_SQL = "SELECT pg_logical_emit_message(true, 'ecomops', 'durable')"
+
+
+def _outermost_postgresql() -> bool:
+    connection = transaction.get_connection()
+    return (
+        connection.vendor == "postgresql"
+        and connection.in_atomic_block
+        and len(connection.savepoint_ids) == 0
+    )
+
+
+def commit_without_waiting() -> bool:
+    """First statement of an outermost transaction on PostgreSQL: its COMMIT returns (and
+    releases its row locks) without waiting for the WAL flush. Returns whether it applied;
+    then call commit_wait_durable() after the transaction."""
+    global _flush_available
+    if not _outermost_postgresql():
+        return False
+    connection = transaction.get_connection()
+    if _flush_available is None:  # once per process: may this role force a flush?
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(_FLUSH_SQL)
+            _flush_available = True
+        except DatabaseError:
+            _flush_available = False
+    if not _flush_available:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL synchronous_commit TO OFF")
+    return True
+
+
+def commit_wait_durable() -> None:
+    """Wait until this session's last commit is on disk (after commit_without_waiting()
+    returned True; call outside any transaction). A one-statement transaction that writes
+    a WAL record (a logical-decoding message, ignored by everything but logical decoders)
+    commits synchronously, and its flush covers every earlier commit record."""
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(_FLUSH_SQL)

@@ -100,11 +100,13 @@ def api_not_found(request: HttpRequest, path: str = "") -> HttpResponse:
     return JsonResponse({"detail": f"No endpoint at /api/v1/{path[:200]}."}, status=404)
 
 
-def _order_out(order: Order) -> dict[str, Any]:
+def _order_out(order: Order, *, new: bool = False) -> dict[str, Any]:
+    """The order as the API shows it. `new`: created by this request, so it has no
+    shipments yet (their look-up is skipped)."""
     tracking = None
     shipments = [
         {**shipment, "shipped_at": to_local(shipment["shipped_at"])}
-        for shipment in order_shipments(order)
+        for shipment in ([] if new else order_shipments(order))
     ]
     if shipments:
         latest = shipments[-1]
@@ -197,7 +199,7 @@ def create_order(request: HttpRequest, payload: OrderIn) -> Status[Any]:
     except IntakeConflict as conflict:
         detail = "This platform order number was received with different content."
         return Status(409, {"detail": detail, "number": conflict.order.number})
-    return Status(201 if result.created else 200, _order_out(result.order))
+    return Status(201 if result.created else 200, _order_out(result.order, new=result.created))
 
 
 @api.get(

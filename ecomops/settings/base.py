@@ -184,6 +184,10 @@ INVOICE_CUTOFF = env("INVOICE_CUTOFF", default="15:00")
 # outage held back, which is days, not months; an older order is keyed in with the lead's
 # knowledge, not accepted silently. The future is bounded separately (10 minutes, SPEC §7).
 ORDER_REPLAY_WINDOW_DAYS = env.int("ORDER_REPLAY_WINDOW_DAYS", default=31)
+# How long (seconds) a web process keeps the platform found for an API token; a platform
+# deactivated or a token replaced takes effect at once in the process that saved it and
+# within this time in the others. 0 looks the platform up on every request.
+PLATFORM_AUTH_CACHE_SECONDS = env.int("PLATFORM_AUTH_CACHE_SECONDS", default=5)
 # An order line whose unit price lies further than this fraction from the listed selling
 # price (or is zero) is accepted but flagged for the rep to look at (orders.flags).
 ORDER_PRICE_TOLERANCE = env("ORDER_PRICE_TOLERANCE", default="0.10")

@@ -9,15 +9,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from catalog.models import Product
 from catalog.selectors import products_by_sku
-from core.audit import audit_record
-from core.models import Division
+from core.audit import audit_record_many, audit_row
+from core.models import Division, Warehouse
+from core.numbering import commit_wait_durable, commit_without_waiting
 from core.text import CONTROL_MESSAGE, has_control_characters, is_blank
 from core.working_calendar import to_local
 
@@ -25,8 +26,9 @@ from .. import clocks, validators
 from ..exceptions import FieldError, IntakeConflict, IntakeInvalid
 from ..flags import review_flags
 from ..matching import id_number_index, phone_index
-from ..models import Customer, Order, OrderLine, Platform
+from ..models import Customer, Order, OrderLine, Platform, ProvinceRoute
 from ..provinces import BY_CODE
+from ..validators import organisation_code_core
 from .fingerprints import order_fingerprint, same_content
 from .numbers import order_number_next
 from .routing import province_resolve, warehouse_for_province
@@ -104,6 +106,10 @@ class CleanOrder:
     freight: Decimal
     paid: bool
     errors: list[FieldError] = field(default_factory=list)
+    # The routed warehouse when the division's warehouses came with the division
+    # (`routed`); otherwise `_create` asks routing.warehouse_for_province.
+    warehouse: Warehouse | None = None
+    routed: bool = False
 
 
 class _Checker:
@@ -149,11 +155,14 @@ def order_input_check(*, data: OrderInput, now: dt.datetime | None = None) -> Cl
     placed_at = check.rule(
         "placed_at", lambda v: validators.parse_placed_at(v, now=now), data.placed_at
     )
-    division = Division.objects.filter(code=(data.division or "").strip(), is_active=True).first()
+    province_text = _text(data.ship_to.province)
+    province_code = province_resolve(province_text) if province_text else None
+    place = _division_place((data.division or "").strip(), province_code)
+    division = place.division
     if division is None:
         check.add("division", "division_unknown", _("No active division has this code."))
     buyer = _check_buyer(check, data.buyer)
-    ship_to, code = _check_ship_to(check, data.ship_to)
+    ship_to, code = _check_ship_to(check, data.ship_to, province_code)
     lines = _check_lines(check, data.lines, division)
     freight = check.rule("freight", validators.clean_amount, data.freight)
     goods = sum((line.amount for line in lines), Decimal("0.00"))
@@ -168,7 +177,84 @@ def order_input_check(*, data: OrderInput, now: dt.datetime | None = None) -> Cl
     if check.errors:
         raise IntakeInvalid(check.errors)
     assert division is not None and code is not None and placed_at is not None
-    return CleanOrder(number, placed_at, division, buyer, ship_to, code, lines, freight, data.paid)
+    clean = CleanOrder(number, placed_at, division, buyer, ship_to, code, lines, freight, data.paid)
+    if place.warehouses is not None:
+        kind = place.route_kind if place.route_kind is not None else Warehouse.Kind.MAIN
+        clean.warehouse = place.warehouses.get(kind) or place.warehouses.get(Warehouse.Kind.MAIN)
+        clean.routed = True
+    return clean
+
+
+@dataclass
+class _Place:
+    division: Division | None
+    warehouses: dict[str, Warehouse] | None = None  # the division's active ones, by kind
+    route_kind: str | None = None  # the routing table's kind for the province, if a row
+
+
+def _division_place(code: str, province_code: str | None) -> _Place:
+    """The active division with this code, its active warehouses and the routing table's
+    warehouse kind for the province, in one query (routing.warehouse_for_province's rule,
+    applied by order_input_check). A division without an active warehouse costs a second
+    query and routes to no warehouse, as warehouse_for_province does.
+
+    Hand-written SQL (columns from the models' metadata): this runs for every order a
+    platform sends, and compiling the equivalent queryset costs more than running it."""
+    if not code:
+        return _Place(None)
+    warehouse_fields = [f.attname for f in Warehouse._meta.concrete_fields]
+    division_fields = [f.attname for f in Division._meta.concrete_fields]
+    route_kind = "NULL"
+    params: list[Any] = []
+    if province_code is not None:
+        route_kind = (
+            f"(SELECT {_c(ProvinceRoute, 'warehouse_kind')} FROM {_t(ProvinceRoute)} "  # noqa: S608
+            f"WHERE {_c(ProvinceRoute, 'code')} = %s LIMIT 1)"
+        )
+        params.append(province_code)
+    columns = ", ".join(
+        [f"w.{_c(Warehouse, n)}" for n in warehouse_fields]
+        + [f"d.{_c(Division, n)}" for n in division_fields]
+        + [route_kind]
+    )
+    sql = (
+        f"SELECT {columns} FROM {_t(Warehouse)} w "  # noqa: S608 (names from the models)
+        f"JOIN {_t(Division)} d ON d.{_c(Division, 'id')} = w.{_c(Warehouse, 'division_id')} "
+        f"WHERE d.{_c(Division, 'code')} = %s AND d.{_c(Division, 'is_active')} "
+        f"AND w.{_c(Warehouse, 'is_active')} ORDER BY w.{_c(Warehouse, 'code')}"
+    )
+    rows = _fetch(sql, [*params, code])
+    if not rows:
+        division = Division.objects.filter(code=code, is_active=True).first()
+        return _Place(division, {} if division is not None else None)
+    split = len(warehouse_fields)
+    division = Division.from_db("default", division_fields, rows[0][split:-1])
+    warehouses: dict[str, Warehouse] = {}
+    for row in rows:
+        warehouse = Warehouse.from_db("default", warehouse_fields, row[:split])
+        warehouse.division = division
+        warehouses[warehouse.kind] = warehouse
+    return _Place(division, warehouses, rows[0][-1])
+
+
+def _t(model: type[Any]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _c(model: type[Any], name: str) -> str:
+    return connection.ops.quote_name(model._meta.get_field(name).column)
+
+
+def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
+def _text(value: str) -> str:
+    """A text as _Checker.text keeps it (stripped; only invisible characters is nothing)."""
+    text = (value or "").strip()
+    return "" if is_blank(text) else text
 
 
 def _check_buyer(check: _Checker, buyer: BuyerInput) -> BuyerInput:
@@ -205,9 +291,11 @@ def _check_buyer(check: _Checker, buyer: BuyerInput) -> BuyerInput:
     return clean
 
 
-def _check_ship_to(check: _Checker, ship_to: ShipToInput) -> tuple[ShipToInput, str | None]:
+def _check_ship_to(
+    check: _Checker, ship_to: ShipToInput, code: str | None
+) -> tuple[ShipToInput, str | None]:
+    """`code` is province_resolve() of the province as _text() keeps it."""
     province = check.text("ship_to.province", ship_to.province, max_length=32)
-    code = province_resolve(province) if province else None
     if province and code is None:
         check.add(
             "ship_to.province",
@@ -331,6 +419,10 @@ def order_receive(
     clean = order_input_check(data=data, now=now or at)
     try:
         with transaction.atomic():
+            # The order number counter of the division and day is the one lock every
+            # intake of the division queues for: release it with the commit, not after
+            # the disk flush (core.numbering), and wait for the disk below.
+            early = commit_without_waiting()
             order = _create(platform, clean, source, fingerprint, by, at or timezone.now())
     except IntegrityError:
         # Another request created the same number meanwhile (the unique constraint won).
@@ -338,18 +430,59 @@ def order_receive(
         if existing is None:
             raise
         return IntakeResult(existing, False)
+    if early:
+        commit_wait_durable()  # the platform hears of the order once it is on disk
     return IntakeResult(order, True)
 
 
 def _existing(platform: Platform, data: OrderInput) -> Order | None:
-    order = (
-        Order.objects.select_related("warehouse", "division", "platform")
-        .filter(platform=platform, platform_order_no=(data.platform_order_no or "").strip())
-        .first()
+    """The order already received under this platform order number, if any (raises
+    IntakeConflict when its content differs). A new number — the usual case — costs one
+    narrow look-up; only a replay loads the whole order for the answer."""
+    number = (data.platform_order_no or "").strip()
+    found = _fetch(
+        f"SELECT {_c(Order, 'id')} FROM {_t(Order)} "  # noqa: S608 (names from the model)
+        f"WHERE {_c(Order, 'platform')} = %s AND {_c(Order, 'platform_order_no')} = %s",
+        [platform.pk, number],
     )
-    if order is not None and not same_content(order.payload_hash, data):
+    if not found:
+        return None
+    order = Order.objects.select_related("warehouse", "division", "platform").get(pk=found[0][0])
+    if not same_content(order.payload_hash, data):
         raise IntakeConflict(order)
     return order
+
+
+# What identification needs of the customer; every other field loads on first use.
+_CUSTOMER_FIELDS = ("id", "number", "kind", "division_id", "name", "org_code", "merged_into_id")
+
+
+def _customer_lock_exact(buyer: BuyerInput) -> tuple[Customer | None, str]:
+    """customers.customer_find_exact's look-up (the active customer with this organisation
+    code or ID number), locking the row found (SELECT … FOR UPDATE) in the same statement:
+    a merge running now cannot slip in before the order is stored (docs/architecture.md,
+    "Lock order": customer rows before the number counter). Call inside the transaction.
+    Hand-written SQL like _division_place, and for the same reason."""
+    if buyer.kind == Customer.Kind.CORPORATE and buyer.org_code:
+        field, value = "org_code_core", organisation_code_core(buyer.org_code)
+        method = Order.IdentifiedBy.ORG_CODE
+    elif buyer.kind == Customer.Kind.INDIVIDUAL and buyer.id_number:
+        field, value = "id_number_index", id_number_index(buyer.id_number)
+        method = Order.IdentifiedBy.ID_NUMBER
+    else:
+        return None, ""
+    columns = ", ".join(_c(Customer, name) for name in _CUSTOMER_FIELDS)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    rows = _fetch(
+        f"SELECT {columns} FROM {_t(Customer)} "  # noqa: S608 (names from the model)
+        f"WHERE {_c(Customer, 'kind')} = %s AND {_c(Customer, field)} = %s "
+        f"AND {_c(Customer, 'merged_into')} IS NULL "
+        f"ORDER BY {_c(Customer, 'name')}, {_c(Customer, 'id')} LIMIT 1{lock}",
+        [buyer.kind, value],
+    )
+    if not rows:
+        return None, method
+    return Customer.from_db("default", list(_CUSTOMER_FIELDS), rows[0]), method
 
 
 def _create(
@@ -360,8 +493,11 @@ def _create(
     by: Any,
     received_at: dt.datetime,
 ) -> Order:
-    from .customers import customer_find_exact
-    from .transitions import order_identify
+    """Store the checked order in the caller's transaction, identified at once when its
+    customer is known. Statements: the customer (look-up and lock), the order number (the
+    counter's lock is taken last and held only for the inserts and the commit), the order,
+    its lines and its audit rows (received, identified) — nothing is read back."""
+    from .transitions import order_identify_new
 
     ship_by = clocks.ship_by(clean.placed_at)
     buyer, ship_to = clean.buyer, clean.ship_to
@@ -373,14 +509,18 @@ def _create(
         postcode=ship_to.postcode,
         province_code=clean.province_code,
     )
+    warehouse = (
+        clean.warehouse
+        if clean.routed
+        else warehouse_for_province(division=clean.division, code=clean.province_code)
+    )
     order = Order(
-        number=order_number_next(division=clean.division, day=to_local(received_at).date()),
         platform=platform,
         platform_order_no=clean.platform_order_no,
         source=source,
         payload_hash=fingerprint,
         division=clean.division,
-        warehouse=warehouse_for_province(division=clean.division, code=clean.province_code),
+        warehouse=warehouse,
         placed_at=clean.placed_at,
         received_at=received_at,
         ship_by=ship_by,
@@ -412,6 +552,15 @@ def _create(
         is_flagged=bool(flags),
     )
     order._step_changed()
+    received = order.status
+    customer, method = _customer_lock_exact(buyer)
+    identified = (
+        order_identify_new(order=order, customer=customer, method=method, at=received_at)
+        if customer is not None
+        else None
+    )
+    # the counter last (core.numbering): its lock is held until the commit
+    order.number = order_number_next(division=clean.division, day=to_local(received_at).date())
     order.save()
     OrderLine.objects.bulk_create(
         OrderLine(
@@ -428,22 +577,20 @@ def _create(
         )
         for position, line in enumerate(clean.lines, start=1)
     )
-    audit_record(
-        obj=order,
-        action="received",
-        by=by,
-        to_state=order.status,
-        data={
-            "source": source,
-            "platform": platform.code,
-            "platform_order_no": order.platform_order_no,
-        },
-    )
-    customer, method = customer_find_exact(
-        kind=buyer.kind, org_code=buyer.org_code, id_number=buyer.id_number
-    )
-    if customer is not None:
-        order = order_identify(
-            order=order, customer=customer, by=None, method=method, at=received_at
+    rows = [
+        audit_row(
+            obj=order,
+            action="received",
+            by=by,
+            to_state=received,
+            data={
+                "source": source,
+                "platform": platform.code,
+                "platform_order_no": order.platform_order_no,
+            },
         )
+    ]
+    if identified is not None:
+        rows.append(audit_row(obj=order, **identified))
+    audit_record_many(rows)
     return order

@@ -159,7 +159,36 @@ def order_identify(
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     if not customer.is_active:
         raise OrderError(_("This customer was merged into another one."))
-    before, now = order.status, at or timezone.now()
+    now = at or timezone.now()
+    before = _identify_apply(order, customer, by=by, method=method, now=now)
+    return _finish(
+        order,
+        action="identified",
+        before=before,
+        by=by,
+        step_done=Step.IDENTIFY,
+        at=now,
+        fields=_IDENTIFY_FIELDS,
+        data={"customer": customer.number, "method": method},
+    )
+
+
+_IDENTIFY_FIELDS = (
+    "customer",
+    "identification_method",
+    "identified_at",
+    "identified_by",
+    "sales_order_due_at",
+    "invoice_title",
+    "invoice_tax_number",
+)
+
+
+def _identify_apply(
+    order: Order, customer: Customer, *, by: Any, method: str, now: dt.datetime
+) -> str:
+    """order_identify's checks and changes on the order in memory; the state before."""
+    before = order.status
     order.customer = customer
     # The invoice goes to the customer of record unless the rep changes it at confirmation.
     order.invoice_title = order.invoice_title or customer.name
@@ -170,24 +199,33 @@ def order_identify(
     order.identify(
         identified_how=method, at=now, by=by, sales_order_due_at=clocks.sales_order_due(now)
     )
-    return _finish(
-        order,
-        action="identified",
-        before=before,
-        by=by,
-        step_done=Step.IDENTIFY,
-        at=now,
-        fields=(
-            "customer",
-            "identification_method",
-            "identified_at",
-            "identified_by",
-            "sales_order_due_at",
-            "invoice_title",
-            "invoice_tax_number",
-        ),
-        data={"customer": customer.number, "method": method},
-    )
+    return before
+
+
+def order_identify_new(
+    *, order: Order, customer: Customer, method: str, at: dt.datetime
+) -> dict[str, Any]:
+    """The intake's identification of an order it is creating (SPEC §2: a known customer
+    is identified at once), by the system: order_identify's rules, transition and clocks,
+    without re-reading and re-writing the row just inserted.
+
+    Preconditions (orders.services.intake): `order` is not saved yet and will be inserted
+    in the caller's transaction; the caller holds `customer`'s row lock (taken with its
+    look-up, before the number counter — the lock order) and found it active. No other
+    transaction can see the order before it commits, so it needs no lock of its own and
+    has no SLA breach to close. Returns the keyword arguments of the "identified" audit row
+    (core.audit.audit_row), which the caller writes once the order has its primary key."""
+    if not customer.is_active:
+        raise OrderError(_("This customer was merged into another one."))
+    before = _identify_apply(order, customer, by=None, method=method, now=at)
+    order._step_changed()
+    return {
+        "action": "identified",
+        "by": None,
+        "from_state": before,
+        "to_state": order.status,
+        "data": {"customer": customer.number, "method": method},
+    }
 
 
 @transaction.atomic

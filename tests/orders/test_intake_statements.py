@@ -1,0 +1,125 @@
+"""What one intake costs the database (issue 12): the SQL statements of one
+`POST /api/v1/orders` of a known individual customer, three lines, counted exactly — a
+new look-up or write on the hot path fails here first. The request runs as in production
+(no test transaction around it: `transaction=True`), after a first request has warmed
+the platform authentication cache."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from core.models import AuditRecord, DocumentSequence
+from orders.models import Order, Platform
+from tests.orders.conftest import post_order
+from tests.orders.factories import (
+    ID_NUMBER,
+    TOKEN,
+    CustomerFactory,
+    ListedProductFactory,
+    individual_payload,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# The statements of one new order, in order. PostgreSQL: the replay check, the division
+# with its warehouses and route, the products, BEGIN, SET LOCAL synchronous_commit, the
+# customer (look-up and lock), the order number (UPDATE … RETURNING), the order, its
+# lines, both audit rows, COMMIT, the flush that makes the order durable before the
+# answer. SQLite has no asynchronous commit (no SET LOCAL, no flush).
+STATEMENTS = {"postgresql": 12, "sqlite": 10}
+
+
+def _three_lines(number: str) -> dict[str, Any]:
+    lines = [{"sku": sku, "quantity": 1, "unit_price": "10.00"} for sku in ("SKU-A", "B", "C")]
+    return individual_payload(platform_order_no=number, lines=lines)
+
+
+@pytest.fixture
+def known_customer(api: Client, division: Any) -> Any:
+    ListedProductFactory(sku="B", division=division)
+    ListedProductFactory(sku="C", division=division)
+    return CustomerFactory(
+        division=division, kind="individual", name="张三", org_code="", id_number=ID_NUMBER
+    )
+
+
+def test_one_intake_costs_a_fixed_number_of_statements(api: Client, known_customer: Any) -> None:
+    assert post_order(api, _three_lines("WARM-1")).status_code == 201  # warms the caches
+
+    with CaptureQueriesContext(connection) as queries:
+        response = post_order(api, _three_lines("COUNT-1"))
+
+    assert response.status_code == 201, response.content
+    statements = [query["sql"] for query in queries.captured_queries]
+    assert len(statements) == STATEMENTS[connection.vendor], "\n".join(statements)
+    # the order just inserted is never read back or updated to identify it
+    assert not any(sql.startswith('UPDATE "orders_order"') for sql in statements)
+    assert not any("slabreach" in sql for sql in statements)
+
+
+def test_the_fast_path_keeps_identification_clocks_and_audit(
+    api: Client, known_customer: Any
+) -> None:
+    body = post_order(api, _three_lines("KEEP-1")).json()
+
+    order = Order.objects.get(platform_order_no="KEEP-1")
+    assert body["status"] == "identified" and order.status == Order.Status.IDENTIFIED
+    assert order.customer == known_customer
+    assert order.identification_method == Order.IdentifiedBy.ID_NUMBER
+    assert order.identified_at == order.received_at
+    assert order.sales_order_due_at is not None and order.next_step == "sales_order"
+    assert order.next_due_at == order.sales_order_due_at
+    assert order.invoice_title == known_customer.name
+    assert set(body["due"]) == {"identify", "sales_order", "invoice", "handover"}
+    assert order.lines.count() == 3
+    # personal data is stored encrypted: the column does not hold the ID number
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT buyer_id_number FROM orders_order WHERE id = %s", [order.pk])
+        assert ID_NUMBER not in cursor.fetchone()[0]
+    rows = list(
+        AuditRecord.objects.filter(object_type="orders.order", object_id=str(order.pk)).order_by(
+            "id"
+        )
+    )
+    assert [(r.action, r.from_state, r.to_state) for r in rows] == [
+        ("received", "", "received"),
+        ("identified", "received", "identified"),
+    ]
+    assert rows[0].object_repr == rows[1].object_repr == order.number
+    assert rows[1].data == {"customer": known_customer.number, "method": "id_number"}
+    day = order.number.split("-")[1]
+    counter = DocumentSequence.objects.get(key=f"ORDER-GQ-{day}")
+    assert order.number.endswith(f"-{counter.last_value:04d}")
+
+
+def test_a_deactivated_platform_is_refused_at_once_despite_the_cache(
+    api: Client, platform: Platform, known_customer: Any
+) -> None:
+    assert post_order(api, _three_lines("AUTH-1")).status_code == 201
+
+    platform.is_active = False
+    platform.save()
+
+    assert post_order(api, _three_lines("AUTH-2")).status_code == 401
+
+
+def test_a_new_token_replaces_the_old_one_at_once(
+    api: Client, platform: Platform, known_customer: Any
+) -> None:
+    from orders.services.platforms import platform_set_token
+
+    assert post_order(api, _three_lines("TOKEN-1")).status_code == 201
+
+    platform_set_token(platform=platform, by=None, token="a-brand-new-token")
+
+    assert (
+        post_order(Client(HTTP_AUTHORIZATION=f"Bearer {TOKEN}"), _three_lines("T-2")).status_code
+        == 401
+    )
+    fresh = Client(HTTP_AUTHORIZATION="Bearer a-brand-new-token")
+    assert post_order(fresh, _three_lines("TOKEN-3")).status_code == 201
