@@ -68,7 +68,8 @@ class CappedPaginator(Paginator):
         object_list: Any = self.object_list
         if hasattr(object_list, "query"):
             if not object_list.query.is_sliced:
-                object_list = object_list.order_by()[: self.cap + 1]
+                # ordered as listed: the index that serves the list serves the count
+                object_list = object_list[: self.cap + 1]
             return min(int(object_list.count()), self.cap + 1)
         return min(len(object_list), self.cap + 1)
 
@@ -101,10 +102,19 @@ class CappedPaginator(Paginator):
             rows = list(self.object_list.reverse()[: self.per_page])  # type: ignore[attr-defined]
             return CappedPage(rows[::-1], LAST, self, more=False)
         bottom = (number - 1) * self.per_page
-        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        rows = list(self._slice(bottom, bottom + self.per_page + 1))
         if not rows and number > 1:
             raise EmptyPage("That page contains no results")
         return CappedPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
+
+    def _slice(self, bottom: int, top: int) -> Any:
+        """The rows from `bottom` to `top`. Deep in a list the ids are picked first (an
+        index-only scan skips the rows before the page) and only the page's rows are
+        read and joined; the statement stays one."""
+        object_list: Any = self.object_list
+        if bottom == 0 or not hasattr(object_list, "query"):
+            return object_list[bottom:top]
+        return object_list.filter(pk__in=object_list.values("pk")[bottom:top])
 
     @property
     def pages_known(self) -> int | None:

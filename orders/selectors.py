@@ -110,7 +110,7 @@ def _name_condition(field_name: str, text: str) -> Q:
     substring that short) must be the whole name."""
     if len(text) >= 3:
         return Q(**{f"{field_name}__icontains": text})
-    return Q(**{field_name: text})
+    return Q(**{f"{field_name}__iexact": text})
 
 
 def _customer_among(customers: QuerySet[Customer]) -> Q:

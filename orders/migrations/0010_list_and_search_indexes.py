@@ -5,9 +5,10 @@ from django.db import migrations, models
 
 # Names searched by substring (orders by buyer, customers by name and normalised name):
 # trigram indexes, PostgreSQL only (SQLite reads its small tables whole).
+# Django's `icontains` / `iexact` compare UPPER(column::text): the index is on that.
 TRIGRAM_INDEXES = [
-    ("order_buyer_name_trgm", "orders_order", "buyer_name"),
-    ("customer_name_trgm", "orders_customer", "name"),
+    ("order_buyer_name_trgm", "orders_order", "UPPER(buyer_name::text)"),
+    ("customer_name_trgm", "orders_customer", "UPPER(name::text)"),
     ("customer_name_norm_trgm", "orders_customer", "name_normalised"),
 ]
 
@@ -18,7 +19,7 @@ def trigram_indexes(apps, schema_editor):
     schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     for name, table, column in TRIGRAM_INDEXES:
         schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin ({column} gin_trgm_ops)"
+            f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin (({column}) gin_trgm_ops)"
         )
 
 
@@ -85,6 +86,10 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name='order',
             index=models.Index(condition=models.Q(('handover_due_at__isnull', False)), fields=['handover_due_at'], name='order_handover_due_at_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='order',
+            index=models.Index(fields=['ship_by', 'next_due_at', 'placed_at', 'id'], name='order_ship_by_queue_idx'),
         ),
         migrations.RunPython(trigram_indexes, drop_trigram_indexes, elidable=False),
     ]

@@ -250,6 +250,7 @@ class Order(ConcurrentTransitionMixin, models.Model):
                 fields=["division", "status", *QUEUE_ORDER], name="order_div_status_queue_idx"
             ),
             models.Index(fields=["warehouse", *QUEUE_ORDER], name="order_wh_queue_idx"),
+            models.Index(fields=["ship_by", *QUEUE_ORDER], name="order_ship_by_queue_idx"),
             # exact searches
             models.Index(fields=["platform_order_no"], name="order_platform_no_idx"),
             models.Index(
