@@ -36,7 +36,7 @@ PHONE_POOL = 2000
 ID_POOL = 1000
 PER_DAY = 2740
 
-# name parts: 50 surnames, 50 given-name characters, cities, words and trades
+# name parts: surnames, given-name characters, cities, words and trades
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘" + (
     "于蒋蔡余杜叶程苏魏吕丁任沈"
 )
@@ -230,12 +230,13 @@ def generate(
                 SELECT n,
                        CASE WHEN n %% 10 < 3 THEN 'corporate' ELSE 'individual' END AS kind,
                        (%(cities)s::text[])[1 + n %% 12]
-                         || substr(%(word)s::text, 1 + (n / 7) %% 30, 1)
-                         || substr(%(word)s::text, 1 + (n / 211) %% 30, 1)
+                         || substr(%(word)s::text, 1 + (n / 7) %% %(nword)s, 1)
+                         || substr(%(word)s::text, 1 + (n / 211) %% %(nword)s, 1)
                          || (%(trades)s::text[])[1 + (n / 3) %% 8] || (n / 6000) AS stem,
-                       substr(%(sur)s::text, 1 + (n * 31) %% 50, 1)
-                         || substr(%(given)s::text, 1 + (n / 50) %% 50, 1)
-                         || CASE WHEN n %% 3 = 0 THEN substr(%(given)s::text, 1 + (n / 17) %% 50, 1)
+                       substr(%(sur)s::text, 1 + (n * 31) %% %(nsur)s, 1)
+                         || substr(%(given)s::text, 1 + (n / 50) %% %(ngiven)s, 1)
+                         || CASE WHEN n %% 3 = 0
+                            THEN substr(%(given)s::text, 1 + (n / 17) %% %(ngiven)s, 1)
                             ELSE '' END AS person,
                        lpad(to_hex(%(c0)s + n), 9, '0') AS core
                 FROM generate_series(0, %(count)s::int - 1) AS n
@@ -258,6 +259,9 @@ def generate(
                 "word": WORD,
                 "sur": SURNAMES,
                 "given": GIVEN,
+                "ngiven": len(GIVEN),
+                "nsur": len(SURNAMES),
+                "nword": len(WORD),
                 "phones": PHONE_POOL,
                 "ids": ID_POOL,
             },

@@ -97,7 +97,11 @@ class CappedPaginator(Paginator):
     def page(self, number: Any) -> Page:
         number = self.validate_number(number)
         if not self.capped:
-            return super().page(number)
+            bottom = (number - 1) * self.per_page
+            top = bottom + self.per_page
+            if top + self.orphans >= self.count:
+                top = self.count
+            return Page(self._slice(bottom, top), number, self)
         if number == LAST:
             rows = list(self.object_list.reverse()[: self.per_page])  # type: ignore[attr-defined]
             return CappedPage(rows[::-1], LAST, self, more=False)
@@ -108,11 +112,11 @@ class CappedPaginator(Paginator):
         return CappedPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
 
     def _slice(self, bottom: int, top: int) -> Any:
-        """The rows from `bottom` to `top`. Deep in a list the ids are picked first (an
-        index-only scan skips the rows before the page) and only the page's rows are
-        read and joined; the statement stays one."""
+        """The rows from `bottom` to `top`: the page's ids are picked first (an index-only
+        scan skips the rows before the page, and the rows after it are never joined) and
+        only the page's rows are read and joined; the statement stays one."""
         object_list: Any = self.object_list
-        if bottom == 0 or not hasattr(object_list, "query"):
+        if not hasattr(object_list, "query") or object_list.query.is_sliced:
             return object_list[bottom:top]
         return object_list.filter(pk__in=object_list.values("pk")[bottom:top])
 
