@@ -189,6 +189,8 @@ class DeliveryNote(ConcurrentTransitionMixin, models.Model):
         indexes = [
             models.Index(fields=["status", "warehouse", "ship_by"]),
             models.Index(fields=["status", "created_at"]),
+            # the list of notes (newest first) within the user's division
+            models.Index(fields=["division", "created_at", "id"], name="note_division_list_idx"),
         ]
 
     def __str__(self) -> str:

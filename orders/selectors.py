@@ -7,14 +7,28 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Abs, Coalesce, Length
 from django.http import Http404
 from django.utils import timezone
 
 from catalog.models import Product
 from catalog.rules import normalise_sku
-from core.scoping import scope_to_user_divisions
+from core.roles import user_sees_all_divisions
+from core.scoping import scope_to_user_divisions, user_division_ids
 from core.working_calendar import at_local
 
 from .matching import id_number_index, name_similarity, normalise_name, phone_index
@@ -62,14 +76,22 @@ def order_lines(*, order: Order) -> QuerySet[OrderLine]:
 
 
 def _search(queryset: QuerySet[Order], text: str) -> QuerySet[Order]:
+    """Exact numbers (order, platform order, sales order, customer number, phone and ID
+    number through their blind indexes) and names containing the text (3 characters and
+    more; a shorter name must be whole). Every branch is an indexed condition (on
+    PostgreSQL: equality, a trigram index for the names, the customers' ids as an array),
+    so the search reads what it finds, not the table."""
     text = text.strip()
+    if not text:
+        return queryset
+    exact = {text, text.upper()}
+    customers = Customer.objects.filter(_name_condition("name", text) | Q(number__in=exact))
     condition = (
-        Q(number__icontains=text)
-        | Q(platform_order_no__icontains=text)
-        | Q(sales_order_number__icontains=text)
-        | Q(buyer_name__icontains=text)
-        | Q(customer__name__icontains=text)
-        | Q(customer__number__iexact=text)
+        Q(number__in=exact)
+        | Q(platform_order_no=text)
+        | Q(sales_order_number__in=exact)
+        | _name_condition("buyer_name", text)
+        | _customer_among(customers)
     )
     # an exact phone or ID number finds the order through the blind index
     with contextlib.suppress(RuleViolation):
@@ -77,6 +99,38 @@ def _search(queryset: QuerySet[Order], text: str) -> QuerySet[Order]:
     with contextlib.suppress(RuleViolation):
         condition |= Q(buyer_id_number_index=id_number_index(clean_resident_id(text)))
     return queryset.filter(condition)
+
+
+# The customers a search of orders looks among (a name shared by more is not a search).
+SEARCH_CUSTOMER_LIMIT = 1000
+
+
+def _name_condition(field_name: str, text: str) -> Q:
+    """Names containing the text; one or two characters (a trigram index cannot serve a
+    substring that short) must be the whole name."""
+    if len(text) >= 3:
+        return Q(**{f"{field_name}__icontains": text})
+    return Q(**{f"{field_name}__iexact": text})
+
+
+def _customer_among(customers: QuerySet[Customer]) -> Q:
+    """`customer_id = ANY(ARRAY(SELECT id …))` on PostgreSQL: the ids are read once and the
+    orders found through their index (an `IN (SELECT …)` inside an OR is a filter on
+    every row instead); elsewhere the plain subquery."""
+    ids = customers.order_by().values("pk")[:SEARCH_CUSTOMER_LIMIT]
+    if connection.vendor != "postgresql":
+        return Q(customer__in=ids)
+    from django.contrib.postgres.expressions import ArraySubquery
+
+    return Q(_EqualsAny(F("customer_id"), ArraySubquery(ids)))
+
+
+class _EqualsAny(Func):
+    """`<column> = ANY(<array>)`."""
+
+    arg_joiner = " = ANY("
+    template = "%(expressions)s)"
+    output_field = BooleanField()
 
 
 def order_list_for_user(
@@ -109,10 +163,16 @@ def order_list_for_user(
 
 # --- customers --------------------------------------------------------------------------
 def customer_queryset_for_user(*, user: Any) -> QuerySet[Customer]:
-    """Customers of the user's divisions: created there, or with an order there."""
-    home = scope_to_user_divisions(Customer.objects.all(), user=user).values("pk")
-    ordered = scope_to_user_divisions(Order.objects.all(), user=user).values("customer_id")
-    return Customer.objects.filter(Q(pk__in=home) | Q(pk__in=ordered))
+    """Customers of the user's divisions: created there, or with an order there (an
+    EXISTS per customer through the orders' customer index, not the set of every
+    customer the divisions ever sold to)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Customer.objects.none()
+    if user_sees_all_divisions(user):
+        return Customer.objects.all()
+    divisions = user_division_ids(user)
+    ordered = Order.objects.filter(customer=OuterRef("pk"), division__in=divisions)
+    return Customer.objects.filter(Q(division__in=divisions) | Exists(ordered))
 
 
 def customer_get_for_user(*, user: Any, pk: int) -> Customer:
@@ -312,7 +372,9 @@ def units_sold_since(*, since: dt.datetime) -> dict[int, int]:
 # --- dashboard -----------------------------------------------------------------------------
 def triage_summary(*, user: Any, now: dt.datetime | None = None) -> dict[str, Any]:
     now = now or timezone.now()
-    orders = order_queryset_for_user(user=user)
+    # every count is of open orders: the aggregate reads those (an index), not the years
+    # of shipped ones
+    orders = order_queryset_for_user(user=user).filter(status__in=Order.OPEN_STATUSES)
     counts = orders.aggregate(
         waiting_identification=Count("pk", filter=Q(status=Order.Status.RECEIVED)),
         waiting_confirmation=Count("pk", filter=Q(status=Order.Status.IDENTIFIED)),

@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django import forms
-from django.db.models import Prefetch, Q, Sum
+from django.db.models import IntegerField, OuterRef, Prefetch, Q, Subquery, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -24,6 +24,7 @@ from core.actions import PostActionView, form_error_from, query_string_without_p
 from core.audit import audit_history
 from core.exceptions import DomainError
 from core.forms import CleanTextForm
+from core.pagination import CappedPaginator
 from core.views import PermissionGateMixin
 from orders.models import Order
 
@@ -254,13 +255,14 @@ class NoteListView(PermissionGateMixin, ListView):
     template_name = "fulfilment/note_list.html"
     context_object_name = "notes"
     paginate_by = 50
+    paginator_class = CappedPaginator
 
     def get_queryset(self) -> Any:
         self.form = NoteFilterForm(self.request.GET or None)
         notes = (
             scoped(DeliveryNote.objects.all(), user=self.request.user)
             .select_related("order", "warehouse")
-            .annotate(units=Sum("lines__quantity"))
+            .annotate(units=_note_units())
         )
         if self.form.is_valid():
             data = self.form.cleaned_data
@@ -304,6 +306,19 @@ def invoice_preview(note: DeliveryNote, lines: list[DeliveryNoteLine]) -> dict[s
     total = sum(amounts, Decimal("0.00")) + (freight or 0)
     rows = [{"line": line, "amount": amount} for line, amount in zip(lines, amounts, strict=True)]
     return {"rows": rows, "freight": freight, "total": total}
+
+
+def _note_units() -> Subquery:
+    """The units of each listed note, read per row (a join and GROUP BY over the lines
+    would aggregate every note of the division before the page's LIMIT)."""
+    units = (
+        DeliveryNoteLine.objects.filter(delivery_note=OuterRef("pk"))
+        .order_by()
+        .values("delivery_note")
+        .annotate(units=Sum("quantity"))
+        .values("units")
+    )
+    return Subquery(units, output_field=IntegerField())
 
 
 class NoteDetailView(PermissionGateMixin, TemplateView):
@@ -405,6 +420,7 @@ class ShipmentListView(PermissionGateMixin, ListView):
     template_name = "fulfilment/shipment_list.html"
     context_object_name = "shipments"
     paginate_by = 50
+    paginator_class = CappedPaginator
 
     def get_queryset(self) -> Any:
         self.day = self.request.GET.get("day", "")

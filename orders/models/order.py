@@ -29,6 +29,16 @@ from .querysets import OrderQuerySet
 from .sla import Step
 
 ZERO = Decimal("0.00")
+# Order.objects' list ordering in the triage queue (selectors.order_list_for_user): an
+# ascending PostgreSQL index puts nulls last, as the queue does.
+QUEUE_ORDER = ("next_due_at", "placed_at", "id")
+DUE_FIELDS = (
+    "identify_due_at",
+    "sales_order_due_at",
+    "delivery_note_due_at",
+    "invoice_due_at",
+    "handover_due_at",
+)
 
 
 def _masked_phone(value: str) -> str:
@@ -232,10 +242,32 @@ class Order(ConcurrentTransitionMixin, models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "next_due_at"]),
-            models.Index(fields=["division", "status"]),
             models.Index(fields=["ship_by", "warehouse"]),
             models.Index(fields=["placed_at"]),
             models.Index(fields=["status", "delivery_note_window_at"]),
+            # The triage list's ordering (next due time, nulls last; placed; id) within
+            # what it filters by, so a page reads its 25 rows instead of sorting a year.
+            models.Index(fields=[*QUEUE_ORDER], name="order_queue_idx"),
+            models.Index(fields=["division", *QUEUE_ORDER], name="order_div_queue_idx"),
+            models.Index(
+                fields=["division", "status", *QUEUE_ORDER], name="order_div_status_queue_idx"
+            ),
+            models.Index(fields=["warehouse", *QUEUE_ORDER], name="order_wh_queue_idx"),
+            models.Index(fields=["ship_by", *QUEUE_ORDER], name="order_ship_by_queue_idx"),
+            # exact searches
+            models.Index(fields=["platform_order_no"], name="order_platform_no_idx"),
+            models.Index(
+                fields=["buyer_id_number_index"],
+                condition=~Q(buyer_id_number_index=""),
+                name="order_buyer_id_number_idx",
+            ),
+            # the SLA report's window per step (a due time is set when its step starts)
+            *(
+                models.Index(
+                    fields=[due], condition=Q(**{f"{due}__isnull": False}), name=f"order_{due}_idx"
+                )
+                for due in DUE_FIELDS
+            ),
         ]
 
     def __str__(self) -> str:

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from core.actions import PostActionView, query_string_without_page
+from core.actions import PostActionView
 from core.audit import audit_history
+from core.pagination import CappedPaginator
 from core.roles import user_has_role
 from core.views import PermissionGateMixin
 
@@ -45,10 +46,15 @@ class OrderListView(PermissionGateMixin, ListView):
     context_object_name = "orders"
     paginate_by = 25
 
+    paginator_class = CappedPaginator
+
     def get_queryset(self) -> Any:
         data = self.request.GET.copy()
-        if not data and user_has_role(self.request.user, *REPS):
+        # the rep's queue is the default with no filter at all; a page number alone is
+        # still the queue (its "next" link), not "all orders"
+        if not (data.keys() - {self.page_kwarg}) and user_has_role(self.request.user, *REPS):
             data.setlist("status", REP_QUEUE)
+        self.filter_data = data
         self.form = OrderFilterForm(data, user=self.request.user)
         filters = self.form.cleaned_data if self.form.is_valid() else {}
         # one clock for the "breached" filter and the rows it marks
@@ -59,11 +65,19 @@ class OrderListView(PermissionGateMixin, ListView):
         context = super().get_context_data(**kwargs)
         context.update(
             form=self.form,
-            query_string=query_string_without_page(self.request),
+            query_string=_without_page(self.filter_data),
             now=self.now,
             statuses=Order.Status,
         )
         return context
+
+
+def _without_page(data: Any) -> str:
+    """The filters the list applied (the default queue's statuses included), for the
+    pagination links: every page of a list shows the same orders."""
+    query = data.copy()
+    query.pop("page", None)
+    return str(query.urlencode())
 
 
 class OrderDetailView(PermissionGateMixin, TemplateView):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0009_delivery_note_window'),
+        ('orders', '0010_list_and_search_indexes'),
     ]
 
     operations = [

@@ -1,0 +1,126 @@
+"""A paginator for the big lists (a year of orders, delivery notes, shipments).
+
+Django's Paginator counts every row to number the pages; with hundreds of thousands of rows
+the count, and the OFFSET of the last pages, cost more than the page itself. The capped
+paginator counts at most `cap` + 1 rows: up to the cap it is Django's paginator; beyond it
+the list says "more than 10,000", a page holds `per_page` rows read with one row more (so
+"next" is known without a count), and the last page (`?page=last`) is read backwards — the
+reversed ordering from its start, which the same index serves — instead of skipping every
+row before it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from functools import cached_property
+from typing import Any
+
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+
+CAP = 10_000
+# The number a capped list gives its last page: ListView turns `?page=last` into
+# `paginator.num_pages`, and `page()` reads this number backwards.
+LAST = 10**9
+
+
+class CappedPage(Page):
+    """A page of a capped list: it knows whether a next page exists from its extra row;
+    the last page (read backwards) has no number."""
+
+    def __init__(
+        self, object_list: Sequence[Any], number: int, paginator: Any, *, more: bool
+    ) -> None:
+        super().__init__(object_list, number, paginator)
+        self.more = more
+
+    @property
+    def is_last(self) -> bool:
+        return self.number == LAST
+
+    def has_next(self) -> bool:
+        return self.more and not self.is_last
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        if self.is_last:
+            raise EmptyPage("The last page of a long list has no number.")
+        return self.number - 1
+
+    def start_index(self) -> int:
+        return 0 if self.is_last else (self.number - 1) * self.paginator.per_page + 1
+
+    def end_index(self) -> int:
+        return 0 if self.is_last else self.start_index() + len(self.object_list) - 1
+
+
+class CappedPaginator(Paginator):
+    cap = CAP
+
+    @cached_property
+    def count(self) -> int:
+        """The rows, counted up to `cap` + 1 (`capped` says whether there are more)."""
+        object_list: Any = self.object_list
+        if hasattr(object_list, "query"):
+            if not object_list.query.is_sliced:
+                # ordered as listed: the index that serves the list serves the count
+                object_list = object_list[: self.cap + 1]
+            return min(int(object_list.count()), self.cap + 1)
+        return min(len(object_list), self.cap + 1)
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
+
+    @cached_property
+    def num_pages(self) -> int:
+        if self.capped:
+            return LAST
+        return super().num_pages
+
+    def validate_number(self, number: Any) -> int:
+        if not self.capped:
+            return super().validate_number(number)
+        try:
+            number = int(number)
+        except (TypeError, ValueError) as error:
+            raise PageNotAnInteger("That page number is not an integer") from error
+        if number < 1 or number > LAST:
+            raise EmptyPage("That page number is out of range")
+        return number
+
+    def page(self, number: Any) -> Page:
+        number = self.validate_number(number)
+        if not self.capped:
+            bottom = (number - 1) * self.per_page
+            top = bottom + self.per_page
+            if top + self.orphans >= self.count:
+                top = self.count
+            return Page(self._slice(bottom, top), number, self)
+        if number == LAST:
+            rows = list(self.object_list.reverse()[: self.per_page])  # type: ignore[attr-defined]
+            return CappedPage(rows[::-1], LAST, self, more=False)
+        bottom = (number - 1) * self.per_page
+        rows = list(self._slice(bottom, bottom + self.per_page + 1))
+        if not rows and number > 1:
+            raise EmptyPage("That page contains no results")
+        return CappedPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
+
+    def _slice(self, bottom: int, top: int) -> Any:
+        """The rows from `bottom` to `top`: the page's ids are picked first (an index-only
+        scan skips the rows before the page, and the rows after it are never joined) and
+        only the page's rows are read and joined; the statement stays one."""
+        object_list: Any = self.object_list
+        if not hasattr(object_list, "query") or object_list.query.is_sliced:
+            return object_list[bottom:top]
+        return object_list.filter(pk__in=object_list.values("pk")[bottom:top])
+
+    @property
+    def pages_known(self) -> int | None:
+        """The number of pages when the count is exact (templates: "Page 3 of 7")."""
+        return None if self.capped else math.ceil(self.count / self.per_page) or 1
