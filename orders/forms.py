@@ -59,6 +59,7 @@ class OrderFilterForm(CleanTextForm):
         label=_("Due within"), choices=DUE_WITHIN, coerce=int, empty_value=None, required=False
     )
     breached = forms.BooleanField(label=_("Breached only"), required=False)
+    flagged = forms.BooleanField(label=_("Flagged for review only"), required=False)
     division: forms.ModelChoiceField[Division] = forms.ModelChoiceField(
         label=_("Division"), queryset=Division.objects.none(), required=False
     )

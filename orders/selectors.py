@@ -150,6 +150,8 @@ def order_list_for_user(
         )
     if filters.get("breached"):
         orders = orders.filter(breached_condition(now))
+    if filters.get("flagged"):
+        orders = orders.filter(is_flagged=True)
     if filters.get("division"):
         orders = orders.filter(division=filters["division"])
     if filters.get("warehouse"):

@@ -87,3 +87,16 @@ def test_a_price_correction_at_confirmation_clears_the_price_flag(
         lines=[LineCorrection(position=1, quantity=1, unit_price=Decimal("100.00"))],
     )
     assert not order.is_flagged and order.review_flags == []
+
+
+def test_triage_list_marks_and_filters_flagged_orders(
+    api: Any, make_user: Any, platform: Any
+) -> None:
+    post_order(api, payload(platform_order_no="FLAG-1", **{"ship_to.postcode": "830002"}))
+    post_order(api, payload(platform_order_no="PLAIN-1"))
+    client = Client()
+    client.force_login(make_user("sales_rep", language="en"))
+    listed = client.get("/orders/", {"status": ["received", "identified"]})
+    assert listed.content.decode().count('data-testid="flag-badge"') == 1
+    flagged = client.get("/orders/", {"flagged": "on", "status": ["received", "identified"]})
+    assert [o.platform_order_no for o in flagged.context["orders"]] == ["FLAG-1"]
