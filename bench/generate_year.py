@@ -376,7 +376,7 @@ def generate(
                 next_step, next_due_at, cancelled_by_id, confirmed_by_id, customer_id,
                 delivery_note_by_id, division_id, identified_by_id, invoiced_by_id,
                 keyed_in_by_id, shipped_by_id, warehouse_id, platform_id,
-                delivery_note_window_at)
+                delivery_note_window_at, review_flags, is_flagged)
             SELECT b.id,
                 'BO' || to_char(b.placed_at AT TIME ZONE 'Asia/Shanghai', 'YYMMDD')
                     || lpad(b.id::text, 8, '0'),
@@ -431,7 +431,8 @@ def generate(
                 CASE WHEN b.stage >= 5 THEN who.wh END,
                 who.warehouse, %(platform)s,
                 CASE WHEN b.stage >= 2 THEN date_trunc('hour', b.confirmed_at)
-                    + interval '4 hours' END
+                    + interval '4 hours' END,
+                '[]'::jsonb, false
             FROM bench_order AS b
             JOIN orders_customer AS c ON c.id = b.cust
             JOIN bench_phone AS ship ON ship.k = (b.i * 13) %% %(phones)s

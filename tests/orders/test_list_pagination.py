@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def rep_client(make_user: Any) -> Client:
     client = Client()
-    client.force_login(make_user("sales_rep", username="rep"))
+    client.force_login(make_user("sales_rep", username="rep", language="en"))
     return client
 
 
