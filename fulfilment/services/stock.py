@@ -15,7 +15,6 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from catalog.models import Product
 from core.lock_order import rows_lock
 from core.models import Warehouse
 from core.periods import period_assert_open
@@ -119,7 +118,3 @@ def stock_move_post(
         document=document[:40],
         note=note[:200],
     )
-
-
-def products_by_id(ids: Iterable[int]) -> dict[int, Product]:
-    return Product.objects.in_bulk(list(ids))

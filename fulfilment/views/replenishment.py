@@ -87,7 +87,7 @@ class ReplenishmentDetailView(PermissionGateMixin, TemplateView):
             replenishment=request,
             needs_approval=service.needs_approval(request),
             threshold=service.approval_threshold(),
-            history=history_rows(request, dict(Status.choices)),
+            history=history_rows(request),
             receipts=request.receipts.order_by("booked_at"),
             can_submit=may_change and request.status == Status.PROPOSED,
             can_decide=may_decide and request.status == Status.SUBMITTED,

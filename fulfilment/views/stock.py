@@ -26,12 +26,12 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from catalog.models import Product, ProductBin
 from catalog.rules import normalise_sku
+from core import audit_labels
 from core.actions import form_error_from, query_string_without_page
 from core.audit import audit_history
 from core.exceptions import DomainError
@@ -49,30 +49,19 @@ from ..services.receipts import inbound_receipt_book
 from ..services.replenishment import cover_since
 from ._common import get_scoped, scoped
 
-ACTION_LABELS = {
-    "booked": gettext_lazy("Booked"),
-    "created": gettext_lazy("Created"),
-    "proposed": gettext_lazy("Proposed"),
-    "submitted": gettext_lazy("Submitted"),
-    "approved": gettext_lazy("Approved"),
-    "rejected": gettext_lazy("Rejected"),
-    "cancelled": gettext_lazy("Cancelled"),
-    "received": gettext_lazy("Received"),
-}
 
-
-def history_rows(obj: Any, status_labels: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    """The audit rows of `obj` ready to show (labels instead of codes)."""
-    labels = status_labels or {}
+def history_rows(obj: Any) -> list[dict[str, Any]]:
+    """The audit rows of `obj` ready to show: actions, states and data in words and Beijing
+    time, as everywhere else (core.audit_labels)."""
     return [
         {
             "at": record.at,
             "actor": record.actor,
-            "action": ACTION_LABELS.get(record.action, record.action),
-            "from_state": labels.get(record.from_state, record.from_state),
-            "to_state": labels.get(record.to_state, record.to_state),
+            "action": audit_labels.action_label(record.action),
+            "from_state": audit_labels.state_label(record.object_type, record.from_state),
+            "to_state": audit_labels.state_label(record.object_type, record.to_state),
             "note": record.note,
-            "details": [f"{key}: {value}" for key, value in sorted((record.data or {}).items())],
+            "details": audit_labels.details(record.data),
         }
         for record in audit_history(obj)
     ]
