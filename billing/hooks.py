@@ -12,8 +12,12 @@ callable at start-up, in its AppConfig.ready():
 division and the period as aware datetimes, `start <= t < end` (the 26th 00:00 Beijing
 time through the 25th 23:59:59.999999, i.e. up to the next 26th 00:00, exclusive). It
 returns amounts as Decimal under the keys of SETTLEMENT_SOURCE_KEYS ("returns",
-"refunds"), each the money going back to customers as a POSITIVE figure: the settlement
-subtracts them (net due = shipped sales + freight + credit notes − returns − refunds).
+"refunds"), each as a POSITIVE figure: the settlement subtracts them (net due = shipped
+sales + freight + credit notes − returns − refunds). The returns app reports as
+"returns" the goods taken back on exchanges (the replacement ships, and counts as sales,
+again) and as "refunds" the refunds paid out (goods and return freight); its credit notes
+carry `Invoice.return_number` and stay out of the credit-notes figure, so nothing is
+subtracted twice.
 Missing keys count as zero; other keys are refused, so a typo cannot vanish silently.
 The callable must aggregate in SQL (no loop over orders) and must not write.
 """

@@ -56,12 +56,12 @@ class Invoice(ConcurrentTransitionMixin, models.Model):
         related_name="invoices",
         verbose_name=_("delivery note"),
     )
-    original = models.OneToOneField(
+    original = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="credit_note",
+        related_name="credit_notes",
         verbose_name=_("credited invoice"),
     )
     buyer_title = models.CharField(_("invoice title"), max_length=200)
@@ -74,6 +74,9 @@ class Invoice(ConcurrentTransitionMixin, models.Model):
     tax_amount = models.DecimalField(_("VAT"), **_MONEY)
     total_amount = models.DecimalField(_("total"), **_MONEY)
     reason = models.CharField(_("reason"), max_length=200, blank=True)
+    # a credit note of goods that came back (returns): the return's number. The settlement
+    # counts those under refunds and returns, not again under credit notes.
+    return_number = models.CharField(_("return"), max_length=32, blank=True)
 
     class Meta:
         ordering = ["-issued_at", "-id"]

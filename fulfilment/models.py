@@ -142,6 +142,7 @@ class DeliveryNote(ConcurrentTransitionMixin, models.Model):
         FULL = "full", _("Complete delivery")
         PARTIAL = "partial", _("Partial delivery")
         BACK_ORDER = "back_order", _("Back-order")
+        EXCHANGE = "exchange", _("Exchange replacement")
 
     OPEN_STATUSES = (Status.WAITING, Status.RESERVED, Status.INVOICED)
 

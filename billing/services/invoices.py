@@ -14,7 +14,7 @@ the number counter.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -257,8 +257,75 @@ def _clean_reason(reason: str) -> str:
     return reason
 
 
-def _credit_issue(*, original: Invoice, by: Any, reason: str, at: dt.datetime) -> Invoice:
-    """The credit note of a locked, issued invoice and the original marked credited."""
+def credited_quantities(original: Invoice) -> dict[int, tuple[int, Decimal, Decimal]]:
+    """Per line position of `original`: (units, amount, tax) its credit notes took back,
+    as positive figures."""
+    taken: dict[int, tuple[int, Decimal, Decimal]] = {}
+    for position, quantity, amount, tax in InvoiceLine.objects.filter(
+        invoice__original=original, invoice__kind=Invoice.Kind.CREDIT_NOTE
+    ).values_list("position", "quantity", "amount", "tax_amount"):
+        units, total, taxes = taken.get(position, (0, ZERO, ZERO))
+        taken[position] = (units - quantity, total - amount, taxes - tax)
+    return taken
+
+
+def _credit_lines(
+    original: Invoice, quantities: Mapping[int, int] | None
+) -> tuple[list[InvoiceLine], bool]:
+    """The negative lines of a credit note of `original` and whether it credits all that
+    is left. `quantities` (line position → units) takes part of the invoice back (a
+    return of some goods); None takes back everything not yet credited. A line's last
+    credit takes exactly its remaining amount and tax, so the credit notes of an invoice
+    always sum to it to the fen."""
+    taken = credited_quantities(original)
+    lines, left_after = [], 0
+    for line in original.lines.order_by("position"):
+        units, amount, tax = taken.get(line.position, (0, ZERO, ZERO))
+        remaining = line.quantity - units
+        wanted = remaining if quantities is None else quantities.get(line.position, 0)
+        if not isinstance(wanted, int) or wanted < 0 or wanted > remaining:
+            raise InvoiceError(
+                _("Line %(position)s: at most %(remaining)s units can still be credited.")
+                % {"position": line.position, "remaining": remaining},
+                field=f"line_{line.position}",
+            )
+        left_after += remaining - wanted
+        if not wanted:
+            continue
+        if wanted == remaining:
+            credit_amount, credit_tax = line.amount - amount, line.tax_amount - tax
+        else:
+            credit_amount = fen(wanted * line.unit_price)
+            credit_tax = line_tax(credit_amount, line.vat_rate)
+        lines.append(
+            InvoiceLine(
+                position=line.position,
+                kind=line.kind,
+                sku=line.sku,
+                description=line.description,
+                unit=line.unit,
+                quantity=-wanted,
+                unit_price=line.unit_price,
+                vat_rate=line.vat_rate,
+                amount=-credit_amount,
+                tax_amount=-credit_tax,
+                net_amount=-(credit_amount - credit_tax),
+            )
+        )
+    return lines, left_after == 0
+
+
+def _credit_issue(
+    *,
+    original: Invoice,
+    by: Any,
+    reason: str,
+    at: dt.datetime,
+    quantities: Mapping[int, int] | None = None,
+    return_number: str = "",
+) -> Invoice:
+    """A credit note of a locked, issued invoice; the original is marked credited once
+    everything on it has been credited."""
     if original.is_credit_note:
         raise InvoiceError(
             _("%(number)s is a credit note; a credit note is not credited again.")
@@ -269,6 +336,10 @@ def _credit_issue(*, original: Invoice, by: Any, reason: str, at: dt.datetime) -
             _("Invoice %(number)s is credited already.") % {"number": original.number}
         )
     period_assert_open(division=original.division, at=at)
+    lines, complete = _credit_lines(original, quantities)
+    if not lines:
+        raise InvoiceError(_("Credit at least one unit."))
+    totals = totals_of(lines)
     credit = Invoice.objects.create(
         number=_number(original.division, at),
         kind=Invoice.Kind.CREDIT_NOTE,
@@ -280,31 +351,13 @@ def _credit_issue(*, original: Invoice, by: Any, reason: str, at: dt.datetime) -
         buyer_tax_number=original.buyer_tax_number,
         issued_at=at,
         issued_by=by,
-        net_amount=-original.net_amount,
-        tax_amount=-original.tax_amount,
-        total_amount=-original.total_amount,
         reason=reason,
+        return_number=return_number,
+        **totals,
     )
-    InvoiceLine.objects.bulk_create(
-        InvoiceLine(
-            invoice=credit,
-            position=line.position,
-            kind=line.kind,
-            sku=line.sku,
-            description=line.description,
-            unit=line.unit,
-            quantity=-line.quantity,
-            unit_price=line.unit_price,
-            vat_rate=line.vat_rate,
-            amount=-line.amount,
-            tax_amount=-line.tax_amount,
-            net_amount=-line.net_amount,
-        )
-        for line in original.lines.order_by("position")
-    )
-    before = original.status
-    original.credit()
-    original.save(update_fields=["status"])
+    for line in lines:
+        line.invoice = credit
+    InvoiceLine.objects.bulk_create(lines)
     audit_record(
         obj=credit,
         action="issued",
@@ -313,29 +366,47 @@ def _credit_issue(*, original: Invoice, by: Any, reason: str, at: dt.datetime) -
         note=reason,
         data={"credits": original.number, "total": str(credit.total_amount)},
     )
-    audit_record(
-        obj=original,
-        action="credited",
-        by=by,
-        from_state=before,
-        to_state=original.status,
-        note=reason,
-        data={"credit_note": credit.number},
-    )
+    if complete:
+        before = original.status
+        original.credit()
+        original.save(update_fields=["status"])
+        audit_record(
+            obj=original,
+            action="credited",
+            by=by,
+            from_state=before,
+            to_state=original.status,
+            note=reason,
+            data={"credit_note": credit.number},
+        )
     return credit
 
 
 @transaction.atomic
 def invoice_credit(
-    *, invoice: Invoice, by: Any, reason: str, at: dt.datetime | None = None
+    *,
+    invoice: Invoice,
+    by: Any,
+    reason: str,
+    at: dt.datetime | None = None,
+    quantities: Mapping[int, int] | None = None,
+    return_number: str = "",
 ) -> Invoice:
-    """Issue the red-letter credit note (红字发票) of `invoice` (division finance)."""
+    """Issue a red-letter credit note (红字发票) of `invoice` (division finance): of all
+    that is not yet credited, or of `quantities` (line position → units; a return)."""
     reason = _clean_reason(reason)
     at = at or timezone.now()
     order_lock(Order(pk=invoice.order_id))
     original = Invoice.objects.select_for_update().select_related("division").get(pk=invoice.pk)
     require(by, "billing.credit_invoice", original.division_id)
-    return _credit_issue(original=original, by=by, reason=reason, at=at)
+    return _credit_issue(
+        original=original,
+        by=by,
+        reason=reason,
+        at=at,
+        quantities=quantities,
+        return_number=return_number,
+    )
 
 
 def invoice_cancellation_participant(*, order: Order, by: Any, reason: str) -> None:

@@ -12,10 +12,15 @@ Figures (all computed in SQL, in chunks of the period so a big period shows prog
   its FIRST shipment (earliest `shipped_at`, then lowest id): a split delivery does not
   charge freight twice.
 - credit notes: the red-letter credit notes (billing `Invoice`, kind credit_note) issued
-  in the period, as a NEGATIVE figure (their totals are negative; `-|total|` is used so
+  in the period against goods that were handed over (their delivery note shipped: a
+  correction of shipped sales) and not for a return (the returns source counts those),
+  as a NEGATIVE figure (their totals are negative; `-|total|` is used so
   the sign does not depend on how a note was stored).
 - returns, refunds: POSITIVE figures from the sources registered in billing.hooks (the
-  returns app); zero while none is registered.
+  returns app: goods taken back on exchanges, whose replacement ships as sales again;
+  refunds paid out in the period, goods and return freight); zero while none is
+  registered. A credit note of an unshipped note (a cancellation) reverses an invoice
+  of goods that never counted as sales, so it is left out of the net.
 - net due = shipped sales + freight + credit notes − returns − refunds.
 
 Sign-offs: sales_lead, division_finance and hq_finance each sign once a settlement is
@@ -178,12 +183,15 @@ def shipments_and_freight(
 
 
 def credit_notes_total(*, division_id: int, start: dt.datetime, end: dt.datetime) -> Decimal:
-    """Red-letter credit notes issued in `start <= issued_at < end`, as a negative figure."""
+    """Red-letter credit notes issued in `start <= issued_at < end` against shipped goods and
+    not for a return, as a negative figure."""
     total = Invoice.objects.filter(
         division_id=division_id,
         kind=Invoice.Kind.CREDIT_NOTE,
         issued_at__gte=start,
         issued_at__lt=end,
+        delivery_note__status="shipped",
+        return_number="",
     ).aggregate(total=_sum(Abs("total_amount")))["total"]
     return -_money(total)
 

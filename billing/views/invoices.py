@@ -156,7 +156,7 @@ class InvoiceDetailView(PermissionGateMixin, TemplateView):
         context.update(
             invoice=invoice,
             lines=list(invoice.lines.order_by("position")),
-            credit_note=Invoice.objects.filter(original=invoice).first(),
+            credit_notes=list(Invoice.objects.filter(original=invoice).order_by("issued_at", "pk")),
             total_in_words=amount_in_chinese(invoice.total_amount),
             history=audit_history(invoice),
             credit_form=CreditForm() if can_credit else None,

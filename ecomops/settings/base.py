@@ -204,6 +204,16 @@ HEAD_OFFICE_ROLES = env.list(
 # the goods); the goods lines take each product's rate from the catalog.
 FREIGHT_VAT_RATE = env("FREIGHT_VAT_RATE", default="0.13")
 
+# --- returns ------------------------------------------------------------------------------
+# A refund above this amount (CNY) needs the e-commerce leader as well as the head of sales
+# (OA 退款流程: "5000元以下" includes 5,000, which needs the head of sales only).
+RETURN_REFUND_LEADER_THRESHOLD = env("RETURN_REFUND_LEADER_THRESHOLD", default="5000.00")
+# Evidence files of return requests: kept outside MEDIA_ROOT (never served as static
+# files), opened only through the permission-checked view.
+RETURNS_EVIDENCE_ROOT = env.path("RETURNS_EVIDENCE_ROOT", default=str(VAR_DIR / "private" / "evidence"))
+RETURN_EVIDENCE_MAX_BYTES = env.int("RETURN_EVIDENCE_MAX_BYTES", default=5 * 1024 * 1024)
+RETURN_EVIDENCE_MAX_FILES = env.int("RETURN_EVIDENCE_MAX_FILES", default=6)
+
 # --- fulfilment ---------------------------------------------------------------------------
 # Replenishment requests (采购申请) above this amount (CNY) need the approval role's decision
 # (the policy's chairman; here a role setting). At or below it they are approved on submission.

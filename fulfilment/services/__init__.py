@@ -3,6 +3,7 @@
 from .delivery_notes import (
     delivery_note_cancel,
     delivery_note_create,
+    delivery_note_create_replacement,
     delivery_note_mark_invoiced,
     order_remaining,
     order_sync,
@@ -15,6 +16,7 @@ from .stock import stock_levels_lock, stock_move_post, stock_release, stock_rese
 __all__ = [
     "delivery_note_cancel",
     "delivery_note_create",
+    "delivery_note_create_replacement",
     "delivery_note_mark_invoiced",
     "freight_cost",
     "order_remaining",

@@ -72,6 +72,7 @@ def order_remaining(order: Order) -> dict[int, int]:
     noted = dict(
         DeliveryNoteLine.objects.filter(delivery_note__order=order)
         .exclude(delivery_note__status=DeliveryNote.Status.CANCELLED)
+        .exclude(delivery_note__kind=DeliveryNote.Kind.EXCHANGE)
         .values("order_line")
         .annotate(total=Sum("quantity"))
         .values_list("order_line", "total")
@@ -87,6 +88,7 @@ def progress_of(order: Order) -> Progress:
     ordered = order.lines.aggregate(total=Sum("quantity"))["total"] or 0
     notes = (
         DeliveryNote.objects.filter(order=order)
+        .exclude(kind=DeliveryNote.Kind.EXCHANGE)  # a replacement is not the order's progress
         .annotate(units=Sum("lines__quantity"))
         .values_list("status", "units")
     )
@@ -405,6 +407,71 @@ def delivery_note_create(
         if delivery_note.status == DeliveryNote.Status.RESERVED:
             _notify_reserved(delivery_note)
     return created
+
+
+@transaction.atomic
+def delivery_note_create_replacement(
+    *,
+    order: Order,
+    by: Any,
+    quantities: Mapping[int, int],
+    reference: str,
+    at: dt.datetime | None = None,
+) -> DeliveryNote:
+    """The delivery note of an exchange (returns): the replacement units of a delivered
+    order (order-line pk → units), from the order's warehouse, invoiced and handed over
+    like any note. In stock it reserves at once; short, it waits and is released oldest
+    first when stock arrives. The order's own state does not move (it stays delivered).
+    `reference` names the return that asks for it. The caller checks the quantities
+    against what was returned; the order row must not be locked after stock rows."""
+    order = order_lock(order)
+    at = at or timezone.now()
+    require(by, "fulfilment.add_deliverynote", order.division_id)
+    if order.warehouse_id is None:
+        raise FulfilmentError(
+            _("Order %(order)s has no warehouse: check the province routing.")
+            % {"order": order.number}
+        )
+    period_assert_open(division=order.division, at=at)
+    warehouse = order.warehouse
+    assert warehouse is not None
+    lines = {line.pk: line for line in order.lines.all()}
+    wanted = {lid: q for lid, q in quantities.items() if q}
+    if not wanted or any(lid not in lines or q < 0 for lid, q in wanted.items()):
+        raise FulfilmentError(_("A replacement needs units of the order's own lines."))
+    levels = stock_levels_lock(
+        warehouse=warehouse, product_ids=[lines[lid].product_id for lid in wanted]
+    )
+    short = _shortages(wanted=wanted, lines=lines, levels=levels)
+    replacement = _note_create(
+        order=order,
+        kind=DeliveryNote.Kind.EXCHANGE,
+        quantities=wanted,
+        lines=lines,
+        by=by,
+        at=at,
+        note=reference[:200],
+    )
+    if not short:
+        for line_id, quantity in wanted.items():
+            stock_reserve(levels[lines[line_id].product_id], quantity, sku=lines[line_id].sku)
+        replacement.reserve(at=at)
+        replacement.save(update_fields=["status", "reserved_at"])
+    audit_record(
+        obj=replacement,
+        action="created",
+        by=by,
+        to_state=replacement.status,
+        note=reference,
+        data={
+            "order": order.number,
+            "exchange_for": reference,
+            "lines": {lines[lid].sku: q for lid, q in wanted.items()},
+        },
+    )
+    if replacement.status == DeliveryNote.Status.RESERVED:
+        _notify_reserved(replacement)
+    return replacement
 
 
 # --- releasing held demand when stock arrives ----------------------------------------

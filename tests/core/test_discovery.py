@@ -70,6 +70,7 @@ def test_project_apps_in_the_order_of_an_orders_life(settings: Any) -> None:
         "orders.roles",
         "fulfilment.roles",
         "billing.roles",
+        "returns.roles",
     ]
     assert [m.__name__ for m in app_modules("demo")][:3] == [
         "core.demo",

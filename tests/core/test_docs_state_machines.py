@@ -10,6 +10,8 @@ from core.management.commands.draw_state_machines import dot_source, state_machi
 MACHINES = (
     "billing.Invoice",
     "billing.Settlement",
+    "returns.Refund",
+    "returns.ReturnRequest",
     "catalog.ListingApplication",
     "catalog.Product",
     "fulfilment.DeliveryNote",

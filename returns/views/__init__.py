@@ -1,0 +1,1 @@
+"""Pages of the returns app; each module exports its `urlpatterns` (returns/urls.py)."""
