@@ -41,6 +41,14 @@ _MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
 ZERO = Decimal("0.00")
 
 
+def _feedback_done(request: Any) -> bool:
+    return bool(request.feedback_done)
+
+
+def _all_approved(refund: Any) -> bool:
+    return not refund.approvals_missing()
+
+
 class ReturnRequest(ConcurrentTransitionMixin, models.Model):
     """退/换货申请 and, once the feedback is done, its return order (退货单)."""
 
@@ -209,7 +217,7 @@ class ReturnRequest(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.ACCEPTED,
         target=Status.AWAITING_GOODS,
-        conditions=[lambda r: bool(getattr(r, "feedback_done", False))],
+        conditions=[_feedback_done],
     )
     def open_return_order(self, *, number: str) -> None:
         self.return_order_number = number
@@ -398,7 +406,7 @@ class Refund(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.AWAITING_APPROVAL,
         target=Status.APPROVED,
-        conditions=[lambda r: not getattr(r, "approvals_missing")()],
+        conditions=[_all_approved],
     )
     def approve(self, *, at: Any) -> None:
         self.approved_at = at
@@ -412,7 +420,7 @@ class Refund(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.REVIEWED,
         target=Status.PAID,
-        conditions=[lambda r: not getattr(r, "approvals_missing")()],
+        conditions=[_all_approved],
     )
     def pay(self, *, at: Any, by: Any, reference: str) -> None:
         self.paid_at, self.paid_by, self.payment_reference = at, by, reference

@@ -210,7 +210,9 @@ FREIGHT_VAT_RATE = env("FREIGHT_VAT_RATE", default="0.13")
 RETURN_REFUND_LEADER_THRESHOLD = env("RETURN_REFUND_LEADER_THRESHOLD", default="5000.00")
 # Evidence files of return requests: kept outside MEDIA_ROOT (never served as static
 # files), opened only through the permission-checked view.
-RETURNS_EVIDENCE_ROOT = env.path("RETURNS_EVIDENCE_ROOT", default=str(VAR_DIR / "private" / "evidence"))
+RETURNS_EVIDENCE_ROOT = env.path(
+    "RETURNS_EVIDENCE_ROOT", default=str(VAR_DIR / "private" / "evidence")
+)
 RETURN_EVIDENCE_MAX_BYTES = env.int("RETURN_EVIDENCE_MAX_BYTES", default=5 * 1024 * 1024)
 RETURN_EVIDENCE_MAX_FILES = env.int("RETURN_EVIDENCE_MAX_FILES", default=6)
 
