@@ -184,6 +184,7 @@ class SmsMessage(models.Model):
     text = models.TextField(_("text"))
     backend = models.CharField(_("gateway"), max_length=100)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    reference = models.CharField(_("about"), max_length=40, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

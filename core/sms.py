@@ -15,25 +15,33 @@ logger = logging.getLogger(__name__)
 
 
 class SmsBackend(Protocol):
-    def send(self, *, phone: str, text: str) -> SmsMessage | None: ...
+    def send(self, *, phone: str, text: str, reference: str = "") -> SmsMessage | None: ...
 
 
 class OutboxSmsBackend:
     """Keeps every outgoing SMS in the database (the outbox); nothing leaves the system."""
 
-    def send(self, *, phone: str, text: str) -> SmsMessage:
+    def send(self, *, phone: str, text: str, reference: str = "") -> SmsMessage:
         return SmsMessage.objects.create(
-            phone=phone, text=text, backend=type(self).__name__, sent_at=timezone.now()
+            phone=phone,
+            text=text,
+            reference=reference[:40],
+            backend=type(self).__name__,
+            sent_at=timezone.now(),
         )
 
 
 class ConsoleSmsBackend:
     """Writes the message to the log and keeps a copy in the outbox."""
 
-    def send(self, *, phone: str, text: str) -> SmsMessage:
+    def send(self, *, phone: str, text: str, reference: str = "") -> SmsMessage:
         logger.info("SMS to %s: %s", phone, text)
         return SmsMessage.objects.create(
-            phone=phone, text=text, backend=type(self).__name__, sent_at=timezone.now()
+            phone=phone,
+            text=text,
+            reference=reference[:40],
+            backend=type(self).__name__,
+            sent_at=timezone.now(),
         )
 
 
@@ -43,5 +51,7 @@ def get_sms_backend() -> SmsBackend:
     return backend
 
 
-def sms_send(*, phone: str, text: str) -> SmsMessage | None:
-    return get_sms_backend().send(phone=phone, text=text)
+def sms_send(*, phone: str, text: str, reference: str = "") -> SmsMessage | None:
+    """Send through the configured gateway; `reference` names the document the message is
+    about (e.g. a return's number), so its page can list what the customer was told."""
+    return get_sms_backend().send(phone=phone, text=text, reference=reference)
