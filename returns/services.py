@@ -214,11 +214,6 @@ def shipped_by_line(order: Order) -> dict[int, int]:
     )
 
 
-def live_returns_q() -> Q:
-    """Returns that hold their units: all but rejected ones and goods sent back."""
-    return ~Q(status=Status.REJECTED) & ~Q(resolution__outcome=ReturnResolution.Outcome.SEND_BACK)
-
-
 def returned_by_line(order: Order, *, exclude: ReturnRequest | None = None) -> dict[int, int]:
     lines = ReturnLine.objects.filter(request__order=order).filter(
         ~Q(request__status=Status.REJECTED)
@@ -1082,16 +1077,14 @@ def refund_review(
             rule="above_approved",
         )
     before = refund.status
-    lowered = refund.return_freight - freight
     refund.review(
         at=at,
         by=by if getattr(by, "is_authenticated", False) else None,
         note=note,
         return_freight=freight,
     )
-    refund.amount = refund.amount - lowered
-    if refund.amount <= 0:
-        raise ReturnError(_("A refund is more than 0.00."), field="return_freight", rule="positive")
+    # the approvers saw `amount`; a lower freight can only bring it down to goods + freight
+    refund.amount = min(refund.amount, refund.goods_amount + freight)
     refund.save()
     _audit(
         refund,
