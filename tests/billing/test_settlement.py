@@ -206,7 +206,7 @@ def test_opening_needs_the_permission(division: Any, make_user: Any) -> None:
 
 
 # --- the figures ------------------------------------------------------------------------------
-def _credit_note(order: Order, total: str, at: dt.datetime) -> Invoice:
+def _credit_note(order: Order, total: str, at: dt.datetime, return_number: str = "") -> Invoice:
     note = DeliveryNote.objects.filter(order=order).first()
     amount = Decimal(total)
     original = Invoice.objects.create(
@@ -229,6 +229,7 @@ def _credit_note(order: Order, total: str, at: dt.datetime) -> Invoice:
         original=original,
         buyer_title="买方",
         issued_at=at,
+        return_number=return_number,
         net_amount=amount,
         tax_amount=Decimal("0.00"),
         total_amount=amount,
@@ -294,6 +295,32 @@ def test_an_invoiced_note_not_handed_over_is_not_shipped_sales(
         Decimal("0.00"),
         0,
     )
+
+
+def test_credit_notes_of_unshipped_notes_and_of_returns_stay_out_of_the_net(
+    ship: Any,
+    stock: Any,  # noqa: F811
+    confirmed: Any,  # noqa: F811
+    product: Any,
+    division: Any,
+) -> None:
+    """Only a credit note of handed-over goods corrects shipped sales: one of a note that
+    never shipped (a cancellation) reverses goods that never counted, and one of a return
+    is counted by the returns source (refunds / exchanged goods)."""
+    previous = periods()["previous"]
+    shipped = ship(at=moment(previous[0]), quantity=1, unit_price="80.00", freight="0.00")
+    _credit_note(shipped, "-30.00", moment(previous[0], "15:00"))  # a correction: counts
+    returned = ship(at=moment(previous[0]), quantity=1, unit_price="70.00", freight="0.00")
+    _credit_note(returned, "-70.00", moment(previous[0], "16:00"), "RR-GQ-2026-000001")
+    stock(product, 1)
+    unshipped = confirmed(quantity=1)
+    delivery_note_create(order=unshipped, by=None)
+    _credit_note(unshipped, "-100.00", moment(previous[0], "17:00"))
+
+    settlement = computed_settlement(division, previous[0])
+    assert settlement.shipped_sales == Decimal("150.00")
+    assert settlement.credit_notes == Decimal("-30.00")
+    assert settlement.net_due == Decimal("120.00")
 
 
 def test_returns_and_refunds_come_from_the_registered_sources(ship: Any, division: Any) -> None:
