@@ -318,6 +318,39 @@ def test_credit_note_is_a_negative_copy_and_marks_the_original_credited(
     assert audit_actions(credit) == ["issued"]
 
 
+def test_partial_credit_notes_sum_to_the_invoice_to_the_fen(
+    reserved_note: Any, finance: Any
+) -> None:
+    """A return takes back some units: each partial credit note is its units at the line's
+    price, the last one takes exactly what is left (no rounding drift), and the original
+    turns credited only when nothing is left on it."""
+    original = invoice_issue(note=reserved_note(3, freight="10.00"), by=finance)
+    goods = original.lines.get(kind="goods")
+    first = invoice_credit(
+        invoice=original, by=finance, reason="return 1", quantities={goods.position: 1}
+    )
+    original.refresh_from_db()
+    assert original.status == "issued"
+    assert first.total_amount == -goods.unit_price
+    with pytest.raises(InvoiceError) as over:
+        invoice_credit(
+            invoice=original, by=finance, reason="too many", quantities={goods.position: 3}
+        )
+    assert over.value.field == f"line_{goods.position}"
+    invoice_credit(invoice=original, by=finance, reason="return 2", quantities={goods.position: 2})
+    original.refresh_from_db()
+    assert original.status == "issued"  # the freight line is still on it
+    last = invoice_credit(invoice=original, by=finance, reason="the rest")
+    original.refresh_from_db()
+    assert original.status == "credited"
+    assert [line.kind for line in last.lines.all()] == ["freight"]
+    credits = original.credit_notes.all()
+    assert sum(c.total_amount for c in credits) == -original.total_amount
+    assert sum(c.tax_amount for c in credits) == -original.tax_amount
+    with pytest.raises(InvoiceError):
+        invoice_credit(invoice=original, by=finance, reason="again")
+
+
 def test_credit_refusals_change_nothing(
     reserved_note: Any, finance: Any, make_user: Any, english: Any
 ) -> None:
