@@ -6,13 +6,15 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI, Status
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
+from core.discovery import app_modules
 from core.working_calendar import to_local
 
 from .api_schemas import ConflictOut, ErrorOut, OrderIn, OrderOut, ReceiptIn
@@ -92,6 +94,39 @@ def body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse
         request,
         {"detail": "The request body is too large.", "errors": [error.as_dict()]},
         status=413,
+    )
+
+
+@api.exception_handler(TooManyFilesSent)
+@api.exception_handler(TooManyFieldsSent)
+def body_too_many_parts(
+    request: HttpRequest, exc: TooManyFilesSent | TooManyFieldsSent
+) -> HttpResponse:
+    """A form body (the returns endpoint's multipart) with more files or fields than Django
+    parses (DATA_UPLOAD_MAX_NUMBER_FILES / _FIELDS): 413 JSON, not the HTML 400."""
+    files = isinstance(exc, TooManyFilesSent)
+    limit = (
+        settings.DATA_UPLOAD_MAX_NUMBER_FILES if files else settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    )
+    what = "files" if files else "fields"
+    error = FieldError(
+        "body", f"too_many_{what}", f"At most {limit} {what} per request; nothing was stored."
+    )
+    return api.create_response(
+        request,
+        {"detail": "The request has too many parts.", "errors": [error.as_dict()]},
+        status=413,
+    )
+
+
+@api.exception_handler(MultiPartParserError)
+def body_malformed(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    """A multipart body Django cannot read (no boundary, cut short): 400 JSON."""
+    error = FieldError("body", "multipart", "The multipart/form-data body cannot be read.")
+    return api.create_response(
+        request,
+        {"detail": "The request body is malformed.", "errors": [error.as_dict()]},
+        status=400,
     )
 
 
@@ -249,3 +284,16 @@ def confirm_receipt(
     except OrderError as error:
         return Status(409, {"detail": str(error)})
     return Status(200, _order_out(order))
+
+
+def _mount_later_apps() -> None:
+    """The endpoints of the apps after orders (returns …): every app's `api_routes` module
+    that defines a ninja `router` is mounted on this API. Orders imports none of them
+    (dependencies point leftwards); a broken module stops the process (core.discovery)."""
+    for module in app_modules("api_routes"):
+        router = getattr(module, "router", None)
+        if router is not None:
+            api.add_router("", router)
+
+
+_mount_later_apps()

@@ -566,7 +566,12 @@ def test_openapi_document(api: Client) -> None:
     response = Client().get("/api/v1/openapi.json")
 
     assert response.status_code == 200
-    paths = response.json()["paths"]
+    # the intake's own paths; later apps mount theirs beside them (returns: tests/returns)
+    paths = {
+        path: operations
+        for path, operations in response.json()["paths"].items()
+        if path.startswith("/api/v1/orders")
+    }
     assert set(paths) == {
         "/api/v1/orders",
         "/api/v1/orders/{platform_order_no}",
