@@ -88,7 +88,8 @@ def shape_errors(request: HttpRequest, exc: NinjaValidationError) -> HttpRespons
 def body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     """413, not Django's HTML 400: the platform learns the limit and that nothing was stored."""
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-    message = f"The body exceeds {limit} bytes; nothing was stored. Send fewer lines per order."
+    hint = "Send fewer lines per order." if "/orders" in request.path else "Send a smaller body."
+    message = f"The body exceeds {limit} bytes; nothing was stored. {hint}"
     error = FieldError("body", "too_large", message)
     return api.create_response(
         request,

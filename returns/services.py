@@ -285,7 +285,7 @@ def payload_hash_of(order: Order, data: RequestInput) -> str:
         "kind": data.kind,
         "reason": data.reason,
         "reason_text": data.reason_text,
-        "lines": sorted((int(k), int(v)) for k, v in data.lines.items()),
+        "lines": sorted((str(k), str(v)) for k, v in data.lines.items()),
         "evidence": sorted(f.sha256 for f in data.evidence),
     }
     return "sha256:" + hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
