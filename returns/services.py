@@ -253,6 +253,16 @@ def window_check(order: Order, at: dt.datetime) -> None:
             field="order",
             rule="not_delivered",
         )
+    if at < order.delivered_at:
+        raise ReturnError(
+            _("Order %(order)s was received at %(received)s; a return starts after receipt.")
+            % {
+                "order": order.number,
+                "received": to_local(order.delivered_at).strftime("%Y-%m-%d %H:%M"),
+            },
+            field="order",
+            rule="before_receipt",
+        )
     end = return_window_ends_at(order.delivered_at)
     if at >= end:
         raise ReturnWindowClosed(
