@@ -948,6 +948,17 @@ def return_invoice_record(
         note=note,
         credit_notes=[c.number for c in credits],
     )
+    numbers = ", ".join(c.number for c in credits)
+    _sms(
+        request,
+        lambda: (
+            _("Return %(number)s: red-letter credit note %(notes)s issued for the returned goods.")
+            % {"number": request.number, "notes": numbers}
+            if numbers
+            else _("Return %(number)s: the invoice you sent back is recorded.")
+            % {"number": request.number}
+        ),
+    )
     _close_if_done(request, by=by, at=at)
     return request
 
@@ -1120,6 +1131,16 @@ def refund_review(
             % {"refund": refund.number, "amount": refund.amount}
         ),
         topic="refund_payout",
+    )
+    _sms(
+        request,
+        lambda: (
+            _(
+                "Return %(number)s: finance has checked your refund of %(amount)s CNY; it goes "
+                "to payout."
+            )
+            % {"number": request.number, "amount": refund.amount}
+        ),
     )
     return refund
 

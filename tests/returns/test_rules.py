@@ -683,9 +683,11 @@ def test_only_an_exchange_gets_a_replacement(delivered: Any, people: dict[str, A
 def test_every_customer_facing_step_sends_one_sms_with_the_return_number(
     delivered: Any, people: dict[str, Any], django_capture_on_commit_callbacks: Any
 ) -> None:
+    """One SMS per step the customer waits on; the halves of a step (one of the two
+    feedback parts, the first of two approvals) send none — the step's end does."""
     from core.models import SmsMessage
 
-    order = delivered(quantity=3)
+    order = delivered(quantity=6, unit_price="6000.00")
     line = order.lines.get()
     phone = order.buyer_phone
 
@@ -721,15 +723,16 @@ def test_every_customer_facing_step_sends_one_sms_with_the_return_number(
     request = one(
         lambda: return_inspect(request=request, by=people["warehouse_receiver"], accepted=True)
     )
+    none(lambda: refund_approve(refund=refund_of(request), by=people["sales_head"]))
     refund = one(
-        lambda: refund_approve(refund=refund_of(request), by=people["sales_head"]), request
+        lambda: refund_approve(refund=refund_of(request), by=people["ecom_leader"]), request
     )
-    request = none(
+    request = one(
         lambda: return_invoice_record(
             request=request, by=people["division_finance"], handling="credited"
         )
     )
-    refund = none(lambda: refund_review(refund=refund, by=people["division_finance"]))
+    refund = one(lambda: refund_review(refund=refund, by=people["division_finance"]), request)
     sent = sms_of(lambda: refund_pay(refund=refund, by=people["hq_finance"], reference="B-1"))
     assert [m.reference for m in sent] == [request.number] * 2  # paid, and the case closed
 
@@ -743,3 +746,14 @@ def test_every_customer_facing_step_sends_one_sms_with_the_return_number(
         )
     )
     one(lambda: resolve(refused, people, "accept"))
+    sent_back = advance(one(lambda: submit(order, 1, line=line)), S.REFUSED, people)
+    one(lambda: resolve(sent_back, people, "send_back"))
+
+    # an exchange: the replacement is a step of its own
+    exchange = advance(
+        one(lambda: submit(order, 1, line=line, kind="exchange")),
+        S.RECEIVED,
+        people,
+        kind="exchange",
+    )
+    one(lambda: return_replacement_create(request=exchange, by=people["parts_support"]))
