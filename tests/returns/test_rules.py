@@ -187,6 +187,33 @@ def test_a_request_before_the_receipt_is_refused(delivered: Any) -> None:
     assert ReturnRequest.objects.count() == 0
 
 
+# --- a platform's retries ------------------------------------------------------------------------
+def test_a_retried_platform_request_is_the_same_return_even_after_the_window(
+    delivered: Any, platform: Any
+) -> None:
+    from returns.exceptions import ReturnConflict
+
+    order = delivered(quantity=2)
+    line = order.lines.get()
+    data = RequestInput(
+        kind="return", reason=1, reason_text="", lines={line.pk: 1}, platform_request_no="P-1"
+    )
+    first, created = return_request_submit(order=order, data=data, platform=platform)
+    assert created and first.source == ReturnRequest.Source.API
+
+    late = order.delivered_at + dt.timedelta(days=30)
+    again, created = return_request_submit(order=order, data=data, platform=platform, at=late)
+    assert (again.pk, created) == (first.pk, False)
+
+    changed = RequestInput(
+        kind="return", reason=1, reason_text="", lines={line.pk: 2}, platform_request_no="P-1"
+    )
+    with pytest.raises(ReturnConflict) as conflict:
+        return_request_submit(order=order, data=changed, platform=platform)
+    assert conflict.value.rule == "conflict" and conflict.value.field == "request_no"
+    assert ReturnRequest.objects.count() == 1
+
+
 # --- approvals ------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("price", "roles"),

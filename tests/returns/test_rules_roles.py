@@ -275,3 +275,23 @@ def test_approval_review_and_payout_are_refused_in_every_other_refund_state(
             assert not isinstance(refused.value, NotPermitted), (service, state)
             assert refused.value.rule == rules[service], (service, state)
             assert snapshot(refund) == before, (service, state)
+
+
+def test_only_the_sales_rep_keys_in_a_request(
+    delivered: Any, one_per_role: dict[str, Any], make_user: Any, other_division: Any
+) -> None:
+    order = delivered(quantity=1)
+    refused = {}
+    for role, user in one_per_role.items():
+        if role == "sales_rep":
+            continue
+        with pytest.raises(NotPermitted):
+            submit(order, by=user)
+        refused[role] = True
+    assert len(refused) == len(ALL_ROLES) - 1 and not ReturnRequest.objects.exists()
+    with pytest.raises(NotPermitted):
+        submit(order, by=make_user("sales_rep", divisions=[other_division], username="dq_rep"))
+
+    request = submit(order, by=one_per_role["sales_rep"])
+    assert request.source == ReturnRequest.Source.PORTAL
+    assert request.created_by == one_per_role["sales_rep"]
