@@ -784,3 +784,38 @@ def test_every_customer_facing_step_sends_one_sms_with_the_return_number(
         kind="exchange",
     )
     one(lambda: return_replacement_create(request=exchange, by=people["parts_support"]))
+
+
+def test_only_units_handed_over_can_be_returned(
+    stock: Any, confirmed: Any, product: Any, carrier: Any
+) -> None:
+    """Four ordered, two shipped (the customer dropped the rest): two returnable."""
+    from billing.services.invoices import invoice_issue
+    from fulfilment.services import delivery_note_cancel, delivery_note_create, shipment_create
+    from orders.services import order_mark_delivered
+
+    stock(product, 2)
+    order = confirmed(lines=[{"sku": product.sku, "quantity": 4, "unit_price": "100.00"}])
+    line = order.lines.get()
+    partial, back_order = delivery_note_create(
+        order=order, by=None, quantities={line.pk: 2}, partial_agreed_with="Wang"
+    )
+    invoice_issue(note=partial, by=None)
+    partial.refresh_from_db()
+    shipment_create(
+        note=partial,
+        by=None,
+        carrier=carrier,
+        tracking_number="SF7700001",
+        parcels=1,
+        weight_kg="1",
+    )
+    delivery_note_cancel(note=back_order, by=None, reason="customer dropped the rest")
+    order.refresh_from_db()
+    order = order_mark_delivered(order=order)
+
+    assert returnable_by_line(order) == {line.pk: 2}
+    with pytest.raises(ReturnError) as refused:
+        submit(order, 3, line=line)
+    assert refused.value.rule == "over_return"
+    assert submit(order, 2, line=line).goods_amount == Decimal("200.00")
