@@ -230,7 +230,10 @@ ORDERS = [
     DemoOrder("DEMO-MALL-0007", Order.Status.ALLOCATED, *ZHANG_BUYER, [("DEMO-009", 1)], 0.3),
     DemoOrder("DEMO-MALL-0008", Order.Status.INVOICED, *LI_BUYER, [("DEMO-010", 2)], 0.5),
     DemoOrder("DEMO-MALL-0009", Order.Status.SHIPPED, *HENGLI_BUYER, [("DEMO-011", 3)], 2.0),
-    DemoOrder("DEMO-MALL-0010", Order.Status.DELIVERED, *XIBEI_BUYER, [("DEMO-012", 1)], 4.0),
+    # placed under a day ago (calendar time, not working days): delivered at the seeding, so
+    # it is inside the 5-day return window whatever day it is seeded — after a week of
+    # holidays "4 working days ago" put the receipt outside it (SPEC §8)
+    DemoOrder("DEMO-MALL-0010", Order.Status.DELIVERED, *XIBEI_BUYER, [("DEMO-012", 1)], 0.9),
     DemoOrder("DEMO-MALL-0011", Order.Status.CLOSED, *NANFANG_BUYER, [("DEMO-013", 6)], 12.0),
     DemoOrder("DEMO-MALL-0012", Order.Status.CANCELLED, *ZHANG_BUYER, [("DEMO-014", 1)], 1.0),
     DemoOrder(

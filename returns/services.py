@@ -248,6 +248,16 @@ def window_check(order: Order, at: dt.datetime) -> None:
             field="order",
             rule="not_delivered",
         )
+    if at < order.delivered_at:
+        raise ReturnError(
+            _("Order %(order)s was received at %(received)s; a return starts after receipt.")
+            % {
+                "order": order.number,
+                "received": to_local(order.delivered_at).strftime("%Y-%m-%d %H:%M"),
+            },
+            field="order",
+            rule="before_receipt",
+        )
     end = return_window_ends_at(order.delivered_at)
     if at >= end:
         raise ReturnWindowClosed(
@@ -933,6 +943,17 @@ def return_invoice_record(
         note=note,
         credit_notes=[c.number for c in credits],
     )
+    numbers = ", ".join(c.number for c in credits)
+    _sms(
+        request,
+        lambda: (
+            _("Return %(number)s: red-letter credit note %(notes)s issued for the returned goods.")
+            % {"number": request.number, "notes": numbers}
+            if numbers
+            else _("Return %(number)s: the invoice you sent back is recorded.")
+            % {"number": request.number}
+        ),
+    )
     _close_if_done(request, by=by, at=at)
     return request
 
@@ -1103,6 +1124,16 @@ def refund_review(
             % {"refund": refund.number, "amount": refund.amount}
         ),
         topic="refund_payout",
+    )
+    _sms(
+        request,
+        lambda: (
+            _(
+                "Return %(number)s: finance has checked your refund of %(amount)s CNY; it goes "
+                "to payout."
+            )
+            % {"number": request.number, "amount": refund.amount}
+        ),
     )
     return refund
 
