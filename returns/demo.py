@@ -20,7 +20,7 @@ and nothing of a return may lie in it. Idempotent: a case whose order exists is 
     received               0107  invoice credited, refund reviewed (awaiting payout)
     closed                 0108  one of two units returned: partial credit note, refund paid
     closed                 0109  refused, three-way resolution "send back": refund cancelled
-    closed                 0110  an exchange: invoice recovered, replacement note reserved
+    closed                 0110  an exchange: invoice credited, replacement note reserved
 """
 
 from __future__ import annotations
@@ -355,8 +355,8 @@ def _return(
         return_invoice_record(
             request=request,
             by=finance,
-            handling="recovered",
-            note="原发票已收回 / original invoice received back",
+            handling="credited",
+            note="原发票已收回并红冲，换货另开发票 / credited; the replacement is invoiced anew",
             at=at(0.6),
         )
         return_replacement_create(request=request, by=parts, at=at(0.7))

@@ -902,6 +902,14 @@ def return_invoice_record(
         ReturnRequest.InvoiceHandling.CREDITED,
     ):
         raise ReturnError(_("Choose recovered or credit note."), field="handling", rule="choice")
+    if request.is_exchange and handling == ReturnRequest.InvoiceHandling.RECOVERED:
+        # the replacement is invoiced anew; the returned goods' invoice must be credited,
+        # or the customer would hold two live invoices for one purchase
+        raise ReturnError(
+            _("An exchange's replacement gets its own invoice: issue the credit note."),
+            field="handling",
+            rule="exchange_needs_credit",
+        )
     note = clean_text(
         note, field="note", required=handling == ReturnRequest.InvoiceHandling.RECOVERED
     )

@@ -635,8 +635,13 @@ def _exchange_received(delivered: Any, people: dict[str, Any], **order: Any) -> 
         submit(delivered(**order), kind="exchange"), S.RECEIVED, people, kind="exchange"
     )
     assert not Refund.objects.filter(request=request).exists()
+    with pytest.raises(ReturnError) as recovered:
+        return_invoice_record(
+            request=request, by=people["division_finance"], handling="recovered", note="FP back"
+        )
+    assert recovered.value.rule == "exchange_needs_credit"  # two live invoices otherwise
     return return_invoice_record(
-        request=request, by=people["division_finance"], handling="recovered", note="FP back"
+        request=request, by=people["division_finance"], handling="credited", note="FP back"
     )
 
 
@@ -659,7 +664,7 @@ def test_an_exchange_ships_its_replacement_on_a_note_of_its_own(
     assert [(li.order_line_id, li.quantity) for li in note.lines.all()] == [
         (line.order_line_id, line.quantity) for line in request.lines.all()
     ]
-    assert request.status == S.CLOSED  # invoice recovered and the replacement written
+    assert request.status == S.CLOSED  # invoice credited and the replacement written
     with pytest.raises(ReturnError):
         return_replacement_create(request=request, by=people["parts_support"])
 

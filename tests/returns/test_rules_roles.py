@@ -77,7 +77,7 @@ REQUEST_SERVICES: dict[str, tuple[Call, set[str], str]] = {
         S.REFUSED,
     ),
     "invoice": (
-        lambda r, u: return_invoice_record(request=r, by=u, handling="recovered", note="FP back"),
+        lambda r, u: return_invoice_record(request=r, by=u, handling="credited", note="FP back"),
         {"division_finance"},
         S.RECEIVED,
     ),
@@ -190,7 +190,7 @@ def test_only_the_right_role_may_do_each_step_of_a_return(
     request = exchange_in(state, delivered, people)
     if service == "replacement":
         request = return_invoice_record(
-            request=request, by=people["division_finance"], handling="recovered", note="FP back"
+            request=request, by=people["division_finance"], handling="credited", note="FP back"
         )
 
     refused = _refusals(call, request, allowed, one_per_role)
