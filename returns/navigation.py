@@ -4,5 +4,5 @@ from core.navigation import NavItem
 
 # The entry carries the permission its page's view gates on (one source of permissions).
 NAV_ITEMS = [
-    NavItem(_("Returns"), "returns:list", "returns.view_returnrequest", order=60),
+    NavItem(_("Returns and exchanges"), "returns:list", "returns.view_returnrequest", order=60),
 ]

@@ -66,7 +66,6 @@ class ReturnDetailView(PermissionGateMixin, TemplateView):
         request = selectors.return_get_for_user(user=user, pk=kwargs["pk"])
         refund = selectors.refund_of(request)
         allowed = selectors.actions_for(user, request, refund)
-        goods = request.goods_amount
         context.update(
             request_=request,
             order=request.order,
@@ -78,30 +77,36 @@ class ReturnDetailView(PermissionGateMixin, TemplateView):
             resolution=ReturnResolution.objects.filter(request=request).first(),
             credit_notes=list(request.credit_notes.order_by("number")),
             approvals=selectors.approvals_of(refund),
-            approver_role=selectors.approver_role_for(user, request, refund),
             sms=selectors.sms_of(request),
             history=selectors.return_history(request, refund),
-            forms={
-                "accept": AcceptForm(
-                    initial={"kind": request.requested_kind, "refund_amount": goods}
-                )
-                if allowed["accept"]
-                else None,
-                "reject": RejectForm() if allowed["reject"] else None,
-                "feedback_parts": FeedbackForm(initial={"part": "parts"}),
-                "feedback_warehouse": FeedbackForm(initial={"part": "warehouse"}),
-                "inspect": InspectForm() if allowed["inspect"] else None,
-                "resolve": ResolutionForm() if allowed["resolve"] else None,
-                "invoice": InvoiceForm() if allowed["invoice"] else None,
-                "approve": ApproveForm() if allowed["approve"] else None,
-                "review": ReviewForm(initial={"return_freight": refund.return_freight})
-                if allowed["review"] and refund
-                else None,
-                "pay": PayForm() if allowed["pay"] else None,
-            },
+            forms=step_forms(request, refund, allowed),
             anything_to_do=any(allowed.values()),
         )
         return context
+
+
+def step_forms(request: Any, refund: Any, allowed: dict[str, bool]) -> dict[str, Any]:
+    """The form of each step this user may run now (ids prefixed: one page, many forms)."""
+    builders: dict[str, Any] = {
+        "accept": lambda: AcceptForm(
+            initial={"kind": request.requested_kind, "refund_amount": request.goods_amount},
+            auto_id="accept-%s",
+        ),
+        "reject": lambda: RejectForm(auto_id="reject-%s"),
+        "feedback_parts": lambda: FeedbackForm(initial={"part": "parts"}, auto_id="parts-%s"),
+        "feedback_warehouse": lambda: FeedbackForm(
+            initial={"part": "warehouse"}, auto_id="warehouse-%s"
+        ),
+        "inspect": lambda: InspectForm(auto_id="inspect-%s"),
+        "resolve": lambda: ResolutionForm(auto_id="resolve-%s"),
+        "invoice": lambda: InvoiceForm(auto_id="invoice-%s"),
+        "approve": lambda: ApproveForm(auto_id="approve-%s"),
+        "review": lambda: ReviewForm(
+            initial={"return_freight": refund.return_freight}, auto_id="review-%s"
+        ),
+        "pay": lambda: PayForm(auto_id="pay-%s"),
+    }
+    return {name: build() if allowed.get(name) else None for name, build in builders.items()}
 
 
 def _sees_evidence(user: Any) -> bool:
