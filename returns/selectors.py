@@ -272,6 +272,12 @@ def order_can_start_return(user: Any, order: Order, *, now: dt.datetime | None =
     return end is not None and (now or timezone.now()) < end
 
 
+def _anything_returnable(order: Order) -> bool:
+    from .services import returnable_by_line
+
+    return any(units > 0 for units in returnable_by_line(order).values())
+
+
 def order_section(request: Any, order: Any) -> tuple[str, dict[str, Any]] | None:
     """The order page's returns section (orders.hooks.register_order_section)."""
     user = request.user
@@ -283,7 +289,7 @@ def order_section(request: Any, order: Any) -> tuple[str, dict[str, Any]] | None
         .select_related("refund")
         .order_by("requested_at", "pk")
     )
-    can_start = order_can_start_return(user, order)
+    can_start = order_can_start_return(user, order) and _anything_returnable(order)
     if not returns and not can_start:
         return None
     return (

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -113,13 +114,11 @@ def _sees_evidence(user: Any) -> bool:
     return bool(user.has_perm("returns.view_evidence_returnrequest"))
 
 
-class EvidenceView(View):
+class EvidenceView(LoginRequiredMixin, View):
     """Streams a private evidence file with its stored type; the same 404 for a file that
     does not exist, a return the user may not see and a user without the permission."""
 
     def get(self, request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponseBase:
-        if not request.user.is_authenticated:
-            return redirect(f"/login/?next={request.path}")
         evidence = selectors.evidence_get_for_user(user=request.user, request_pk=pk, pk=evidence_pk)
         response = FileResponse(
             evidence.file.open("rb"),

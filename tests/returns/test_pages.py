@@ -485,6 +485,8 @@ def test_evidence_is_streamed_with_its_type_to_permitted_users_only(
     assert url not in finance_page.content.decode()
     stranger = make_user("sales_rep", divisions=[other_division])
     assert client_for(stranger).get(url).status_code == 404
+    anonymous = Client().get(url)
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/login/")
     other = submit(delivered())
     assert (
         client_for(people["sales_rep"])
@@ -715,3 +717,40 @@ def test_sms_outbox_lists_masked_messages_filtered_by_reference(
     assert client_for(people["division_finance"]).get("/sms/").status_code == 403
     admin = make_user("admin", language="en", username="admin_en")
     assert "SMS outbox" in client_for(admin).get("/sms/").content.decode()
+
+
+def test_no_start_link_once_everything_is_on_a_return(
+    delivered: Any, people: dict[str, Any]
+) -> None:
+    order = delivered(quantity=1)
+    submit(order)
+    text = client_for(people["sales_rep"]).get(f"/orders/{order.pk}/").content.decode()
+    assert 'data-testid="order-returns"' in text and 'data-testid="start-return"' not in text
+
+
+def test_history_reads_in_chinese(delivered: Any, people: dict[str, Any]) -> None:
+    request = bring("awaiting_goods", delivered(), people)
+    text = client_for(people["sales_rep"]).get(f"/returns/{request.pk}/").content.decode()
+    for words in (
+        "退/换货申请已提交",
+        "申请已受理",
+        "备件支持已完成反馈",
+        "退货单已生成",
+        "退款已申请",
+    ):
+        assert words in text
+    assert "feedback_parts" not in text
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_nonsense_filters_never_fail(role: str, people: dict[str, Any]) -> None:
+    client = client_for(people[role])
+    for url in (
+        "/returns/?status=nonsense&kind=<script>&reason=9&mine=maybe&page=last",
+        "/returns/?q=" + "%00" * 3 + "退" * 300,
+        "/returns/?page=99999",
+        "/sms/?reference=" + "x" * 500,
+        "/returns/new/?order=abc",
+        "/returns/123456/evidence/1/",
+    ):
+        assert client.get(url).status_code in (200, 400, 403, 404), url
