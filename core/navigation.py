@@ -23,6 +23,7 @@ class NavItem:
 NAV_ITEMS = [
     NavItem(_("Home"), "core:home", order=0),
     NavItem(_("Inbox"), "core:inbox", order=900),
+    NavItem(_("SMS outbox"), "core:sms-list", "core.view_smsmessage", order=940),
     NavItem(_("Working calendar"), "core:calendar", "core.view_specialday", order=950),
     NavItem(_("Audit log"), "core:audit-list", "core.view_auditrecord", order=960),
 ]

@@ -75,6 +75,10 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "core.add_user",
         "core.change_user",
     ),
+    # the SMS outbox (SPEC: "viewable in the portal"): what customers were told
+    Role.SALES_REP: ("core.view_smsmessage",),
+    Role.SALES_LEAD: ("core.view_smsmessage",),
+    Role.SALES_HEAD: ("core.view_smsmessage",),
 }
 
 

@@ -12,4 +12,5 @@ urlpatterns = [
     path("language/", views.LanguageSwitchView.as_view(), name="language-switch"),
     path("audit/", views.AuditRecordListView.as_view(), name="audit-list"),
     path("calendar/", views.SpecialDayListView.as_view(), name="calendar"),
+    path("sms/", views.SmsMessageListView.as_view(), name="sms-list"),
 ]

@@ -18,11 +18,13 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from .actions import form_error_from, query_string_without_page
+from .crypto import mask, mask_phone
 from .dashboard import panels_for
 from .exceptions import DomainError
 from .forms import AuditSearchForm, CleanTextForm, LanguageForm
-from .models import SpecialDay, User
+from .models import SmsMessage, SpecialDay, User
 from .notifications import notification_mark_all_read, notification_mark_read
+from .pagination import CappedPaginator
 from .selectors import (
     audit_search,
     notification_get_for_user,
@@ -118,6 +120,36 @@ class AuditRecordListView(PermissionGateMixin, ListView):
         context["form"] = self.form
         context["query_string"] = query_string_without_page(self.request)
         return context
+
+
+class SmsMessageListView(PermissionGateMixin, ListView):
+    """The SMS gateway's outbox (SPEC: viewable in the portal): newest first, phones
+    masked, filtered by the document the message is about (e.g. a return's number)."""
+
+    permission_required = "core.view_smsmessage"
+    template_name = "core/smsmessage_list.html"
+    paginate_by = 50
+    paginator_class = CappedPaginator
+    context_object_name = "messages_sent"
+
+    def get_queryset(self) -> Any:
+        self.reference = self.request.GET.get("reference", "").strip()[:40]
+        sent = SmsMessage.objects.order_by("-created_at", "-pk")
+        return sent.filter(reference=self.reference) if self.reference else sent
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        for sms in context["messages_sent"]:
+            sms.masked_phone = masked_phone(sms.phone)
+        context.update(
+            reference=self.reference, query_string=query_string_without_page(self.request)
+        )
+        return context
+
+
+def masked_phone(value: str) -> str:
+    """138****5678 (as the order pages mask a mobile number)."""
+    return mask_phone(value) if len(value) == 11 else mask(value, visible_start=3)
 
 
 class SpecialDayListView(PermissionGateMixin, ListView):

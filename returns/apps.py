@@ -8,9 +8,13 @@ class ReturnsConfig(AppConfig):
 
     def ready(self) -> None:
         from billing.hooks import register_settlement_source
+        from orders.hooks import register_order_section
 
         from . import numbers  # noqa: F401  (registers the document series)
+        from .selectors import order_section
         from .services import returns_settlement_figures
 
         # exchanged goods and paid refunds enter the monthly settlement of their period
         register_settlement_source(returns_settlement_figures)
+        # the order page lists the order's returns and offers "Start a return"
+        register_order_section(order_section)

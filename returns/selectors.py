@@ -1,0 +1,303 @@
+"""Reads of the returns app: the list and its "needs me" queues, one loader per aggregate
+(the same 404 for "does not exist" and "not yours"), what a user may do now on a return,
+its history and the SMS sent about it, and the order page's returns section."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from core.crypto import mask, mask_phone
+from core.models import AuditRecord, SmsMessage
+from core.roles import ROLE_LABELS, Role, role_names
+from core.scoping import scope_to_user_divisions
+from orders.models import Order
+from orders.models.conditions import return_window_ends_at
+
+from .models import Refund, RefundApproval, ReturnEvidence, ReturnLine, ReturnRequest
+
+Status = ReturnRequest.Status
+RefundStatus = Refund.Status
+
+
+def masked_phone(value: str) -> str:
+    """As the order pages mask a phone (orders.models.order): 138****5678."""
+    value = str(value or "")
+    return mask_phone(value) if len(value) == 11 else mask(value, visible_start=3)
+
+
+# --- loaders ----------------------------------------------------------------------------------
+def return_queryset_for_user(*, user: Any) -> QuerySet[ReturnRequest]:
+    if not user.has_perm("returns.view_returnrequest"):
+        return ReturnRequest.objects.none()
+    return scope_to_user_divisions(ReturnRequest.objects.all(), user=user)
+
+
+def return_get_for_user(*, user: Any, pk: int) -> ReturnRequest:
+    request = (
+        return_queryset_for_user(user=user)
+        .select_related(
+            "order",
+            "order__platform",
+            "order__customer",
+            "division",
+            "warehouse",
+            "created_by",
+            "decided_by",
+            "feedback_parts_by",
+            "feedback_warehouse_by",
+            "inspected_by",
+            "invoice_handled_by",
+            "replacement_note",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if request is None:
+        raise Http404("No such return.")
+    return request
+
+
+def refund_of(request: ReturnRequest) -> Refund | None:
+    return (
+        Refund.objects.filter(request=request)
+        .select_related("requested_by", "reviewed_by", "paid_by")
+        .first()
+    )
+
+
+def evidence_get_for_user(*, user: Any, request_pk: int, pk: int) -> ReturnEvidence:
+    """An evidence file of a return the user may see, for a holder of the evidence
+    permission; anything else is the same 404."""
+    if not user.has_perm("returns.view_evidence_returnrequest"):
+        raise Http404("No such file.")
+    request = return_queryset_for_user(user=user).filter(pk=request_pk).first()
+    evidence = ReturnEvidence.objects.filter(request=request, pk=pk).first() if request else None
+    if evidence is None:
+        raise Http404("No such file.")
+    return evidence
+
+
+# --- queues: what waits for whom --------------------------------------------------------------
+def leader_threshold() -> Decimal:
+    return Decimal(str(settings.RETURN_REFUND_LEADER_THRESHOLD))
+
+
+def approval_queue_q(user: Any, role: str) -> Q:
+    """Refunds waiting for this approver: their role's approval missing, never their own
+    request, not approved by them already."""
+    q = (
+        Q(refund__status=RefundStatus.AWAITING_APPROVAL)
+        & ~Q(refund__approvals__role=role)
+        & ~Q(refund__approvals__by=user)
+        & ~Q(refund__requested_by=user)
+        & ~Q(decided_by=user)
+        & ~Q(created_by=user)
+    )
+    if role == Role.ECOM_LEADER:
+        q &= Q(refund__amount__gt=leader_threshold())
+    return q
+
+
+def role_queue_q(user: Any, role: str) -> Q | None:
+    """The returns waiting for a step of `role` (None: the role has no queue)."""
+    received, approved = Q(status=Status.RECEIVED), Q(refund__status=RefundStatus.APPROVED)
+    queues: dict[str, Any] = {
+        Role.SALES_REP: lambda: Q(status__in=[Status.REQUESTED, Status.REFUSED]),
+        Role.PARTS_SUPPORT: lambda: (
+            Q(status=Status.ACCEPTED, feedback_parts_at__isnull=True)
+            | (received & Q(kind=ReturnRequest.Kind.EXCHANGE, replacement_note__isnull=True))
+        ),
+        Role.LOGISTICS_LEAD: lambda: Q(status=Status.ACCEPTED, feedback_warehouse_at__isnull=True),
+        Role.WAREHOUSE_RECEIVER: lambda: Q(status=Status.AWAITING_GOODS),
+        Role.DIVISION_FINANCE: lambda: (
+            (received & Q(invoice_handling=""))
+            | (approved & ~Q(invoice_handling="") & Q(status__in=[Status.RECEIVED, Status.CLOSED]))
+        ),
+        Role.HQ_FINANCE: lambda: Q(refund__status=RefundStatus.REVIEWED),
+        Role.SALES_HEAD: lambda: approval_queue_q(user, Role.SALES_HEAD),
+        Role.ECOM_LEADER: lambda: approval_queue_q(user, Role.ECOM_LEADER),
+    }
+    build = queues.get(role)
+    return build() if build else None
+
+
+def needs_me_q(user: Any) -> Q | None:
+    """Everything waiting for one of the user's roles (None: nothing can)."""
+    combined: Q | None = None
+    for role in sorted(role_names(user)):
+        q = role_queue_q(user, role)
+        if q is not None:
+            combined = q if combined is None else combined | q
+    return combined
+
+
+# --- the list ---------------------------------------------------------------------------------
+def return_list_for_user(*, user: Any, filters: dict[str, Any]) -> QuerySet[ReturnRequest]:
+    """Newest first, with the filters of the list form (status, kind, reason, needs me,
+    search by return, return order, order or platform order number)."""
+    requests = return_queryset_for_user(user=user).select_related("order", "warehouse", "refund")
+    if filters.get("status"):
+        requests = requests.filter(status=filters["status"])
+    if filters.get("kind"):
+        kind = filters["kind"]
+        requests = requests.filter(Q(kind=kind) | Q(kind="", requested_kind=kind))
+    if filters.get("reason"):
+        requests = requests.filter(reason=int(filters["reason"]))
+    if filters.get("mine"):
+        q = needs_me_q(user)
+        requests = requests.filter(q) if q is not None else requests.none()
+    text = (filters.get("q") or "").strip()
+    if text:
+        requests = requests.filter(
+            Q(number__icontains=text)
+            | Q(return_order_number__icontains=text)
+            | Q(order__number__icontains=text)
+            | Q(order__platform_order_no__icontains=text)
+        )
+    if filters.get("mine"):
+        requests = requests.distinct()
+    return requests.order_by("-requested_at", "-pk")
+
+
+# --- what a user may do now -------------------------------------------------------------------
+def approver_role_for(user: Any, request: ReturnRequest, refund: Refund | None) -> str | None:
+    """The required role this user would approve `refund` as now (None: no button)."""
+    if refund is None or refund.status != RefundStatus.AWAITING_APPROVAL:
+        return None
+    if not user.has_perm("returns.approve_refund"):
+        return None
+    if user.pk in {refund.requested_by_id, request.decided_by_id, request.created_by_id}:
+        return None
+    recorded = dict(RefundApproval.objects.filter(refund=refund).values_list("role", "by_id"))
+    if user.pk in recorded.values():
+        return None
+    roles = role_names(user)
+    return next((r for r in refund.required_roles if r not in recorded and r in roles), None)
+
+
+def actions_for(user: Any, request: ReturnRequest, refund: Refund | None) -> dict[str, bool]:
+    """The buttons of the return page: permission, state and (refunds) the missing
+    approvals — the same conditions the services check."""
+    perm = user.has_perm
+    status = request.status
+    refund_status = refund.status if refund else None
+    return {
+        "accept": perm("returns.review_returnrequest") and status == Status.REQUESTED,
+        "reject": perm("returns.review_returnrequest") and status == Status.REQUESTED,
+        "feedback_parts": perm("returns.feedback_parts_returnrequest")
+        and status == Status.ACCEPTED
+        and request.feedback_parts_at is None,
+        "feedback_warehouse": perm("returns.feedback_warehouse_returnrequest")
+        and status == Status.ACCEPTED
+        and request.feedback_warehouse_at is None,
+        "inspect": perm("returns.inspect_returnrequest") and status == Status.AWAITING_GOODS,
+        "resolve": perm("returns.resolve_returnrequest") and status == Status.REFUSED,
+        "invoice": perm("returns.handle_invoice_returnrequest")
+        and status == Status.RECEIVED
+        and not request.invoice_handling,
+        "replacement": perm("returns.replace_returnrequest")
+        and status == Status.RECEIVED
+        and request.is_exchange
+        and request.replacement_note_id is None,
+        "approve": approver_role_for(user, request, refund) is not None,
+        "review": perm("returns.review_refund")
+        and refund_status == RefundStatus.APPROVED
+        and status in (Status.RECEIVED, Status.CLOSED)
+        and bool(request.invoice_handling),
+        "pay": perm("returns.pay_refund") and refund_status == RefundStatus.REVIEWED,
+    }
+
+
+# --- the page's parts -------------------------------------------------------------------------
+def return_lines(request: ReturnRequest) -> list[ReturnLine]:
+    return list(
+        ReturnLine.objects.filter(request=request)
+        .select_related("order_line")
+        .order_by("order_line__position", "pk")
+    )
+
+
+def approvals_of(refund: Refund | None) -> dict[str, Any]:
+    """Required, recorded (who, when) and missing approvals of a refund."""
+    if refund is None:
+        return {"required": [], "recorded": [], "missing": []}
+    recorded = list(RefundApproval.objects.filter(refund=refund).select_related("by"))
+    for approval in recorded:
+        approval.role_label = ROLE_LABELS.get(approval.role, approval.role)  # type: ignore[attr-defined]
+    missing = refund.approvals_missing({a.role for a in recorded})
+    return {
+        "required": [ROLE_LABELS.get(role, role) for role in refund.required_roles],
+        "recorded": recorded,
+        "missing": [ROLE_LABELS.get(role, role) for role in missing],
+    }
+
+
+def return_history(request: ReturnRequest, refund: Refund | None) -> QuerySet[AuditRecord]:
+    """The audit rows of the return and of its refund, oldest first."""
+    q = Q(object_type="returns.returnrequest", object_id=str(request.pk))
+    if refund is not None:
+        q |= Q(object_type="returns.refund", object_id=str(refund.pk))
+    return AuditRecord.objects.filter(q).select_related("actor").order_by("at", "id")
+
+
+def sms_of(request: ReturnRequest) -> list[dict[str, Any]]:
+    """What the customer was told about this return, newest first, phones masked."""
+    return [
+        {"at": sms.sent_at or sms.created_at, "phone": masked_phone(sms.phone), "text": sms.text}
+        for sms in SmsMessage.objects.filter(reference=request.number).order_by(
+            "-created_at", "-pk"
+        )
+    ]
+
+
+def window_end_of(order: Order) -> dt.datetime | None:
+    return return_window_ends_at(order.delivered_at) if order.delivered_at else None
+
+
+def order_can_start_return(user: Any, order: Order, *, now: dt.datetime | None = None) -> bool:
+    """The "Start a return" link: the rep's permission, a confirmed receipt, inside the
+    window."""
+    if not user.has_perm("returns.add_returnrequest") or not order.delivered_at:
+        return False
+    if order.status not in (Order.Status.DELIVERED, Order.Status.CLOSED):
+        return False
+    end = window_end_of(order)
+    return end is not None and (now or timezone.now()) < end
+
+
+def _anything_returnable(order: Order) -> bool:
+    from .services import returnable_by_line
+
+    return any(units > 0 for units in returnable_by_line(order).values())
+
+
+def order_section(request: Any, order: Any) -> tuple[str, dict[str, Any]] | None:
+    """The order page's returns section (orders.hooks.register_order_section)."""
+    user = request.user
+    if not user.has_perm("returns.view_returnrequest"):
+        return None
+    returns = list(
+        return_queryset_for_user(user=user)
+        .filter(order=order)
+        .select_related("refund")
+        .order_by("requested_at", "pk")
+    )
+    can_start = order_can_start_return(user, order) and _anything_returnable(order)
+    if not returns and not can_start:
+        return None
+    return (
+        "returns/includes/_order_section.html",
+        {
+            "order": order,
+            "returns": returns,
+            "can_start": can_start,
+            "window_end": window_end_of(order),
+        },
+    )
