@@ -1106,14 +1106,17 @@ def refund_review(
             rule="above_approved",
         )
     before = refund.status
+    lowered = refund.return_freight - freight
     refund.review(
         at=at,
         by=by if getattr(by, "is_authenticated", False) else None,
         note=note,
         return_freight=freight,
     )
-    # the approvers saw `amount`; a lower freight can only bring it down to goods + freight
-    refund.amount = min(refund.amount, refund.goods_amount + freight)
+    # the approvers saw `amount`, freight included: a lower freight lowers it by as much
+    refund.amount -= lowered
+    if refund.amount <= 0:
+        raise ReturnError(_("A refund is more than 0.00."), field="return_freight", rule="positive")
     refund.save()
     _audit(
         refund,

@@ -424,7 +424,7 @@ def test_exchange_replacement_through_the_page(
     posted(
         client_for(people["division_finance"]),
         f"/returns/{request.pk}/invoice/",
-        {"handling": "recovered", "note": "发票 No.12345678"},
+        {"handling": "credited", "note": "发票 No.12345678"},
     )
     posted(client_for(people["parts_support"]), f"/returns/{request.pk}/replacement/", {})
     request.refresh_from_db()
