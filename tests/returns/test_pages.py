@@ -119,9 +119,26 @@ def test_detail_reads_english_for_an_english_user(
 ) -> None:
     request = bring("accepted", delivered(), people)
     user = make_user(role, language="en", username=f"{role}_en")
-    text = client_for(user).get(f"/returns/{request.pk}/").content.decode()
+    client = client_for(user)
+    text = client.get(f"/returns/{request.pk}/").content.decode()
     assert "Return request" in text and "Ship back to" in text
     assert "Return and refund" in text
+    listing = client.get("/returns/").content.decode()
+    assert "Returns and exchanges" in listing and "Needs me" in listing
+    assert "Latest messages" in client.get("/").content.decode()
+
+
+def test_the_request_form_reads_chinese_and_english(
+    delivered: Any, people: dict[str, Any], make_user: Any
+) -> None:
+    order = delivered()
+    chinese = client_for(people["sales_rep"]).get(f"/returns/new/?order={order.pk}")
+    assert (
+        "发起退/换货" in chinese.content.decode() and "②商品错发/漏发" in chinese.content.decode()
+    )
+    english = make_user("sales_rep", language="en", username="rep_en")
+    page = client_for(english).get(f"/returns/new/?order={order.pk}").content.decode()
+    assert "Start a return" in page and "② Wrong or missing item" in page
 
 
 def test_pages_need_the_view_permission(delivered: Any, people: dict[str, Any], make_user: Any):
@@ -362,6 +379,12 @@ def test_the_whole_return_through_the_pages(
         "invoice_credited",
         "closed",
     ]
+    refund_actions = list(
+        AuditRecord.objects.filter(object_type="returns.refund", object_id=str(refund.pk))
+        .order_by("at", "id")
+        .values_list("action", flat=True)
+    )
+    assert refund_actions == ["refund_requested", "approval", "approved", "reviewed", "paid"]
     page = client_for(english["sales_rep"]).get(base).content.decode()
     assert "feedback completed by the warehouse lead" in page
     assert "red-letter credit note issued" in page and "refund paid" in page
@@ -564,6 +587,27 @@ def test_long_texts_render(delivered: Any, people: dict[str, Any]) -> None:
     return_reject(request, people, "拒" * 500)
     text = client_for(people["sales_rep"]).get(f"/returns/{request.pk}/").content.decode()
     assert words in text and "拒" * 500 in text
+    assert client_for(people["sales_rep"]).get("/returns/").status_code == 200
+
+
+def test_a_resolution_at_its_column_limits_renders(delivered: Any, people: dict[str, Any]) -> None:
+    from returns.services import return_resolve
+
+    request = bring("refused", delivered(), people)
+    names = {
+        "rep_name": "张" * 100,
+        "warehouse_name": "<b>" + "仓" * 97,
+        "customer_name": "'\\\"" + "客" * 96,
+    }
+    agreement = "协" * 1000
+    return_resolve(
+        request=request, by=people["sales_rep"], outcome="accept", agreement=agreement, **names
+    )
+    for role in ("sales_rep", "division_finance", "hq_finance"):
+        response = client_for(people[role]).get(f"/returns/{request.pk}/")
+        text = response.content.decode()
+        assert response.status_code == 200
+        assert agreement in text and "张" * 100 in text and "&lt;b&gt;" in text
     assert client_for(people["sales_rep"]).get("/returns/").status_code == 200
 
 
