@@ -185,6 +185,11 @@ class SmsMessage(models.Model):
     backend = models.CharField(_("gateway"), max_length=100)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     reference = models.CharField(_("about"), max_length=40, blank=True, db_index=True)
+    # the division whose business the message is about: the outbox page shows a user only
+    # their divisions' messages (a message of no division only to those who see all)
+    division = models.ForeignKey(
+        "core.Division", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

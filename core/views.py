@@ -25,6 +25,7 @@ from .forms import AuditSearchForm, CleanTextForm, LanguageForm
 from .models import SmsMessage, SpecialDay, User
 from .notifications import notification_mark_all_read, notification_mark_read
 from .pagination import CappedPaginator
+from .scoping import scope_to_user_divisions
 from .selectors import (
     audit_search,
     notification_get_for_user,
@@ -134,7 +135,9 @@ class SmsMessageListView(PermissionGateMixin, ListView):
 
     def get_queryset(self) -> Any:
         self.reference = self.request.GET.get("reference", "").strip()[:40]
-        sent = SmsMessage.objects.order_by("-created_at", "-pk")
+        sent = scope_to_user_divisions(
+            SmsMessage.objects.order_by("-created_at", "-pk"), user=self.request.user
+        )
         return sent.filter(reference=self.reference) if self.reference else sent
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

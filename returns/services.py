@@ -164,7 +164,7 @@ def _sms(request: ReturnRequest, text: Callable[[], str]) -> None:
 
     def send() -> None:
         try:
-            sms_send(phone=phone, text=message, reference=request.number)
+            sms_send(phone=phone, text=message, reference=request.number, division=request.division)
         except Exception:  # the gateway's failure never undoes the step
             logger.exception("SMS for return %s failed", request.number)
 

@@ -746,16 +746,21 @@ def test_menu_entries_follow_the_permissions(people: dict[str, Any], make_user: 
 
 # --- the SMS outbox page ----------------------------------------------------------------------
 def test_sms_outbox_lists_masked_messages_filtered_by_reference(
-    people: dict[str, Any], make_user: Any
+    people: dict[str, Any], make_user: Any, division: Any, other_division: Any
 ) -> None:
     from core.sms import sms_send
 
-    sms_send(phone="13812345678", text="第一条", reference="RR-GQ-1")
-    sms_send(phone="13900001111", text="第二条", reference="RR-GQ-2")
+    sms_send(phone="13812345678", text="第一条", reference="RR-GQ-1", division=division)
+    sms_send(phone="13900001111", text="第二条", reference="RR-GQ-2", division=division)
+    sms_send(phone="13700002222", text="别的事业部", reference="RR-XX-1", division=other_division)
+    sms_send(phone="13600003333", text="无事业部", reference="")
     rep = client_for(people["sales_rep"])
     text = rep.get("/sms/").content.decode()
     assert "138****5678" in text and "13812345678" not in text
     assert text.index("第二条") < text.index("第一条")
+    assert "别的事业部" not in text and "无事业部" not in text  # only the rep's division
+    head = client_for(people["sales_head"]).get("/sms/").content.decode()
+    assert "别的事业部" in head and "无事业部" in head  # head office sees all
     filtered = rep.get("/sms/?reference=RR-GQ-1").content.decode()
     assert "第一条" in filtered and "第二条" not in filtered
     assert client_for(people["division_finance"]).get("/sms/").status_code == 403
