@@ -34,6 +34,53 @@ def test_queue_groups_orders_by_window_and_links_the_stock_check(
     assert f"/fulfilment/orders/{noon.pk}/stock-check/" in text
 
 
+def test_long_queue_pages_keep_the_filters_and_the_window_totals(
+    confirmed: Any, warehouses: Any, make_user: Any, monkeypatch: Any
+) -> None:
+    from fulfilment.views.notes import QueueView
+
+    monkeypatch.setattr(QueueView, "paginate_by", 2)
+    orders = [confirmed(placed_at=f"2026-03-02T10:0{minute}:00+08:00") for minute in range(3)]
+    client = client_for(make_user("parts_support"))
+    url = f"/fulfilment/queue/?status=confirmed&warehouse={warehouses['main'].pk}"
+    first = client.get(url).content.decode()
+    next_link = f'href="?status=confirmed&amp;warehouse={warehouses["main"].pk}&amp;page=2"'
+    assert next_link in first
+    assert orders[0].number in first and orders[2].number not in first
+    second = client.get(url + "&page=2").content.decode()
+    assert orders[2].number in second and orders[0].number not in second
+    # the window's total counts the whole queue, not the page
+    assert 'data-testid="queue-window-total">3<' in second
+
+
+def test_queue_page_queries_do_not_grow_with_the_waiting_orders(
+    confirmed: Any, make_user: Any, monkeypatch: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from fulfilment.views.notes import QueueView
+
+    monkeypatch.setattr(QueueView, "paginate_by", 2)
+    client = client_for(make_user("parts_support"))
+
+    def queries() -> list[int]:
+        counts = []
+        for url in ("/fulfilment/queue/", "/fulfilment/queue/?page=2", "/"):
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            counts.append(len(captured))
+        return counts
+
+    for hour in range(3):
+        confirmed(placed_at=f"2026-03-02T1{hour}:00:00+08:00")
+    client.get("/fulfilment/queue/")  # warm the session and permission caches
+    few = queries()
+    for hour in range(5):
+        confirmed(placed_at=f"2026-03-03T1{hour}:00:00+08:00")
+    assert queries() == few
+
+
 def test_queue_is_parts_supports(make_user: Any) -> None:
     assert client_for(make_user("sales_rep")).get("/fulfilment/queue/").status_code == 403
 
