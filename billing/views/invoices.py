@@ -22,6 +22,7 @@ from django.views.generic import ListView, TemplateView
 from core.actions import PostActionView, query_string_without_page
 from core.audit import audit_history
 from core.forms import CleanTextForm
+from core.pagination import CappedPaginator
 from core.scoping import scope_to_user_divisions
 from core.views import PermissionGateMixin
 from core.working_calendar import at_local
@@ -108,6 +109,7 @@ class InvoiceListView(PermissionGateMixin, ListView):
     template_name = "billing/invoice_list.html"
     context_object_name = "invoices"
     paginate_by = 50
+    paginator_class = CappedPaginator
 
     def get_queryset(self) -> Any:
         self.form = InvoiceFilterForm(self.request.GET or None)
