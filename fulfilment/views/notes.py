@@ -96,7 +96,10 @@ class QueueView(PermissionGateMixin, ListView):
         self.form = QueueFilterForm(self.request.GET or None, user=self.request.user)
         filters = self.form.cleaned_data if self.form.is_valid() else {}
         self.waiting = queue_orders_for_user(user=self.request.user, filters=filters)
-        return self.waiting.select_related("warehouse")
+        # the personal numbers the queue does not show are not read (nor decrypted)
+        return self.waiting.select_related("warehouse").defer(
+            "buyer_id_number", "buyer_phone", "ship_phone"
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
