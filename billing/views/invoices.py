@@ -27,6 +27,7 @@ from core.scoping import scope_to_user_divisions
 from core.views import PermissionGateMixin
 from core.working_calendar import at_local
 from fulfilment.models import DeliveryNote
+from orders.models import Order
 
 from ..models import Invoice
 from ..money import amount_in_chinese
@@ -83,14 +84,7 @@ def invoice_list_for_user(*, user: Any, filters: dict[str, Any]) -> QuerySet[Inv
         "order", "delivery_note", "division"
     )
     if filters.get("q"):
-        q = filters["q"].strip()
-        invoices = invoices.filter(
-            Q(number__icontains=q)
-            | Q(order__number__icontains=q)
-            | Q(order__platform_order_no__icontains=q)
-            | Q(buyer_title__icontains=q)
-            | Q(delivery_note__number__icontains=q)
-        )
+        invoices = _search(invoices, filters["q"])
     if filters.get("kind"):
         invoices = invoices.filter(kind=filters["kind"])
     if filters.get("status"):
@@ -101,6 +95,39 @@ def invoice_list_for_user(*, user: Any, filters: dict[str, Any]) -> QuerySet[Inv
         next_day = filters["issued_to"] + dt.timedelta(days=1)
         invoices = invoices.filter(issued_at__lt=at_local(next_day, dt.time()))
     return invoices.order_by("-issued_at", "-pk")
+
+
+# The orders and notes a search looks among (a number shared by more is not a search).
+SEARCH_DOCUMENT_LIMIT = 100
+
+
+def _search(invoices: QuerySet[Invoice], text: str) -> QuerySet[Invoice]:
+    """The invoice's number or title containing the text (3 characters and more; a shorter
+    one must be whole), or the exact number of its order, platform order or delivery note.
+    Each branch is indexed (trigram indexes on the invoice's number and title, the
+    documents' numbers read first and their invoices found by id), so a search reads what
+    it finds, not every invoice with its order and note."""
+    text = text.strip()
+    if not text:
+        return invoices
+    exact = {text, text.upper()}
+    order_ids = list(
+        Order.objects.filter(Q(number__in=exact) | Q(platform_order_no=text))
+        .order_by()
+        .values_list("pk", flat=True)[:SEARCH_DOCUMENT_LIMIT]
+    )
+    note_ids = list(
+        DeliveryNote.objects.filter(number__in=exact)
+        .order_by()
+        .values_list("pk", flat=True)[:SEARCH_DOCUMENT_LIMIT]
+    )
+    lookup = "icontains" if len(text) >= 3 else "iexact"
+    return invoices.filter(
+        Q(**{f"number__{lookup}": text})
+        | Q(**{f"buyer_title__{lookup}": text})
+        | Q(order_id__in=order_ids)
+        | Q(delivery_note_id__in=note_ids)
+    )
 
 
 # --- pages -----------------------------------------------------------------------------------
