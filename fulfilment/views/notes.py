@@ -26,6 +26,7 @@ from core.forms import CleanTextForm
 from core.models import Warehouse
 from core.pagination import CappedPaginator
 from core.views import PermissionGateMixin
+from core.working_calendar import at_local
 from orders.models import Order
 
 from .. import services
@@ -435,17 +436,23 @@ class ShipmentListView(PermissionGateMixin, ListView):
 
     def get_queryset(self) -> Any:
         self.day = self.request.GET.get("day", "")
+        # scoped by the shipping warehouse's division — the order's: each division ships
+        # from its own warehouses (SPEC §3) — which the list's index holds, instead of
+        # joining every listed shipment's order
         shipments = scoped(
             Shipment.objects.select_related("order", "carrier", "warehouse", "delivery_note"),
             user=self.request.user,
-            division_field="order__division",
+            division_field="warehouse__division",
         )
         try:
             day = dt.date.fromisoformat(self.day) if self.day else None
         except ValueError:
             day = None
-        if day is not None:
-            shipments = shipments.filter(shipped_at__date=day)
+        if day is not None:  # a Beijing day, as a range the index serves
+            shipments = shipments.filter(
+                shipped_at__gte=at_local(day, dt.time()),
+                shipped_at__lt=at_local(day + dt.timedelta(days=1), dt.time()),
+            )
         return shipments.order_by("-shipped_at", "-pk")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

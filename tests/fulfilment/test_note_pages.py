@@ -318,3 +318,30 @@ def test_queue_and_note_list_queries_do_not_grow_with_rows(
         assert client.get("/fulfilment/queue/").status_code == 200
     with django_assert_max_num_queries(14):
         assert client.get("/fulfilment/notes/").status_code == 200
+
+
+def test_shipment_list_shows_a_beijing_day_and_only_the_users_division(
+    confirmed: Any, stock: Any, product: Any, make_user: Any
+) -> None:
+    import datetime as dt
+
+    from core.models import Division
+    from fulfilment.services import shipment_create
+
+    carrier = Carrier.objects.create(code="SF", name="顺丰速运")
+    stock(product, 1)
+    [note] = delivery_note_create(order=confirmed(quantity=1), by=None)
+    delivery_note_mark_invoiced(note=note, by=None, invoice_number="I1")
+    shipment = shipment_create(
+        note=note, by=None, carrier=carrier, tracking_number="SF0000001", parcels=1, weight_kg="2"
+    )
+    # 00:30 Beijing time is the previous day in UTC: the day is Beijing's
+    shipped = dt.datetime(2026, 3, 3, 0, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    Shipment.objects.filter(pk=shipment.pk).update(shipped_at=shipped)
+    keeper = client_for(make_user("warehouse"))
+    assert "SF0000001" in keeper.get("/fulfilment/shipments/?day=2026-03-03").content.decode()
+    assert "SF0000001" not in keeper.get("/fulfilment/shipments/?day=2026-03-02").content.decode()
+    other = Division.objects.create(code="DQ", name="电气事业部")
+    outsider = client_for(make_user("warehouse", divisions=[other]))
+    assert "SF0000001" not in outsider.get("/fulfilment/shipments/").content.decode()
+    assert "SF0000001" in keeper.get("/fulfilment/shipments/").content.decode()
