@@ -79,9 +79,30 @@ class InvoiceFilterForm(forms.Form):
     issued_to = forms.DateField(label=gettext_lazy("Issued through"), required=False)
 
 
+# What a row of the invoice list shows: not the order's seventy columns (its personal
+# numbers decrypted for every row) nor the delivery note's, only their numbers.
+LIST_FIELDS = (
+    "number",
+    "kind",
+    "status",
+    "issued_at",
+    "buyer_title",
+    "tax_amount",
+    "total_amount",
+    "order__number",
+    "order__status",  # (a state machine's field: read when the row is built)
+    "delivery_note__number",
+    "delivery_note__status",
+    "division__code",
+    "division__name",
+)
+
+
 def invoice_list_for_user(*, user: Any, filters: dict[str, Any]) -> QuerySet[Invoice]:
-    invoices = scope_to_user_divisions(Invoice.objects.all(), user=user).select_related(
-        "order", "delivery_note", "division"
+    invoices = (
+        scope_to_user_divisions(Invoice.objects.all(), user=user)
+        .select_related("order", "delivery_note", "division")
+        .only(*LIST_FIELDS)
     )
     if filters.get("q"):
         invoices = _search(invoices, filters["q"])
