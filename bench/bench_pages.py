@@ -367,13 +367,15 @@ def combine(week: dict[str, Any], year: dict[str, Any]) -> dict[str, Any]:
 NOTES = [
     "Data: `bench/generate_year.py` (set-based `INSERT … SELECT generate_series`, personal "
     "data from a pool encrypted once) wrote 200,000 customers, 1,000,000 orders, 3,000,000 "
-    "lines and the delivery notes (with lines) and shipments of the shipped orders in 4 "
-    "minutes (customers 9 s, orders 108 s, lines 27 s, notes and shipments 95 s), then "
-    "`VACUUM ANALYZE` (7 min); `--orders 10000` takes 5 s. Run: "
-    "`.venv/bin/python bench/generate_year.py` (DATABASE_URL, default …/ecomops_year), "
-    "`DATABASE_URL=…/ecomops_week .venv/bin/python bench/generate_year.py --orders 10000`, "
-    "then `.venv/bin/python bench/bench_pages.py` (`--page NAME` for one page, "
-    "`--only week|year` for one database).",
+    "lines, the delivery notes (with lines) and shipments of the shipped orders, the "
+    "invoices of the invoiced ones, a daily close per division and day and a settlement per "
+    "division and period (the past ones locked, with their sign-offs) in 8.5 minutes "
+    "(customers 9 s, orders 108 s, lines 23 s, notes and shipments 59 s, billing 26 s, then "
+    "the commit's deferred foreign-key checks and `VACUUM ANALYZE`); `--orders 10000` takes "
+    "4 s. Run: `.venv/bin/python bench/generate_year.py` (DATABASE_URL, default "
+    "…/ecomops_year), `DATABASE_URL=…/ecomops_week .venv/bin/python "
+    "bench/generate_year.py --orders 10000`, then `.venv/bin/python bench/bench_pages.py` "
+    "(`--page NAME` for some pages, `--only week|year` for one database).",
     "",
     "How to read it:",
     "",
@@ -382,19 +384,28 @@ NOTES = [
     "the 1M one a year. The open orders (the queues) are the same; only the history grows.",
     "- Pages that show a time window read the orders of that window, which is the point: "
     "the SLA report (7 days) reads 7 days of due times at 1M but only 3.6 days exist at 10k, "
-    "so its ratio is about 2 by construction, not by table size.",
+    "so its ratio is about 2 by construction, not by table size; the daily closes list has "
+    "730 closes at 1M against 6.",
+    "- Measured production-like since 2026-11-28 13:00: `ecomops.settings.bench` (DEBUG "
+    "off) and Django's test client without the test environment (which copies the context "
+    "of every template rendered, each include of each row, for the test's inspection). The "
+    "earlier figures — the `before` column of the order pages — were taken with DEBUG on "
+    "and that instrumentation; on the rep's queue the two ways differ by about 10 ms "
+    "(see *Fulfilment and billing pages, constant cost* below).",
     "- `÷ raw` = the page's p95 over the p95 of its statements run raw. Where the SQL takes "
-    "a few milliseconds the rest is Django (session, permissions, forms, the template of "
-    "25–500 rows): the ratio is then above 3 at 10k as at 1M and does not grow with the "
+    "a few milliseconds the rest is Django (session, middleware, forms, the template of "
+    "25–50 rows): the ratio is then above 3 at 10k as at 1M and does not grow with the "
     "table.",
     "- `queries` is 10k / 1M; a page without a row at 10k (no delivered order in 3.6 days) "
     "shows —. `seq scan` is checked on the 1M plans (PostgreSQL rightly reads a 10k table "
-    "whole).",
+    "whole) of orders, lines, customers, delivery notes (and lines), shipments and "
+    "invoices.",
     "- Lists count up to 10,000 (`core.pagination.CappedPaginator`): beyond it they say "
     '"more than 10,000", "next" is known from one extra row, deep pages pick their ids '
     "first (index-only) and `?page=last` reads the list backwards.",
     "- The machine is a shared 2-core VM with other sessions' test suites running: single "
-    "figures move by ±50 %; the before/after gap (seconds → tens of milliseconds) does not.",
+    "figures move by ±50 % from one run to the next; the before/after gaps (seconds → tens "
+    "of milliseconds) do not.",
 ]
 
 
@@ -406,7 +417,8 @@ def markdown(result: dict[str, Any], before: dict[str, Any] | None = None) -> st
         "",
         f"`bench/bench_pages.py` (data: `bench/generate_year.py`): {small['orders']:,} orders "
         f"(`{small['database']}`) against {year['orders']:,} (`{year['database']}`), Django's "
-        f"test client in one process, {WARMUPS} warm-ups then {REQUESTS} requests per page; "
+        f"test client in one process with the bench settings (DEBUG off), {WARMUPS} warm-ups "
+        f"then {REQUESTS} requests per page; "
         "raw SQL = the page's statements run alone on the same connection (p95 of their "
         f"sum). Measured {year['measured_at']}. Targets (issue 12): p95 at 1M ≤ 2 × at 10k, "
         "≤ 3 × its raw SQL, the same number of queries, no `Seq Scan` of orders, lines or "
