@@ -97,9 +97,19 @@ class QueueView(PermissionGateMixin, ListView):
         self.form = QueueFilterForm(self.request.GET or None, user=self.request.user)
         filters = self.form.cleaned_data if self.form.is_valid() else {}
         self.waiting = queue_orders_for_user(user=self.request.user, filters=filters)
-        # the personal numbers the queue does not show are not read (nor decrypted)
-        return self.waiting.select_related("warehouse").defer(
-            "buyer_id_number", "buyer_phone", "ship_phone"
+        # what a row shows: not the order's seventy columns (its personal numbers would be
+        # decrypted for every row)
+        return self.waiting.select_related("warehouse").only(
+            "number",
+            "platform_order_no",
+            "buyer_name",
+            "status",
+            "hold_reason",
+            "ship_by",
+            "delivery_note_window_at",
+            "delivery_note_due_at",
+            "warehouse__code",
+            "warehouse__name",
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -440,7 +450,24 @@ class ShipmentListView(PermissionGateMixin, ListView):
         # from its own warehouses (SPEC §3) — which the list's index holds, instead of
         # joining every listed shipment's order
         shipments = scoped(
-            Shipment.objects.select_related("order", "carrier", "warehouse", "delivery_note"),
+            Shipment.objects.select_related("order", "carrier", "warehouse", "delivery_note")
+            # what a row shows (and the order's and note's state fields, read when a row is
+            # built), not every column of the order and the note
+            .only(
+                "tracking_number",
+                "parcels",
+                "weight_kg",
+                "shipped_at",
+                "order__number",
+                "order__platform_order_no",
+                "order__status",
+                "delivery_note__number",
+                "delivery_note__status",
+                "carrier__code",
+                "carrier__name",
+                "warehouse__code",
+                "warehouse__name",
+            ),
             user=self.request.user,
             division_field="warehouse__division",
         )
