@@ -15,6 +15,7 @@ from django.utils.translation import gettext, pgettext
 from core import audit_labels
 
 from ..models import Order
+from ..models.sla import Step
 
 register = template.Library()
 
@@ -53,9 +54,21 @@ def due_countdown(due: dt.datetime | None) -> SafeString:
     )
 
 
+# `{{ order.status|status_label }}` is `get_status_display` without rebuilding (and making
+# hashable) the choices on every call — the lists call it on every row
+_STATUS_LABELS = dict(Order.Status.choices)
+_STEP_LABELS = dict(Step.choices)
+
+
 @register.filter
 def status_label(code: str) -> Any:
-    return dict(Order.Status.choices).get(code, code) if code else ""
+    return _STATUS_LABELS.get(code, code) if code else ""
+
+
+@register.filter
+def step_label(code: str) -> Any:
+    """`{{ order.next_step|step_label }}`, as `get_next_step_display`."""
+    return _STEP_LABELS.get(code, code) if code else ""
 
 
 LINE_FIELD_ORDER = {"quantity": 0, "unit_price": 1, "amount": 2}
