@@ -192,8 +192,9 @@ def generate(
     with_fulfilment: bool = True,
     log: Any = None,
 ) -> dict[str, float]:
-    """Add `orders` orders (and their customers, lines, notes, shipments) to the database
-    of the default connection. Returns the seconds each step took."""
+    """Add `orders` orders (and their customers, lines, notes, shipments, invoices) to the
+    database of the default connection, then the daily closes and settlements of the days
+    they cover. Returns the seconds each step took."""
     from django.db import connection
 
     log = log or (lambda *_: None)
@@ -505,6 +506,10 @@ def generate(
             _fulfilment(cursor, base, o0=o0, l0=l0)
             timings["fulfilment"] = time.perf_counter() - started
             log(f"delivery notes, their lines, shipments in {timings['fulfilment']:.1f} s")
+            started = time.perf_counter()
+            _billing(cursor, base, o0=o0)
+            timings["billing"] = time.perf_counter() - started
+            log(f"invoices, daily closes, settlements in {timings['billing']:.1f} s")
         cursor.execute("DROP TABLE IF EXISTS bench_order, bench_phone, bench_idno")
     return timings
 
@@ -558,7 +563,152 @@ def _fulfilment(cursor: Any, base: Base, *, o0: int, l0: int) -> None:
     )
 
 
+def _billing(cursor: Any, base: Base, *, o0: int) -> None:
+    """An invoice for every invoiced (or later) order's delivery note — the order's goods
+    and freight, VAT 13 % tax-inclusive, half-up to the fen (no invoice lines: no measured
+    page reads them) —, a daily close per division and past day (reconciled but for the
+    last week) and a settlement per division and 26th–25th period (the past ones locked)."""
+    cursor.execute(
+        """
+        INSERT INTO billing_invoice (number, kind, status, buyer_title, buyer_tax_number,
+            issued_at, net_amount, tax_amount, total_amount, reason, delivery_note_id,
+            division_id, issued_by_id, order_id, original_id)
+        SELECT o.invoice_number, 'invoice', 'issued', o.invoice_title, o.invoice_tax_number,
+               o.invoiced_at, t.total - t.tax, t.tax, t.total, '', n.id, o.division_id,
+               o.invoiced_by_id, o.id, NULL
+        FROM bench_order AS b
+        JOIN orders_order AS o ON o.id = b.id
+        JOIN fulfilment_deliverynote AS n ON n.order_id = o.id
+        CROSS JOIN LATERAL (
+            SELECT o.goods_amount + o.freight AS total,
+                   round((o.goods_amount + o.freight) * 0.13 / 1.13, 2) AS tax
+        ) AS t
+        WHERE b.stage >= 4 AND NOT b.cancelled
+        ORDER BY o.id
+        """,
+        {"o0": o0},
+    )
+    # one close per division and Beijing day before today, its figures from the orders
+    cursor.execute(
+        """
+        INSERT INTO billing_dailyclose (day, status, created_at, order_count, goods_amount,
+            freight_amount, total_amount, paid_amount, unpaid_count, invoiced_amount,
+            shipped_amount, division_reconciled_at, hq_reconciled_at, division_id,
+            division_reconciled_by_id, hq_reconciled_by_id)
+        SELECT d.day, CASE WHEN d.recent THEN 'open' ELSE 'reconciled' END,
+               d.closed_at, d.orders, d.goods, d.freight, d.goods + d.freight,
+               d.goods + d.freight, 0, d.invoiced, d.shipped,
+               CASE WHEN d.recent THEN NULL ELSE d.closed_at + interval '1 day' END,
+               CASE WHEN d.recent THEN NULL ELSE d.closed_at + interval '2 days' END,
+               d.division_id,
+               CASE WHEN d.recent THEN NULL
+                    WHEN d.division_id = %(gq)s THEN %(fin_gq)s ELSE %(fin_dq)s END,
+               CASE WHEN d.recent THEN NULL ELSE %(fin_hq)s END
+        FROM (
+            SELECT (o.placed_at AT TIME ZONE 'Asia/Shanghai')::date AS day, o.division_id,
+                   ((o.placed_at AT TIME ZONE 'Asia/Shanghai')::date + 1)::timestamp
+                       AT TIME ZONE 'Asia/Shanghai' + interval '30 minutes' AS closed_at,
+                   (o.placed_at AT TIME ZONE 'Asia/Shanghai')::date
+                       >= (now() AT TIME ZONE 'Asia/Shanghai')::date - 7 AS recent,
+                   count(*) FILTER (WHERE o.status <> 'cancelled') AS orders,
+                   coalesce(sum(o.goods_amount) FILTER (WHERE o.status <> 'cancelled'), 0)
+                       AS goods,
+                   coalesce(sum(o.freight) FILTER (WHERE o.status <> 'cancelled'), 0)
+                       AS freight,
+                   coalesce(sum(o.goods_amount + o.freight)
+                       FILTER (WHERE o.invoiced_at IS NOT NULL), 0) AS invoiced,
+                   coalesce(sum(o.goods_amount + o.freight)
+                       FILTER (WHERE o.shipped_at IS NOT NULL), 0) AS shipped
+            FROM orders_order AS o
+            WHERE o.id >= %(o0)s
+            GROUP BY 1, 2, 3, 4
+        ) AS d
+        WHERE d.day < (now() AT TIME ZONE 'Asia/Shanghai')::date
+        ON CONFLICT DO NOTHING
+        """,
+        {
+            "o0": o0,
+            "gq": base.divisions[0],
+            "fin_gq": base.users["division_finance:GQ"],
+            "fin_dq": base.users["division_finance:DQ"],
+            "fin_hq": base.users["hq_finance:HQ"],
+        },
+    )
+    # one settlement per division and period (26th through the next 25th): the current
+    # period open, the past ones computed from the shipped orders and locked
+    cursor.execute(
+        """
+        INSERT INTO billing_settlement (first_day, last_day, status, progress, computed_at,
+            shipped_sales, freight, credit_notes, returns, refunds, net_due,
+            shipment_count, locked_at, division_id)
+        SELECT p.first_day, p.last_day, CASE WHEN p.current THEN 'open' ELSE 'locked' END,
+               CASE WHEN p.current THEN 0 ELSE 100 END,
+               CASE WHEN p.current THEN NULL ELSE p.end_at + interval '1 day' END,
+               CASE WHEN p.current THEN 0 ELSE p.goods END,
+               CASE WHEN p.current THEN 0 ELSE p.freight END, 0, 0, 0,
+               CASE WHEN p.current THEN 0 ELSE p.goods + p.freight END,
+               CASE WHEN p.current THEN 0 ELSE p.shipments END,
+               CASE WHEN p.current THEN NULL ELSE p.end_at + interval '3 days' END,
+               p.division_id
+        FROM (
+            SELECT s.division_id, s.first_day,
+                   (s.first_day + interval '1 month')::date - 1 AS last_day,
+                   (s.first_day + interval '1 month')::timestamp AT TIME ZONE 'Asia/Shanghai'
+                       AS end_at,
+                   (s.first_day + interval '1 month')::date
+                       > (now() AT TIME ZONE 'Asia/Shanghai')::date AS current,
+                   sum(s.goods) AS goods, sum(s.freight) AS freight, count(*) AS shipments
+            FROM (
+                SELECT o.division_id, o.goods_amount AS goods, o.freight,
+                       (date_trunc('month', (o.shipped_at AT TIME ZONE 'Asia/Shanghai')::date
+                           - 25) + interval '25 days')::date AS first_day
+                FROM orders_order AS o
+                WHERE o.id >= %(o0)s AND o.shipped_at IS NOT NULL
+            ) AS s
+            GROUP BY 1, 2
+        ) AS p
+        ON CONFLICT DO NOTHING
+        """,
+        {"o0": o0},
+    )
+    # the locked periods carry their three sign-offs
+    users = base.users
+    cursor.execute(
+        """
+        INSERT INTO billing_settlementsignature (role, signed_at, withdrawn_at, settlement_id,
+            signed_by_id)
+        SELECT r.role, s.computed_at + r.after, NULL, s.id,
+               CASE r.role WHEN 'hq_finance' THEN %(hq_finance)s
+                    WHEN 'sales_lead' THEN CASE WHEN s.division_id = %(gq)s
+                        THEN %(lead_gq)s ELSE %(lead_dq)s END
+                    ELSE CASE WHEN s.division_id = %(gq)s THEN %(fin_gq)s ELSE %(fin_dq)s END
+               END
+        FROM billing_settlement AS s
+        CROSS JOIN (VALUES ('sales_lead', interval '2 hours'),
+                           ('division_finance', interval '1 day'),
+                           ('hq_finance', interval '2 days')) AS r (role, after)
+        WHERE s.status = 'locked'
+          AND NOT EXISTS (SELECT 1 FROM billing_settlementsignature AS x
+                          WHERE x.settlement_id = s.id)
+        """,
+        {
+            "gq": base.divisions[0],
+            "hq_finance": users["hq_finance:HQ"],
+            "lead_gq": users["sales_lead:GQ"],
+            "lead_dq": users["sales_lead:DQ"],
+            "fin_gq": users["division_finance:GQ"],
+            "fin_dq": users["division_finance:DQ"],
+        },
+    )
+
+
 GENERATED_TABLES = [
+    "billing_settlementsignature",
+    "billing_settlement",
+    "billing_discrepancy",
+    "billing_dailyclose",
+    "billing_invoiceline",
+    "billing_invoice",
     "fulfilment_shipment",
     "fulfilment_deliverynoteline",
     "fulfilment_deliverynote",

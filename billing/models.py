@@ -98,7 +98,11 @@ class Invoice(ConcurrentTransitionMixin, models.Model):
                 name="credit_note_has_original",
             ),
         ]
-        indexes = [models.Index(fields=["division", "issued_at"])]
+        indexes = [
+            # the list's ordering (newest first) within a division, with the id as the
+            # tie-break: a page (and the capped count) reads the index, not the table
+            models.Index(fields=["division", "issued_at", "id"], name="invoice_division_list_idx")
+        ]
 
     def __str__(self) -> str:
         return self.number

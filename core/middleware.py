@@ -36,6 +36,22 @@ class UserLanguageMiddleware:
         return response
 
 
+class UserAccessMiddleware:
+    """The signed-in user's roles, divisions and permissions in one statement, before the
+    view asks them one query at a time (core.access)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from .access import user_access_load
+
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            user_access_load(user)
+        return self.get_response(request)
+
+
 class PrivatePagesMiddleware:
     """Pages for a signed-in user carry customers' personal data (names, addresses,
     revealed ID and phone numbers): no shared cache and no browser disk cache may keep

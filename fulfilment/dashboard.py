@@ -14,22 +14,17 @@ from core.roles import Role, user_has_role
 from core.scoping import scope_to_user_divisions
 
 from .models import DeliveryNote
+from .queue import queue_summary_for_user
 
 
 def queue_panel(user: Any) -> Panel | None:
     if not user_has_role(user, Role.PARTS_SUPPORT):
         return None
-    from .views.notes import queue_for
-
-    groups = queue_for(user)
+    summary = queue_summary_for_user(user=user)
     return Panel(
         _("Delivery notes to write"),
         "fulfilment/includes/_queue_panel.html",
-        {
-            "groups": groups[:4],
-            "total": sum(len(g["orders"]) for g in groups),
-            "now": timezone.now(),
-        },
+        {**summary, "now": timezone.now()},
         order=12,
     )
 

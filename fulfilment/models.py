@@ -403,7 +403,12 @@ class Shipment(models.Model):
             models.CheckConstraint(condition=Q(parcels__gte=1), name="shipment_parcels_positive"),
             models.CheckConstraint(condition=Q(weight_kg__gt=0), name="shipment_weight_positive"),
         ]
-        indexes = [models.Index(fields=["report", "shipped_at"])]
+        indexes = [
+            models.Index(fields=["report", "shipped_at"]),
+            # the shipment list (newest first) scoped by the warehouses of the user's
+            # divisions: a page and its capped count read the index alone
+            models.Index(fields=["shipped_at", "id", "warehouse"], name="shipment_list_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.carrier_id} {self.tracking_number}"

@@ -133,14 +133,42 @@ class _EqualsAny(Func):
     output_field = BooleanField()
 
 
+# What a row of the list shows (orders/order_list.html) and its "breached" mark read: the
+# other seventy columns — addresses, every step's clock, the personal numbers (which would
+# be decrypted for every row) — are not read for a list.
+LIST_FIELDS = (
+    "number",
+    "platform_order_no",
+    "buyer_name",
+    "status",
+    "is_flagged",
+    "ship_by",
+    "next_step",
+    "next_due_at",
+    "goods_amount",
+    "freight",
+    "placed_at",
+    "division__code",
+    "division__name",
+    "warehouse__code",
+    "warehouse__name",
+    "customer__number",
+    "customer__name",
+    "platform__code",
+    "platform__name",
+)
+
+
 def order_list_for_user(
     *, user: Any, filters: dict[str, Any], now: dt.datetime | None = None
 ) -> QuerySet[Order]:
     """The triage list: filters from `OrderFilterForm.cleaned_data`, sorted by the next
     due time (open orders first, the most urgent on top)."""
     now = now or timezone.now()
-    orders = order_queryset_for_user(user=user).select_related(
-        "division", "warehouse", "customer", "platform"
+    orders = (
+        order_queryset_for_user(user=user)
+        .select_related("division", "warehouse", "customer", "platform")
+        .only(*LIST_FIELDS)
     )
     if filters.get("status"):
         orders = orders.filter(status__in=filters["status"])

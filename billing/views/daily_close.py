@@ -7,7 +7,8 @@ from typing import Any
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
@@ -69,13 +70,22 @@ class ResolveForm(CleanTextForm):
 
 
 def closes_for_user(user: Any) -> QuerySet[DailyClose]:
-    """The closes of the user's divisions, with their open discrepancies counted."""
+    """The closes of the user's divisions, with their open discrepancies counted per row (a
+    join and GROUP BY would count those of every close of the year before the page's
+    LIMIT)."""
+    open_discrepancies = (
+        Discrepancy.objects.filter(close=OuterRef("pk"), resolved_at__isnull=True)
+        .order_by()
+        .values("close")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
     return (
         scope_to_user_divisions(DailyClose.objects.all(), user=user)
         .select_related("division", "division_reconciled_by", "hq_reconciled_by")
         .annotate(
-            open_discrepancies=Count(
-                "discrepancies", filter=Q(discrepancies__resolved_at__isnull=True)
+            open_discrepancies=Coalesce(
+                Subquery(open_discrepancies, output_field=IntegerField()), Value(0)
             )
         )
     )

@@ -42,6 +42,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.UserAccessMiddleware",
     "core.middleware.UserLanguageMiddleware",
     "core.middleware.PrivatePagesMiddleware",
     "core.middleware.ControlCharactersMiddleware",

@@ -4,7 +4,6 @@ button, which posts to billing) and the hand-over to the carrier (warehouse)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import OrderedDict
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -24,12 +23,15 @@ from core.actions import PostActionView, form_error_from, query_string_without_p
 from core.audit import audit_history
 from core.exceptions import DomainError
 from core.forms import CleanTextForm
+from core.models import Warehouse
 from core.pagination import CappedPaginator
 from core.views import PermissionGateMixin
+from core.working_calendar import at_local
 from orders.models import Order
 
 from .. import services
 from ..models import Carrier, DeliveryNote, DeliveryNoteLine, Shipment, StockLevel
+from ..queue import queue_groups, queue_orders_for_user
 from ._common import get_scoped, scoped
 
 
@@ -63,41 +65,61 @@ class BackOrderCancelForm(CleanTextForm):
 
 
 # --- queue --------------------------------------------------------------------------------------
-def _window_label(window_at: dt.datetime | None) -> str:
-    if window_at is None:
-        return _("No window")
-    local = timezone.localtime(window_at)
-    return _("Due by %(time)s on %(day)s") % {
-        "time": local.strftime("%H:%M"),
-        "day": local.strftime("%Y-%m-%d"),
-    }
-
-
-def queue_for(user: Any) -> list[dict[str, Any]]:
-    """Orders waiting for a delivery note, grouped by the policy's windows (12:00 / 15:00),
-    most urgent window first; within it by the delivery-note due time."""
-    orders = (
-        scoped(Order.objects.all(), user=user)
-        .filter(status__in=[Order.Status.CONFIRMED, Order.Status.ON_HOLD])
-        .select_related("warehouse", "division")
-        .annotate(units=Sum("lines__quantity"))
-        .order_by("delivery_note_window_at", "delivery_note_due_at", "pk")
+class QueueFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        required=False,
+        choices=[("", gettext_lazy("All"))]
+        + [(s.value, s.label) for s in (Order.Status.CONFIRMED, Order.Status.ON_HOLD)],
     )
-    groups: OrderedDict[Any, dict[str, Any]] = OrderedDict()
-    for order in orders[:500]:
-        key = order.delivery_note_window_at
-        groups.setdefault(key, {"window_at": key, "label": _window_label(key), "orders": []})
-        groups[key]["orders"].append(order)
-    return list(groups.values())
+    warehouse: forms.ModelChoiceField[Warehouse] = forms.ModelChoiceField(
+        label=gettext_lazy("Warehouse"), queryset=Warehouse.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["warehouse"].queryset = scoped(  # type: ignore[attr-defined]
+            Warehouse.objects.filter(is_active=True), user=user
+        ).order_by("code")
 
 
-class QueueView(PermissionGateMixin, TemplateView):
+class QueueView(PermissionGateMixin, ListView):
+    """The waiting orders a page at a time (grouped by window on each page): a page costs
+    the same whatever waits."""
+
     permission_required = "fulfilment.add_deliverynote"
     template_name = "fulfilment/queue.html"
+    context_object_name = "orders"
+    paginate_by = 50
+    paginator_class = CappedPaginator
+
+    def get_queryset(self) -> Any:
+        self.form = QueueFilterForm(self.request.GET or None, user=self.request.user)
+        filters = self.form.cleaned_data if self.form.is_valid() else {}
+        self.waiting = queue_orders_for_user(user=self.request.user, filters=filters)
+        # what a row shows: not the order's seventy columns (its personal numbers would be
+        # decrypted for every row)
+        return self.waiting.select_related("warehouse").only(
+            "number",
+            "platform_order_no",
+            "buyer_name",
+            "status",
+            "hold_reason",
+            "ship_by",
+            "delivery_note_window_at",
+            "delivery_note_due_at",
+            "warehouse__code",
+            "warehouse__name",
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context.update(groups=queue_for(self.request.user), now=timezone.now())
+        context.update(
+            groups=queue_groups(self.waiting, context["orders"]),
+            form=self.form,
+            query_string=query_string_without_page(self.request),
+            now=timezone.now(),
+        )
         return context
 
 
@@ -424,17 +446,40 @@ class ShipmentListView(PermissionGateMixin, ListView):
 
     def get_queryset(self) -> Any:
         self.day = self.request.GET.get("day", "")
+        # scoped by the shipping warehouse's division — the order's: each division ships
+        # from its own warehouses (SPEC §3) — which the list's index holds, instead of
+        # joining every listed shipment's order
         shipments = scoped(
-            Shipment.objects.select_related("order", "carrier", "warehouse", "delivery_note"),
+            Shipment.objects.select_related("order", "carrier", "warehouse", "delivery_note")
+            # what a row shows (and the order's and note's state fields, read when a row is
+            # built), not every column of the order and the note
+            .only(
+                "tracking_number",
+                "parcels",
+                "weight_kg",
+                "shipped_at",
+                "order__number",
+                "order__platform_order_no",
+                "order__status",
+                "delivery_note__number",
+                "delivery_note__status",
+                "carrier__code",
+                "carrier__name",
+                "warehouse__code",
+                "warehouse__name",
+            ),
             user=self.request.user,
-            division_field="order__division",
+            division_field="warehouse__division",
         )
         try:
             day = dt.date.fromisoformat(self.day) if self.day else None
         except ValueError:
             day = None
-        if day is not None:
-            shipments = shipments.filter(shipped_at__date=day)
+        if day is not None:  # a Beijing day, as a range the index serves
+            shipments = shipments.filter(
+                shipped_at__gte=at_local(day, dt.time()),
+                shipped_at__lt=at_local(day + dt.timedelta(days=1), dt.time()),
+            )
         return shipments.order_by("-shipped_at", "-pk")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

@@ -1,14 +1,21 @@
-"""Display helpers for the history tables: state and action codes as words."""
+"""Display helpers: state and action codes as words for the history tables, and the due-time
+countdown of the lists."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, pgettext
 
 from core import audit_labels
 
 from ..models import Order
+from ..models.sla import Step
 
 register = template.Library()
 
@@ -25,9 +32,43 @@ def breached_at(order: Order, now: Any) -> bool:
     return order.is_breached(now)
 
 
+@register.simple_tag
+def due_countdown(due: dt.datetime | None) -> SafeString:
+    """`{% due_countdown order.next_due_at %}`: a due time as the countdown the pages' script
+    updates ("03:12" → "overdue"), with its clock in Beijing time. A tag, not an include
+    with filters: the lists show it on every row."""
+    if not due:
+        return mark_safe('<span class="muted">—</span>')  # noqa: S308 (a constant)
+    local = timezone.localtime(due)
+    clock = local.strftime("%m-%d %H:%M")
+    return format_html(
+        '<span class="due"><span class="countdown" data-due="{}" data-late-label="{}" '
+        'data-days-label="{}" title="{}">{}</span> <small class="due-at" '
+        'data-testid="due-at">{}</small></span>',
+        local.isoformat(),
+        gettext("overdue"),
+        pgettext("days", "d"),
+        local.strftime("%Y-%m-%d %H:%M"),
+        clock,
+        gettext("until %(clock)s") % {"clock": clock},
+    )
+
+
+# `{{ order.status|status_label }}` is `get_status_display` without rebuilding (and making
+# hashable) the choices on every call — the lists call it on every row
+_STATUS_LABELS = dict(Order.Status.choices)
+_STEP_LABELS = dict(Step.choices)
+
+
 @register.filter
 def status_label(code: str) -> Any:
-    return dict(Order.Status.choices).get(code, code) if code else ""
+    return _STATUS_LABELS.get(code, code) if code else ""
+
+
+@register.filter
+def step_label(code: str) -> Any:
+    """`{{ order.next_step|step_label }}`, as `get_next_step_display`."""
+    return _STEP_LABELS.get(code, code) if code else ""
 
 
 LINE_FIELD_ORDER = {"quantity": 0, "unit_price": 1, "amount": 2}

@@ -144,6 +144,25 @@ def test_due_list_shows_breached_first_with_a_badge(
     assert home.index(breached_early.number) < home.index(later.number)
 
 
+def test_invoice_search_by_part_of_its_number_or_title_or_a_documents_whole_number(
+    reserved_note: Any, finance: Any, make_user: Any
+) -> None:
+    first = invoice_issue(note=reserved_note(), by=finance)
+    second = invoice_issue(note=reserved_note(), by=finance)
+    client = client_for(make_user("division_finance", language="en"))
+
+    def numbers(text: str) -> set[str]:
+        page = client.get("/billing/invoices/", {"q": text}).content.decode()
+        return set(re.findall(r"FP-GQ-\d{4}-\d{6}", page))
+
+    assert numbers(second.number[-6:]) == {second.number}
+    assert numbers(first.delivery_note.number) == {first.number}
+    assert numbers(first.order.platform_order_no) == {first.number}
+    assert numbers(first.order.number.lower()) == {first.number}
+    assert numbers(first.buyer_title[1:]) >= {first.number}
+    assert numbers(first.order.number[:-1]) == set()  # a document's number is whole
+
+
 def test_due_list_is_finances(make_user: Any, due_panel: Any) -> None:
     assert client_for(make_user("sales_rep")).get("/billing/invoices/due/").status_code == 403
     assert client_for(make_user("warehouse")).get("/billing/invoices/").status_code == 200

@@ -34,6 +34,53 @@ def test_queue_groups_orders_by_window_and_links_the_stock_check(
     assert f"/fulfilment/orders/{noon.pk}/stock-check/" in text
 
 
+def test_long_queue_pages_keep_the_filters_and_the_window_totals(
+    confirmed: Any, warehouses: Any, make_user: Any, monkeypatch: Any
+) -> None:
+    from fulfilment.views.notes import QueueView
+
+    monkeypatch.setattr(QueueView, "paginate_by", 2)
+    orders = [confirmed(placed_at=f"2026-03-02T10:0{minute}:00+08:00") for minute in range(3)]
+    client = client_for(make_user("parts_support"))
+    url = f"/fulfilment/queue/?status=confirmed&warehouse={warehouses['main'].pk}"
+    first = client.get(url).content.decode()
+    next_link = f'href="?status=confirmed&amp;warehouse={warehouses["main"].pk}&amp;page=2"'
+    assert next_link in first
+    assert orders[0].number in first and orders[2].number not in first
+    second = client.get(url + "&page=2").content.decode()
+    assert orders[2].number in second and orders[0].number not in second
+    # the window's total counts the whole queue, not the page
+    assert 'data-testid="queue-window-total">3<' in second
+
+
+def test_queue_page_queries_do_not_grow_with_the_waiting_orders(
+    confirmed: Any, make_user: Any, monkeypatch: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from fulfilment.views.notes import QueueView
+
+    monkeypatch.setattr(QueueView, "paginate_by", 2)
+    client = client_for(make_user("parts_support"))
+
+    def queries() -> list[int]:
+        counts = []
+        for url in ("/fulfilment/queue/", "/fulfilment/queue/?page=2", "/"):
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            counts.append(len(captured))
+        return counts
+
+    for hour in range(3):
+        confirmed(placed_at=f"2026-03-02T1{hour}:00:00+08:00")
+    client.get("/fulfilment/queue/")  # warm the session and permission caches
+    few = queries()
+    for hour in range(5):
+        confirmed(placed_at=f"2026-03-03T1{hour}:00:00+08:00")
+    assert queries() == few
+
+
 def test_queue_is_parts_supports(make_user: Any) -> None:
     assert client_for(make_user("sales_rep")).get("/fulfilment/queue/").status_code == 403
 
@@ -271,3 +318,30 @@ def test_queue_and_note_list_queries_do_not_grow_with_rows(
         assert client.get("/fulfilment/queue/").status_code == 200
     with django_assert_max_num_queries(14):
         assert client.get("/fulfilment/notes/").status_code == 200
+
+
+def test_shipment_list_shows_a_beijing_day_and_only_the_users_division(
+    confirmed: Any, stock: Any, product: Any, make_user: Any
+) -> None:
+    import datetime as dt
+
+    from core.models import Division
+    from fulfilment.services import shipment_create
+
+    carrier = Carrier.objects.create(code="SF", name="顺丰速运")
+    stock(product, 1)
+    [note] = delivery_note_create(order=confirmed(quantity=1), by=None)
+    delivery_note_mark_invoiced(note=note, by=None, invoice_number="I1")
+    shipment = shipment_create(
+        note=note, by=None, carrier=carrier, tracking_number="SF0000001", parcels=1, weight_kg="2"
+    )
+    # 00:30 Beijing time is the previous day in UTC: the day is Beijing's
+    shipped = dt.datetime(2026, 3, 3, 0, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    Shipment.objects.filter(pk=shipment.pk).update(shipped_at=shipped)
+    keeper = client_for(make_user("warehouse"))
+    assert "SF0000001" in keeper.get("/fulfilment/shipments/?day=2026-03-03").content.decode()
+    assert "SF0000001" not in keeper.get("/fulfilment/shipments/?day=2026-03-02").content.decode()
+    other = Division.objects.create(code="DQ", name="电气事业部")
+    outsider = client_for(make_user("warehouse", divisions=[other]))
+    assert "SF0000001" not in outsider.get("/fulfilment/shipments/").content.decode()
+    assert "SF0000001" in keeper.get("/fulfilment/shipments/").content.decode()

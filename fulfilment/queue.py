@@ -1,0 +1,133 @@
+"""Reads of parts support's delivery-note queue: the orders waiting for a note (a confirmed
+sales order, or on hold for stock), grouped by the policy's windows (12:00 / 15:00), the
+most urgent window first and, within it, by the delivery-note due time.
+
+The queue is read a page at a time: what a page costs does not depend on how many orders
+wait. The units are summed for the page's orders only (a join and GROUP BY over the lines
+would aggregate every waiting order before the page's LIMIT), and a window's total counts
+only the windows the page shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.scoping import scope_to_user_divisions
+from orders.models import Order, OrderLine
+
+WAITING = [Order.Status.CONFIRMED, Order.Status.ON_HOLD]
+QUEUE_ORDER = ("delivery_note_window_at", "delivery_note_due_at", "pk")
+
+
+def window_label(window_at: dt.datetime | None) -> str:
+    if window_at is None:
+        return _("No window")
+    local = timezone.localtime(window_at)
+    return _("Due by %(time)s on %(day)s") % {
+        "time": local.strftime("%H:%M"),
+        "day": local.strftime("%Y-%m-%d"),
+    }
+
+
+def queue_orders_for_user(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Order]:
+    """The waiting orders of the user's divisions, most urgent first; `filters` may hold
+    `status` (confirmed / on hold) and `warehouse`."""
+    filters = filters or {}
+    orders = scope_to_user_divisions(Order.objects.all(), user=user).filter(status__in=WAITING)
+    if filters.get("status"):
+        orders = orders.filter(status=filters["status"])
+    if filters.get("warehouse"):
+        orders = orders.filter(warehouse=filters["warehouse"])
+    return orders.order_by(*QUEUE_ORDER)
+
+
+def _in_windows(windows: list[dt.datetime | None]) -> Q:
+    condition = Q(delivery_note_window_at__in=[w for w in windows if w is not None])
+    if None in windows:
+        condition |= Q(delivery_note_window_at__isnull=True)
+    return condition
+
+
+def _window_totals(
+    orders: QuerySet[Order], windows: Iterable[dt.datetime | None]
+) -> dict[dt.datetime | None, int]:
+    """How many orders of `orders` wait in each of `windows` (one query)."""
+    windows = list(windows)
+    if not windows:
+        return {}
+    rows = (
+        orders.filter(_in_windows(windows))
+        .order_by()
+        .values_list("delivery_note_window_at")
+        .annotate(total=Count("pk"))
+    )
+    return dict(rows)
+
+
+def queue_groups(orders: QuerySet[Order], page: Iterable[Order]) -> list[dict[str, Any]]:
+    """The page's orders grouped by their window, in the page's order, each with its units;
+    each group with the window's label and its total in the whole (filtered) queue."""
+    page = list(page)
+    units = dict(
+        OrderLine.objects.filter(order__in=[order.pk for order in page])
+        .order_by()
+        .values_list("order")
+        .annotate(units=Sum("quantity"))
+    )
+    groups: OrderedDict[Any, dict[str, Any]] = OrderedDict()
+    for order in page:
+        order.units = units.get(order.pk, 0)  # type: ignore[attr-defined]
+        key = order.delivery_note_window_at
+        groups.setdefault(key, {"window_at": key, "label": window_label(key), "orders": []})
+        groups[key]["orders"].append(order)
+    totals = _window_totals(orders, groups)
+    for key, group in groups.items():
+        group["total"] = totals.get(key, len(group["orders"]))
+    return list(groups.values())
+
+
+def queue_summary_for_user(*, user: Any, windows: int = 4, per_window: int = 3) -> dict[str, Any]:
+    """The home panel: how many orders wait (counted up to 10,000), the first `windows`
+    windows with their totals and first `per_window` orders — three queries whatever waits."""
+    from core.pagination import CAP
+
+    orders = queue_orders_for_user(user=user)
+    total = orders.order_by()[: CAP + 1].count()
+    counts = list(
+        orders.order_by()
+        .values_list("delivery_note_window_at")
+        .annotate(total=Count("pk"))
+        .order_by(F("delivery_note_window_at").asc(nulls_last=True))[:windows]
+    )
+    shown = [window for window, _count in counts]
+    first = (
+        orders.filter(_in_windows(shown))
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F("delivery_note_window_at"),
+                order_by=[F("delivery_note_due_at").asc(), F("pk").asc()],
+            )
+        )
+        .filter(rank__lte=per_window)
+        .only("pk", "number", "status", "delivery_note_window_at", "delivery_note_due_at")
+    )
+    by_window: dict[Any, list[Order]] = {window: [] for window in shown}
+    for order in first:
+        by_window[order.delivery_note_window_at].append(order)
+    return {
+        "total": total,
+        "capped": total > CAP,
+        "groups": [
+            {"window_at": w, "label": window_label(w), "total": n, "orders": by_window[w]}
+            for w, n in counts
+        ],
+    }
