@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('billing', '0003_settlement_status_label'),
+        ('billing', '0004_credit_notes_per_invoice'),
         ('core', '0005_special_day_shutdown_and_note'),
         ('fulfilment', '0003_note_list_index'),
         ('orders', '0011_order_review_flags'),

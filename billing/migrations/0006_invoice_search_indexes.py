@@ -29,7 +29,7 @@ def drop_trigram_indexes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("billing", "0004_invoice_list_index"),
+        ("billing", "0005_invoice_list_index"),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0005_special_day_shutdown_and_note'),
-        ('fulfilment', '0003_note_list_index'),
+        ('fulfilment', '0004_exchange_notes'),
         ('orders', '0012_order_shipped_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
