@@ -571,10 +571,10 @@ def _billing(cursor: Any, base: Base, *, o0: int) -> None:
     cursor.execute(
         """
         INSERT INTO billing_invoice (number, kind, status, buyer_title, buyer_tax_number,
-            issued_at, net_amount, tax_amount, total_amount, reason, delivery_note_id,
-            division_id, issued_by_id, order_id, original_id)
+            issued_at, net_amount, tax_amount, total_amount, reason, return_number,
+            delivery_note_id, division_id, issued_by_id, order_id, original_id)
         SELECT o.invoice_number, 'invoice', 'issued', o.invoice_title, o.invoice_tax_number,
-               o.invoiced_at, t.total - t.tax, t.tax, t.total, '', n.id, o.division_id,
+               o.invoiced_at, t.total - t.tax, t.tax, t.total, '', '', n.id, o.division_id,
                o.invoiced_by_id, o.id, NULL
         FROM bench_order AS b
         JOIN orders_order AS o ON o.id = b.id

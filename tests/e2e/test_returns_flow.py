@@ -118,7 +118,9 @@ def test_a_return_above_the_threshold_from_request_to_payout(
     _as(page, login, "sales_rep", f"/sms/?reference={request.number}")
     rows = page.locator("[data-testid=sms-table] tbody tr")
     expected = SmsMessage.objects.filter(reference=request.number).count()
-    assert expected == 7  # received, accepted, return order, goods received, approved, paid, done
+    # received, accepted, return order, goods received, approved, credit note, reviewed,
+    # paid, done
+    assert expected == 9
     expect(rows).to_have_count(expected)
     expect(page.locator("[data-testid=sms-table]")).to_contain_text("138****5678")
     expect(page.locator("[data-testid=sms-table]")).not_to_contain_text("13812345678")
