@@ -56,6 +56,7 @@ from orders.models import Order, OrderLine
 from orders.models.conditions import return_window_ends_at
 from orders.services import order_lock
 from orders.services.customers import user_can_reach_division
+from orders.validators import RuleViolation, clean_mobile
 
 from .evidence import EvidenceFile, evidence_store
 from .exceptions import NotPermitted, ReturnConflict, ReturnError, ReturnWindowClosed
@@ -154,9 +155,20 @@ def _state(request: ReturnRequest, *allowed: str) -> None:
 
 
 # --- the customer's SMS and the staff's notifications -------------------------------------------
+def sms_phone(order: Order) -> str:
+    """The first mobile number among the buyer's and the recipient's ("" when neither)."""
+    for value in (order.buyer_phone, order.ship_phone):
+        try:
+            return clean_mobile(str(value or ""))
+        except RuleViolation:
+            continue
+    return ""
+
+
 def _sms(request: ReturnRequest, text: Callable[[], str]) -> None:
-    """Tell the customer (SPEC §5: every step by SMS), in Chinese, after commit."""
-    phone = str(request.order.buyer_phone or "").strip()
+    """Tell the customer (SPEC §5: every step by SMS), in Chinese, after commit: to the
+    buyer's mobile, or — when the buyer gave a landline (companies do) — the recipient's."""
+    phone = sms_phone(request.order)
     if not phone:
         return
     with translation.override("zh-hans"):

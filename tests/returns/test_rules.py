@@ -824,3 +824,15 @@ def test_only_units_handed_over_can_be_returned(
         submit(order, 3, line=line)
     assert refused.value.rule == "over_return"
     assert submit(order, 2, line=line).goods_amount == Decimal("200.00")
+
+
+def test_sms_go_to_a_mobile_number_the_buyer_s_first() -> None:
+    from orders.models import Order
+    from returns.services import sms_phone
+
+    assert sms_phone(Order(buyer_phone="13812345678", ship_phone="13912345678")) == "13812345678"
+    # a company's landline cannot take an SMS: the recipient's mobile does
+    assert sms_phone(Order(buyer_phone="010-65123456", ship_phone="+86 139 1234 5678")) == (
+        "13912345678"
+    )
+    assert sms_phone(Order(buyer_phone="010-65123456", ship_phone="021-61234567")) == ""
