@@ -104,3 +104,30 @@ def order_sections(request: Any, order: Any) -> list[dict[str, Any]]:
         if found is not None:
             sections.append({"template": found[0], "context": found[1]})
     return sections
+
+
+# --- close blockers ---------------------------------------------------------------------------
+# Closing a delivered order (after its return window) is refused while a later app still has
+# open business with it — returns registers one for a return in progress.
+# `fn(*, order) -> str` returns the reason (for the user) or "" when the order may close.
+CloseBlocker = Callable[..., str]
+_close_blockers: list[CloseBlocker] = []
+
+
+def register_close_blocker(blocker: CloseBlocker) -> None:
+    if blocker not in _close_blockers:
+        _close_blockers.append(blocker)
+
+
+def unregister_close_blocker(blocker: CloseBlocker) -> None:
+    if blocker in _close_blockers:
+        _close_blockers.remove(blocker)
+
+
+def close_blocked(*, order: Any) -> str:
+    """The first blocker's reason, or "" when nothing holds the order open."""
+    for blocker in list(_close_blockers):
+        reason = blocker(order=order)
+        if reason:
+            return str(reason)
+    return ""

@@ -1234,6 +1234,21 @@ def returns_settlement_figures(
     return {"returns": exchanged or ZERO, "refunds": refunded or ZERO}
 
 
+def order_close_blocker(*, order: Any) -> str:
+    """orders.hooks close blocker: an order stays open while one of its returns is."""
+    open_return = (
+        ReturnRequest.objects.filter(order_id=order.pk)
+        .exclude(status__in=(Status.REJECTED, Status.CLOSED))
+        .values_list("number", flat=True)
+        .first()
+    )
+    if open_return is None:
+        return ""
+    return _("Return %(number)s of this order is still in progress; the order closes after it.") % {
+        "number": open_return
+    }
+
+
 def approvals_state(refund: Refund) -> dict[str, Any]:
     recorded = {a.role: a for a in refund.approvals.all()}
     return {

@@ -38,7 +38,7 @@ from ..exceptions import (
     TransitionNotAllowed,
 )
 from ..flags import flags_for_order
-from ..hooks import cancellation_run
+from ..hooks import cancellation_run, close_blocked
 from ..models import Customer, Order, OrderLine, SlaBreach, Step
 from .customers import user_can_reach_division
 from .lines import LineCorrection, order_lines_correct
@@ -450,6 +450,9 @@ def order_close(*, order: Order, by: Any = None, note: str = "") -> Order:
     order = order_lock(order)
     before = order.status
     _check(order, "close", by)
+    blocked = close_blocked(order=order)
+    if blocked:
+        raise TransitionNotAllowed(blocked)
     order.close(at=timezone.now())
     return _finish(order, action="closed", before=before, by=by, note=note, fields=("closed_at",))
 

@@ -836,3 +836,26 @@ def test_sms_go_to_a_mobile_number_the_buyer_s_first() -> None:
         "13912345678"
     )
     assert sms_phone(Order(buyer_phone="010-65123456", ship_phone="021-61234567")) == ""
+
+
+def test_an_order_does_not_close_while_a_return_is_in_progress(
+    delivered: Any, people: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from orders.exceptions import TransitionNotAllowed
+    from orders.services import order_close
+
+    order = delivered(quantity=1)
+    request = submit(order)
+    later = timezone.now() + dt.timedelta(days=8)  # the window has passed
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    with pytest.raises(TransitionNotAllowed) as refused:
+        order_close(order=order, by=None)
+    assert request.number in str(refused.value)
+    order.refresh_from_db()
+    assert order.status == "delivered"
+    return_reject(request=request, by=people["sales_rep"], note="不符合退换货标准")
+    assert order_close(order=order, by=None).status == "closed"
