@@ -41,6 +41,7 @@ from billing.models import Invoice, InvoiceLine
 from billing.services.invoices import credited_quantities, invoice_credit
 from core.audit import audit_record
 from core.notifications import notify
+from core.numbering import document_number_next
 from core.periods import period_assert_open
 from core.roles import Role, user_has_role
 from core.sms import sms_send
@@ -79,6 +80,11 @@ def require(by: Any, permission: str, division_id: int) -> None:
         return
     if not (by.has_perm(permission) and user_can_reach_division(by, division_id)):
         raise NotPermitted(_("Your role may not do this here."), rule="not_permitted")
+
+
+def _person(by: Any) -> Any:
+    """The user to store on a row; None for the system (jobs, demo data)."""
+    return by if getattr(by, "is_authenticated", False) else None
 
 
 def clean_text(value: Any, *, field: str, limit: int = TEXT_LIMIT, required: bool = False) -> str:
@@ -407,7 +413,7 @@ def return_request_submit(
         reason=data.reason,
         reason_text=text,
         requested_at=at,
-        created_by=by if getattr(by, "is_authenticated", False) else None,
+        created_by=_person(by),
         goods_amount=sum(
             (
                 (lines[lid].unit_price * q).quantize(CENT, ROUND_HALF_UP)
@@ -479,8 +485,6 @@ def return_request_submit(
 
 
 def _number(series: Any, order: Order, at: dt.datetime) -> str:
-    from core.numbering import document_number_next
-
     return document_number_next(series=series.code, division=order.division, year=to_local(at).year)
 
 
@@ -567,12 +571,10 @@ def return_accept(
             amount=amount,
             required_roles=required_approvals(amount),
             requested_at=at,
-            requested_by=by if getattr(by, "is_authenticated", False) else None,
+            requested_by=_person(by),
         )
     before = request.status
-    request.accept(
-        kind=kind, at=at, by=by if getattr(by, "is_authenticated", False) else None, note=note
-    )
+    request.accept(kind=kind, at=at, by=_person(by), note=note)
     request.save()
     _audit(request, "accepted", by=by, before=before, note=note, kind=kind)
     if refund is not None:
@@ -627,7 +629,7 @@ def return_reject(
     _state(request, Status.REQUESTED)
     note = clean_text(note, field="note", required=True)
     before = request.status
-    request.reject(at=at, by=by if getattr(by, "is_authenticated", False) else None, note=note)
+    request.reject(at=at, by=_person(by), note=note)
     request.save()
     _audit(request, "rejected", by=by, before=before, note=note)
     _sms(
@@ -658,7 +660,7 @@ def return_feedback(
         raise ReturnError(_("This part of the feedback is done already."), rule="done")
     note = clean_text(note, field="note")
     setattr(request, f"feedback_{part}_at", at)
-    setattr(request, f"feedback_{part}_by", by if getattr(by, "is_authenticated", False) else None)
+    setattr(request, f"feedback_{part}_by", _person(by))
     if note:
         request.feedback_note = clean_text(
             f"{request.feedback_note} {note}".strip(), field="note", limit=TEXT_LIMIT
@@ -734,14 +736,9 @@ def return_inspect(
     note = clean_text(note, field="note", required=not accepted)
     period_assert_open(division=request.division, at=at)
     before = request.status
-    actor = by if getattr(by, "is_authenticated", False) else None
+    actor = _person(by)
     if accepted:
         _restock(request, by=actor, at=at)
-        request = (
-            ReturnRequest.objects.select_for_update(of=("self",))
-            .select_related("order", "division", "warehouse")
-            .get(pk=request.pk)
-        )
         request.receive(at=at, by=actor, note=note)
         request.save()
         _audit(request, "received", by=by, before=before, note=note)
@@ -817,7 +814,7 @@ def return_resolve(
     }
     agreement = clean_text(agreement, field="agreement", limit=1000, required=True)
     period_assert_open(division=request.division, at=at)
-    actor = by if getattr(by, "is_authenticated", False) else None
+    actor = _person(by)
     ReturnResolution.objects.create(
         request=request,
         outcome=outcome,
@@ -945,7 +942,7 @@ def return_invoice_record(
         request.credit_notes.add(*credits)
     request.invoice_handling = handling
     request.invoice_handled_at = at
-    request.invoice_handled_by = by if getattr(by, "is_authenticated", False) else None
+    request.invoice_handled_by = _person(by)
     request.invoice_note = note
     request.save(
         update_fields=[
@@ -1121,7 +1118,7 @@ def refund_review(
     lowered = refund.return_freight - freight
     refund.review(
         at=at,
-        by=by if getattr(by, "is_authenticated", False) else None,
+        by=_person(by),
         note=note,
         return_freight=freight,
     )
@@ -1177,9 +1174,7 @@ def refund_pay(*, refund: Refund, by: Any, reference: str, at: dt.datetime | Non
     reference = clean_text(reference, field="reference", limit=64, required=True)
     period_assert_open(division=refund.division, at=at)
     before = refund.status
-    refund.pay(
-        at=at, by=by if getattr(by, "is_authenticated", False) else None, reference=reference
-    )
+    refund.pay(at=at, by=_person(by), reference=reference)
     refund.save()
     _audit(refund, "paid", by=by, before=before, reference=reference, amount=str(refund.amount))
     _sms(

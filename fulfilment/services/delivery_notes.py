@@ -193,6 +193,22 @@ def _note_create(
     return delivery_note
 
 
+def _note_reserve(
+    note: DeliveryNote,
+    *,
+    wanted: Mapping[int, int],
+    lines: Mapping[int, OrderLine],
+    levels: Mapping[int, StockLevel],
+    at: dt.datetime,
+) -> None:
+    """Reserve the units of a new note on its locked stock rows; the note → reserved."""
+    for line_id, quantity in wanted.items():
+        if quantity:
+            stock_reserve(levels[lines[line_id].product_id], quantity, sku=lines[line_id].sku)
+    note.reserve(at=at)
+    note.save(update_fields=["status", "reserved_at"])
+
+
 def _notify_reserved(note: DeliveryNote, *, released: bool = False) -> None:
     """The policy: each note goes to finance (to invoice) and to the warehouse (to pick)."""
 
@@ -361,11 +377,7 @@ def delivery_note_create(
             partial_agreed_with=partial_agreed_with if is_partial else "",
             note=note,
         )
-        for line_id, quantity in wanted.items():
-            if quantity:
-                stock_reserve(levels[lines[line_id].product_id], quantity, sku=lines[line_id].sku)
-        reserved.reserve(at=at)
-        reserved.save(update_fields=["status", "reserved_at"])
+        _note_reserve(reserved, wanted=wanted, lines=lines, levels=levels, at=at)
         audit_record(
             obj=reserved,
             action="created",
@@ -453,10 +465,7 @@ def delivery_note_create_replacement(
         note=reference[:200],
     )
     if not short:
-        for line_id, quantity in wanted.items():
-            stock_reserve(levels[lines[line_id].product_id], quantity, sku=lines[line_id].sku)
-        replacement.reserve(at=at)
-        replacement.save(update_fields=["status", "reserved_at"])
+        _note_reserve(replacement, wanted=wanted, lines=lines, levels=levels, at=at)
     audit_record(
         obj=replacement,
         action="created",
