@@ -8,6 +8,8 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from core import rawsql
+from core.models import Division
 from core.scoping import scope_to_user_divisions
 
 from .models import Category, ListingApplication, PriceChange, Product, ProductBin, ProductImage
@@ -17,18 +19,33 @@ SLOW_MOVER_FILTER = "slow"
 
 
 def products_by_sku(*, skus: Iterable[str]) -> dict[str, Product]:
-    """Products with these SKUs (any status) in one query, keyed by each SKU as given.
+    """Products with these SKUs (any status), their divisions loaded, in one query, keyed
+    by each SKU as given.
 
     SKUs match ignoring case and surrounding blanks ("demo-001" finds DEMO-001); unknown
-    SKUs are absent from the result.
+    SKUs are absent from the result. Every intake asks this, so the statement is written
+    by hand (core.rawsql) rather than compiled from a queryset each time.
     """
     given = list(skus)
-    found = {
-        p.sku: p
-        for p in Product.objects.filter(sku__in={normalise_sku(s) for s in given}).select_related(
-            "division"
-        )
-    }
+    wanted = sorted({normalise_sku(s) for s in given})
+    if not wanted:
+        return {}
+    product_fields = [f.attname for f in Product._meta.concrete_fields]
+    division_fields = [f.attname for f in Division._meta.concrete_fields]
+    sql = (
+        f"SELECT {rawsql.columns(Product, product_fields, 'p')}, "  # noqa: S608 (model names)
+        f"{rawsql.columns(Division, division_fields, 'd')} "
+        f"FROM {rawsql.table(Product)} p JOIN {rawsql.table(Division)} d "
+        f"ON d.{rawsql.column(Division, 'id')} = p.{rawsql.column(Product, 'division')} "
+        f"WHERE p.{rawsql.column(Product, 'sku')} IN ({', '.join(['%s'] * len(wanted))})"
+    )
+    rows = rawsql.fetch(sql, wanted)
+    products = rawsql.load(Product, product_fields, rows)
+    divisions = rawsql.load(Division, division_fields, rows, offset=len(product_fields))
+    found = {}
+    for product, division in zip(products, divisions, strict=True):
+        product.division = division
+        found[product.sku] = product
     return {sku: found[normalise_sku(sku)] for sku in given if normalise_sku(sku) in found}
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import models
 
 from .models import AuditRecord
+from .rawsql import insert
 
 
 def _object_type(obj: models.Model) -> str:
@@ -63,8 +64,10 @@ def audit_row(
 
 def audit_record_many(rows: list[AuditRecord]) -> list[AuditRecord]:
     """Write several audit rows (from `audit_row`) in one INSERT, in the given order (their
-    ids ascend, and history sorts by time, then id)."""
-    return AuditRecord.objects.bulk_create(rows)
+    ids ascend, and history sorts by time, then id). The INSERT is written once per row
+    count and process (core.rawsql): every intake writes its audit rows through here."""
+    insert(rows)
+    return rows
 
 
 def audit_history(obj: models.Model) -> models.QuerySet[AuditRecord]:

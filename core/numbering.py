@@ -14,8 +14,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 
+from . import rawsql
 from .models import DocumentSequence
 
 Reset = Literal["never", "year", "day"]
@@ -72,15 +73,13 @@ def sequence_next(*, key: str) -> int:
 
 
 def _increment(key: str) -> int | None:
-    table, column = (connection.ops.quote_name(n) for n in (DocumentSequence._meta.db_table, "key"))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET last_value = last_value + 1 WHERE {column} = %s "  # noqa: S608
-            "RETURNING last_value",
-            [key],
-        )
-        row = cursor.fetchone()
-    return int(row[0]) if row is not None else None
+    table, column = rawsql.table(DocumentSequence), rawsql.column(DocumentSequence, "key")
+    rows = rawsql.fetch(  # a hot statement (every intake): prepared on PostgreSQL
+        f"UPDATE {table} SET last_value = last_value + 1 WHERE {column} = %s "  # noqa: S608
+        "RETURNING last_value",
+        [key],
+    )
+    return int(rows[0][0]) if rows else None
 
 
 def document_number_next(
@@ -162,8 +161,8 @@ def commit_without_waiting() -> bool:
             _flush_available = False
     if not _flush_available:
         return False
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL synchronous_commit TO OFF")
+    # SET LOCAL synchronous_commit TO OFF, as a statement that can be prepared
+    rawsql.fetch("SELECT set_config('synchronous_commit', 'off', true)", [])
     return True
 
 
@@ -175,5 +174,4 @@ def commit_wait_durable() -> None:
     connection = transaction.get_connection()
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return
-    with connection.cursor() as cursor:
-        cursor.execute(_FLUSH_SQL)
+    rawsql.fetch(_FLUSH_SQL, [])

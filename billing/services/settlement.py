@@ -34,17 +34,19 @@ first (nothing is withdrawn behind their backs).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, Sum, Value
 from django.db.models.functions import Abs, Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import rawsql
 from core.audit import audit_record
 from core.exceptions import DomainError
 from core.notifications import notify
@@ -436,19 +438,27 @@ def settlement_withdraw(*, settlement: Settlement, by: Any) -> SettlementSignatu
 
 # --- the lock source (core.periods) -----------------------------------------------------------
 def settlement_locked_period(*, division: Any, day: dt.date) -> LockedPeriod | None:
-    """The division's locked settlement whose period holds `day`, as core's LockedPeriod."""
+    """The division's locked settlement whose period holds `day`, as core's LockedPeriod.
+
+    Every dated write asks this (each intake too), so the statement is written by hand
+    (core.rawsql) rather than compiled from a queryset each time."""
     division_id = getattr(division, "pk", division)
-    row = (
-        Settlement.objects.filter(
-            division_id=division_id,
-            status=Settlement.Status.LOCKED,
-            first_day__lte=day,
-            last_day__gte=day,
-        )
-        .values_list("first_day", "last_day", "locked_at")
-        .first()
+    fields = ("first_day", "last_day", "locked_at")
+    when = connection.ops.adapt_datefield_value(day)
+    rows = rawsql.fetch(_locked_period_sql(), [division_id, Settlement.Status.LOCKED, when, when])
+    if not rows:
+        return None
+    return LockedPeriod(*rawsql.values(Settlement, fields, rows)[0])
+
+
+@functools.cache
+def _locked_period_sql() -> str:
+    c = functools.partial(rawsql.column, Settlement)
+    return (
+        f"SELECT {c('first_day')}, {c('last_day')}, {c('locked_at')} "  # noqa: S608
+        f"FROM {rawsql.table(Settlement)} WHERE {c('division')} = %s AND {c('status')} = %s "
+        f"AND {c('first_day')} <= %s AND {c('last_day')} >= %s ORDER BY {c('id')} LIMIT 1"
     )
-    return LockedPeriod(*row) if row else None
 
 
 # --- exports --------------------------------------------------------------------------------

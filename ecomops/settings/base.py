@@ -96,6 +96,11 @@ else:
         }
     )
 
+# The intake's hot statements (core.rawsql) are prepared once per pooled connection on
+# PostgreSQL. Turn off behind a pooler that cannot keep prepared statements (PgBouncer in
+# transaction mode before 1.21 / without max_prepared_statements).
+DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 

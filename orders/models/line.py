@@ -12,8 +12,12 @@ from .order import Order
 
 
 class OrderLine(models.Model):
-    order = models.ForeignKey(
-        Order, on_delete=models.CASCADE, related_name="lines", verbose_name=_("order")
+    order = models.ForeignKey(  # indexed by unique_order_line_position (order first)
+        Order,
+        on_delete=models.CASCADE,
+        related_name="lines",
+        verbose_name=_("order"),
+        db_index=False,
     )
     position = models.PositiveSmallIntegerField(_("position"))
     product = models.ForeignKey(

@@ -39,6 +39,16 @@ DUE_FIELDS = (
     "invoice_due_at",
     "handover_due_at",
 )
+# Who did each step (null until a person does it).
+USER_FIELDS = (
+    "keyed_in_by",
+    "identified_by",
+    "confirmed_by",
+    "delivery_note_by",
+    "invoiced_by",
+    "shipped_by",
+    "cancelled_by",
+)
 
 
 def _masked_phone(value: str) -> str:
@@ -86,24 +96,36 @@ class Order(ConcurrentTransitionMixin, models.Model):
         Status.INVOICED: Step.HANDOVER,
     }
 
-    number = models.CharField(_("order number"), max_length=32, unique=True)
-    platform = models.ForeignKey(
-        Platform, on_delete=models.PROTECT, related_name="orders", verbose_name=_("platform")
+    # Unique through Meta.constraints, not unique=True: a plain unique index, without the
+    # pattern-ops copy PostgreSQL would get (numbers are searched whole). Indexes cost every
+    # intake an insert each, so each of this table's has a reader (issue 12).
+    number = models.CharField(_("order number"), max_length=32)
+    platform = models.ForeignKey(  # indexed by unique_platform_order_no (platform first)
+        Platform,
+        on_delete=models.PROTECT,
+        related_name="orders",
+        verbose_name=_("platform"),
+        db_index=False,
     )
     platform_order_no = models.CharField(_("platform order number"), max_length=64)
     source = models.CharField(_("source"), max_length=16, choices=Source.choices)
     # "v2:<sha256>" of the cleaned content (bare 64 hex digits: first-release format)
     payload_hash = models.CharField(max_length=80, editable=False)
-    division = models.ForeignKey(
-        Division, on_delete=models.PROTECT, related_name="orders", verbose_name=_("division")
+    division = models.ForeignKey(  # indexed by order_div_queue_idx (division first)
+        Division,
+        on_delete=models.PROTECT,
+        related_name="orders",
+        verbose_name=_("division"),
+        db_index=False,
     )
-    warehouse = models.ForeignKey(
+    warehouse = models.ForeignKey(  # indexed by order_wh_queue_idx (warehouse first)
         Warehouse,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="orders",
         verbose_name=_("planned warehouse"),
+        db_index=False,
     )
     status = FSMField(
         _("status"), max_length=16, choices=Status.choices, default=Status.RECEIVED, protected=True
@@ -118,6 +140,7 @@ class Order(ConcurrentTransitionMixin, models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("keyed in by"),
+        db_index=False,  # USER_FIELDS: a partial index
     )
 
     # The buyer as the platform sent it (the master record is `customer`).
@@ -128,7 +151,7 @@ class Order(ConcurrentTransitionMixin, models.Model):
     buyer_id_number = EncryptedTextField(_("ID number"), blank=True)
     buyer_id_number_index = models.CharField(max_length=64, blank=True, editable=False)
     buyer_phone = EncryptedTextField(_("buyer phone"))
-    buyer_phone_index = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    buyer_phone_index = models.CharField(max_length=64, blank=True, editable=False)  # Meta
 
     ship_province = models.CharField(_("province"), max_length=32)
     province_code = models.CharField(_("province code"), max_length=2)
@@ -186,22 +209,52 @@ class Order(ConcurrentTransitionMixin, models.Model):
     on_hold_at = models.DateTimeField(_("on hold since"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     identified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # USER_FIELDS: a partial index
     )
     confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # USER_FIELDS: a partial index
     )
     delivery_note_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # USER_FIELDS: a partial index
     )
     invoiced_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # USER_FIELDS: a partial index
     )
     shipped_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # USER_FIELDS: a partial index
     )
     cancelled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # USER_FIELDS: a partial index
     )
     # The running step and its due time, kept by the transitions for sorting queues.
     next_step = models.CharField(_("next step"), max_length=16, choices=Step.choices, blank=True)
@@ -227,6 +280,7 @@ class Order(ConcurrentTransitionMixin, models.Model):
             ("reveal_ship_phone", "Can reveal the recipient's phone number (for delivery)"),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["number"], name="unique_order_number"),
             models.UniqueConstraint(
                 fields=["platform", "platform_order_no"], name="unique_platform_order_no"
             ),
@@ -263,6 +317,7 @@ class Order(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["ship_by", *QUEUE_ORDER], name="order_ship_by_queue_idx"),
             # exact searches
             models.Index(fields=["platform_order_no"], name="order_platform_no_idx"),
+            models.Index(fields=["buyer_phone_index"], name="order_buyer_phone_idx"),
             models.Index(
                 fields=["buyer_id_number_index"],
                 condition=~Q(buyer_id_number_index=""),
@@ -274,6 +329,16 @@ class Order(ConcurrentTransitionMixin, models.Model):
                     fields=[due], condition=Q(**{f"{due}__isnull": False}), name=f"order_{due}_idx"
                 )
                 for due in DUE_FIELDS
+            ),
+            # who did a step: read only when a user is deleted (PROTECT); empty at intake,
+            # so only the rows that name somebody are indexed
+            *(
+                models.Index(
+                    fields=[name],
+                    condition=Q(**{f"{name}__isnull": False}),
+                    name=f"order_{name}_idx",
+                )
+                for name in USER_FIELDS
             ),
         ]
 

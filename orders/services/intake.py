@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from catalog.models import Product
 from catalog.selectors import products_by_sku
+from core import rawsql
 from core.audit import audit_record_many, audit_row
 from core.models import Division, Warehouse
 from core.numbering import commit_wait_durable, commit_without_waiting
@@ -223,7 +224,7 @@ def _division_place(code: str, province_code: str | None) -> _Place:
         f"WHERE d.{_c(Division, 'code')} = %s AND d.{_c(Division, 'is_active')} "
         f"AND w.{_c(Warehouse, 'is_active')} ORDER BY w.{_c(Warehouse, 'code')}"
     )
-    rows = _fetch(sql, [*params, code])
+    rows = rawsql.fetch(sql, [*params, code])
     if not rows:
         division = Division.objects.filter(code=code, is_active=True).first()
         return _Place(division, {} if division is not None else None)
@@ -237,18 +238,8 @@ def _division_place(code: str, province_code: str | None) -> _Place:
     return _Place(division, warehouses, rows[0][-1])
 
 
-def _t(model: type[Any]) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _c(model: type[Any], name: str) -> str:
-    return connection.ops.quote_name(model._meta.get_field(name).column)
-
-
-def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return list(cursor.fetchall())
+# quoted names, kept per process (core.rawsql)
+_t, _c = rawsql.table, rawsql.column
 
 
 def _text(value: str) -> str:
@@ -440,7 +431,7 @@ def _existing(platform: Platform, data: OrderInput) -> Order | None:
     IntakeConflict when its content differs). A new number — the usual case — costs one
     narrow look-up; only a replay loads the whole order for the answer."""
     number = (data.platform_order_no or "").strip()
-    found = _fetch(
+    found = rawsql.fetch(
         f"SELECT {_c(Order, 'id')} FROM {_t(Order)} "  # noqa: S608 (names from the model)
         f"WHERE {_c(Order, 'platform')} = %s AND {_c(Order, 'platform_order_no')} = %s",
         [platform.pk, number],
@@ -473,7 +464,7 @@ def _customer_lock_exact(buyer: BuyerInput) -> tuple[Customer | None, str]:
         return None, ""
     columns = ", ".join(_c(Customer, name) for name in _CUSTOMER_FIELDS)
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    rows = _fetch(
+    rows = rawsql.fetch(
         f"SELECT {columns} FROM {_t(Customer)} "  # noqa: S608 (names from the model)
         f"WHERE {_c(Customer, 'kind')} = %s AND {_c(Customer, field)} = %s "
         f"AND {_c(Customer, 'merged_into')} IS NULL "
@@ -561,21 +552,23 @@ def _create(
     )
     # the counter last (core.numbering): its lock is held until the commit
     order.number = order_number_next(division=clean.division, day=to_local(received_at).date())
-    order.save()
-    OrderLine.objects.bulk_create(
-        OrderLine(
-            order=order,
-            position=position,
-            product=line.product,
-            sku=line.product.sku,
-            name=line.product.name,
-            unit=line.product.unit,
-            quantity=line.quantity,
-            unit_price=line.unit_price,
-            vat_rate=line.product.vat_rate,
-            amount=line.amount,
-        )
-        for position, line in enumerate(clean.lines, start=1)
+    rawsql.insert([order])  # the INSERTs are written once per process (core.rawsql)
+    rawsql.insert(
+        [
+            OrderLine(
+                order=order,
+                position=position,
+                product=line.product,
+                sku=line.product.sku,
+                name=line.product.name,
+                unit=line.product.unit,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                vat_rate=line.product.vat_rate,
+                amount=line.amount,
+            )
+            for position, line in enumerate(clean.lines, start=1)
+        ]
     )
     rows = [
         audit_row(
