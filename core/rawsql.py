@@ -20,7 +20,8 @@ from typing import Any, TypeVar, cast
 
 import psycopg
 from django.conf import settings
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 M = TypeVar("M", bound=models.Model)
 Converter = Callable[[Any, Any, Any], Any]
@@ -45,28 +46,41 @@ def _field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
 
 def fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     """Every row of `sql`, as the database returns it (no conversion)."""
-    with cursor() as found:
-        found.execute(sql, params)
-        return list(found.fetchall())
+    db = _db()
+    if db.vendor != "postgresql" or not settings.DATABASE_PREPARED_STATEMENTS:
+        with db.cursor() as plain:
+            plain.execute(sql, params)
+            return list(plain.fetchall())
+    found = _preparing_cursor(db)
+    found.execute(sql, params)
+    return list(found.fetchall())
 
 
-def cursor() -> Any:
-    """A cursor for the hot statements. On PostgreSQL (unless
-    DATABASE_PREPARED_STATEMENTS is off) it binds parameters on the server and prepares
-    each statement on its first run in a session, so the server parses and plans it once
-    per pooled connection instead of on every intake. The rest of the portal keeps Django's
-    client-side binding, which never prepares. Wrapped like Django's own cursors (query
-    logging, execute wrappers, error translation)."""
-    if connection.vendor != "postgresql" or not getattr(
-        settings, "DATABASE_PREPARED_STATEMENTS", True
-    ):
-        return connection.cursor()
-    connection.ensure_connection()
-    session = connection.connection
+def _db() -> BaseDatabaseWrapper:
+    """The default connection itself: `django.db.connection` is a proxy that looks the
+    connection up again (in a context-local store) at every attribute."""
+    return connections[DEFAULT_DB_ALIAS]
+
+
+def _preparing_cursor(db: BaseDatabaseWrapper) -> Any:
+    """The cursor for the hot statements on PostgreSQL: it binds parameters on the server
+    and prepares each statement on its first run in a session, so the server parses and
+    plans it once per pooled connection instead of on every intake. The rest of the portal
+    keeps Django's client-side binding, which never prepares. Wrapped like Django's own
+    cursors (query logging, execute wrappers, error translation), and kept for the next
+    statement on the same session (one intake runs a dozen)."""
+    db.ensure_connection()
+    session = db.connection
+    logged = db.queries_logged
+    kept = getattr(db, "_rawsql_cursor", None)
+    if kept is not None and kept[0] is session and kept[1] == logged and not kept[2].closed:
+        return kept[2]
     if session.prepare_threshold is None:  # Django's default: never prepare
         session.prepare_threshold = PREPARE_THRESHOLD
-    with connection.wrap_database_errors:
-        return connection._prepare_cursor(_PreparingCursor(session))  # type: ignore[attr-defined]
+    with db.wrap_database_errors:
+        wrapped = db._prepare_cursor(_PreparingCursor(session))  # type: ignore[attr-defined]
+    db._rawsql_cursor = (session, logged, wrapped)  # type: ignore[attr-defined]
+    return wrapped
 
 
 # Statements run this many times in a session are prepared by psycopg on its own; the
@@ -103,14 +117,15 @@ def values(
 ) -> list[list[Any]]:
     """The columns `fields` (attnames, in that order) of each row, from `offset` on, each
     value converted as the ORM converts it (SQLite's decimals, dates and booleans)."""
-    _names, _order, converters = _loader(model, tuple(fields), connection.vendor)
+    db = _db()
+    _names, _order, converters = _loader(model, tuple(fields), db.vendor)
     width = len(fields)
     found = []
     for row in rows:
         converted = list(row[offset : offset + width])
         for index, convert in converters:
             for converter in convert:
-                converted[index] = converter(converted[index], None, connection)
+                converted[index] = converter(converted[index], None, db)
         found.append(converted)
     return found
 
@@ -121,9 +136,10 @@ def load(
     """Instances of `model` from rows whose columns from `offset` on are `fields`, converted
     by `values`. Fields not listed are deferred, like `QuerySet.only`: list the primary key
     (and a state machine's state, which django_fsm reads on creation)."""
-    names, order, _converters = _loader(model, tuple(fields), connection.vendor)
+    db = _db()
+    names, order, _converters = _loader(model, tuple(fields), db.vendor)
     return [
-        model.from_db(connection.alias, names, [row[i] for i in order])
+        model.from_db(db.alias, names, [row[i] for i in order])
         for row in values(model, fields, rows, offset)
     ]
 
@@ -173,25 +189,28 @@ def insert(objs: Sequence[models.Model]) -> None:
         return
     model = type(objs[0])
     meta = model._meta
+    db = _db()
     if (
         meta.parents
-        or not connection.features.can_return_rows_from_bulk_insert
+        or not db.features.can_return_rows_from_bulk_insert
         or any(type(obj) is not model or obj.pk is not None for obj in objs)
     ):
         model._default_manager.bulk_create(objs)
         return
     fields = _insert_fields(model)
+    plains = _plain_fields(model)
     rows: list[tuple[list[Any], tuple[str, ...]]] = []
     for obj in objs:
         obj._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
         params: list[Any] = []
         shape: list[str] = []
-        for field in fields:
+        for field, plain in zip(fields, plains, strict=True):
             value = field.pre_save(obj, add=True)
             if hasattr(value, "resolve_expression"):  # a database default or an expression
                 model._default_manager.bulk_create(objs)
                 return
-            value = field.get_db_prep_save(value, connection)
+            if not ((plain and value is None) or (plain == _TEXT and value == "")):
+                value = field.get_db_prep_save(value, db)
             if value is None:
                 shape.append("NULL")
             elif isinstance(value, str) and not value:
@@ -200,7 +219,7 @@ def insert(objs: Sequence[models.Model]) -> None:
                 shape.append("%s")
                 params.append(value)
         rows.append((params, tuple(shape)))
-    batch = max(1, connection.ops.bulk_batch_size(fields, objs))
+    batch = max(1, db.ops.bulk_batch_size(fields, objs))
     for start in range(0, len(objs), batch):
         chunk = rows[start : start + batch]
         sql = _insert_sql(model, tuple(shape for _params, shape in chunk))
@@ -208,7 +227,7 @@ def insert(objs: Sequence[models.Model]) -> None:
         for obj, (key,) in zip(objs[start : start + batch], keys, strict=True):
             setattr(obj, meta.pk.attname, key)
             obj._state.adding = False
-            obj._state.db = connection.alias
+            obj._state.db = db.alias
             if hasattr(obj, "_update_initial_state"):
                 # django_fsm's ConcurrentTransitionMixin: the state as stored is the one a
                 # later save() of this instance must find (as Model.save leaves it)
@@ -222,6 +241,40 @@ def _insert_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
         field
         for field in meta.local_concrete_fields
         if field is not meta.auto_field and not getattr(field, "generated", False)
+    ]
+
+
+# Django's own field classes (not subclasses: an encrypted or JSON field prepares even an
+# empty value its own way) that store None as NULL unchanged (and the text ones "" as ""):
+# for these the preparation of an empty value is skipped.
+_PLAIN_FIELD_TYPES = (
+    models.CharField,
+    models.TextField,
+    models.DateTimeField,
+    models.DateField,
+    models.DecimalField,
+    models.BooleanField,
+    models.IntegerField,
+    models.BigIntegerField,
+    models.PositiveIntegerField,
+    models.PositiveSmallIntegerField,
+    models.SmallIntegerField,
+    models.ForeignKey,
+)
+
+
+_NULLABLE, _TEXT = 1, 2
+
+
+@functools.cache
+def _plain_fields(model: type[models.Model]) -> list[int]:
+    """Per column: 0 (prepare every value), _NULLABLE (None needs no preparation) or _TEXT
+    (neither None nor "")."""
+    return [
+        (_TEXT if type(field) in (models.CharField, models.TextField) else _NULLABLE)
+        if type(field) in _PLAIN_FIELD_TYPES
+        else 0
+        for field in _insert_fields(model)
     ]
 
 

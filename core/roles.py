@@ -191,6 +191,8 @@ def seed_calendar_if_empty(**kwargs: Any) -> None:
     official schedule; a table that has rows is the admins' and is left alone."""
     from .calendar_seed import seed_special_days
     from .models import SpecialDay
+    from .working_calendar import calendar_changed
 
     if not SpecialDay.objects.exists():
         seed_special_days(SpecialDay, first_year=2020)
+        calendar_changed()  # a bulk insert sends no signal

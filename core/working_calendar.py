@@ -8,6 +8,7 @@ holiday; a Sunday works only when the table marks it a make-up working day. The 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -51,19 +52,34 @@ class _SpecialDays:
 
 
 def calendar_changed() -> None:
-    """Invalidate every process's cached copy of the special-day table."""
+    """Invalidate every process's cached copy of the special-day table (this process at
+    once, the others within CALENDAR_VERSION_CHECK_SECONDS)."""
+    global _version_seen
     try:
         cache.incr(_VERSION_KEY)
     except ValueError:
         cache.set(_VERSION_KEY, 1, None)
+    _version_seen = None
     _load_special_days.cache_clear()
 
 
+# (when it was read, the version): the shared version is asked for at most once per
+# CALENDAR_VERSION_CHECK_SECONDS and process, not at every date an intake's clocks test
+# (a dozen per order, each a Redis round trip in production).
+_version_seen: tuple[float, int] | None = None
+
+
 def _special_days() -> _SpecialDays:
+    global _version_seen
+    now = time.monotonic()
+    seen = _version_seen
+    if seen is not None and now - seen[0] < settings.CALENDAR_VERSION_CHECK_SECONDS:
+        return _load_special_days(seen[1])
     version = cache.get(_VERSION_KEY)
     if version is None:
         cache.add(_VERSION_KEY, 1, None)
         version = cache.get(_VERSION_KEY, 1)
+    _version_seen = (now, version)
     return _load_special_days(version)
 
 

@@ -184,6 +184,9 @@ for _module in modules_of(PROJECT_APPS, "schedule"):
 BUSINESS_DAY_START = env("BUSINESS_DAY_START", default="08:30")
 BUSINESS_DAY_END = env("BUSINESS_DAY_END", default="17:30")
 SHIP_SAME_DAY_CUTOFF = env("SHIP_SAME_DAY_CUTOFF", default="15:00")
+# An edit of the special-day table reaches the process that saved it at once and every
+# other process within this many seconds (core.working_calendar).
+CALENDAR_VERSION_CHECK_SECONDS = env.float("CALENDAR_VERSION_CHECK_SECONDS", default=2.0)
 # Invoices are due by this time on the ship-by day (or 60 business minutes after the note).
 INVOICE_CUTOFF = env("INVOICE_CUTOFF", default="15:00")
 # How old an order may be when it reaches the intake (placed_at): a platform replays what an

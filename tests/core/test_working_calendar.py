@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -117,3 +118,31 @@ def test_admin_exception_changes_the_calendar() -> None:
     SpecialDay.objects.create(date=d("2026-11-28"), kind=SpecialDay.Kind.HOLIDAY, name="停电检修")
     assert is_working_day(d("2026-11-28")) is False
     assert ship_by(sh("2026-11-27T15:00")) == d("2026-11-30")
+
+
+def test_an_edit_in_another_process_is_seen_within_the_check_interval(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The shared version is read at most once per CALENDAR_VERSION_CHECK_SECONDS: an edit
+    saved by another process (its rows and a new version, nothing in this process's memory)
+    counts here once the interval has passed; an edit saved here counts at once."""
+    from django.core.cache import cache
+
+    from core import working_calendar
+
+    settings.CALENDAR_VERSION_CHECK_SECONDS = 60
+    day = d("2026-07-01")  # a Wednesday
+    assert is_working_day(day)
+    # another process: a bulk insert sends no signal here; it bumps the shared version
+    SpecialDay.objects.bulk_create([SpecialDay(date=day, kind=SpecialDay.Kind.SHUTDOWN)])
+    cache.incr(working_calendar._VERSION_KEY)
+    assert is_working_day(day)  # not read again within the interval
+
+    later = working_calendar.time.monotonic() + 61
+    monkeypatch.setattr(working_calendar.time, "monotonic", lambda: later)
+    assert not is_working_day(day)
+
+    # an edit saved in this process (post_save) counts at once
+    next_day = d("2026-07-02")
+    SpecialDay.objects.create(date=next_day, kind=SpecialDay.Kind.HOLIDAY)
+    assert not is_working_day(next_day)
