@@ -228,11 +228,10 @@ def _division_place(code: str, province_code: str | None) -> _Place:
     if not rows:
         division = Division.objects.filter(code=code, is_active=True).first()
         return _Place(division, {} if division is not None else None)
-    split = len(warehouse_fields)
-    division = Division.from_db("default", division_fields, rows[0][split:-1])
+    # converted as the ORM converts them (SQLite's booleans), in the models' field order
+    division = rawsql.load(Division, division_fields, rows[:1], offset=len(warehouse_fields))[0]
     warehouses: dict[str, Warehouse] = {}
-    for row in rows:
-        warehouse = Warehouse.from_db("default", warehouse_fields, row[:split])
+    for warehouse in rawsql.load(Warehouse, warehouse_fields, rows):
         warehouse.division = division
         warehouses[warehouse.kind] = warehouse
     return _Place(division, warehouses, rows[0][-1])
@@ -473,7 +472,7 @@ def _customer_lock_exact(buyer: BuyerInput) -> tuple[Customer | None, str]:
     )
     if not rows:
         return None, method
-    return Customer.from_db("default", list(_CUSTOMER_FIELDS), rows[0]), method
+    return rawsql.load(Customer, _CUSTOMER_FIELDS, rows)[0], method
 
 
 def _create(
