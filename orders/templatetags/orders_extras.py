@@ -4,15 +4,18 @@ countdown of the lists."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django import template
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, pgettext
 
 from core import audit_labels
+from core.templatetags.money import cny
 
 from ..models import Order
 from ..models.sla import Step
@@ -37,20 +40,29 @@ def due_countdown(due: dt.datetime | None) -> SafeString:
     """`{% due_countdown order.next_due_at %}`: a due time as the countdown the pages' script
     updates ("03:12" → "overdue"), with its clock in Beijing time. A tag, not an include
     with filters: the lists show it on every row."""
+    return _countdown(due, _CountdownLabels())
+
+
+class _CountdownLabels:
+    """The countdown's words in the active language, looked up once per list."""
+
+    def __init__(self) -> None:
+        self.late = escape(gettext("overdue"))
+        self.days = escape(pgettext("days", "d"))
+        self.until = gettext("until %(clock)s")
+
+
+def _countdown(due: dt.datetime | None, labels: _CountdownLabels) -> SafeString:
     if not due:
         return mark_safe('<span class="muted">—</span>')  # noqa: S308 (a constant)
     local = timezone.localtime(due)
     clock = local.strftime("%m-%d %H:%M")
-    return format_html(
-        '<span class="due"><span class="countdown" data-due="{}" data-late-label="{}" '
-        'data-days-label="{}" title="{}">{}</span> <small class="due-at" '
-        'data-testid="due-at">{}</small></span>',
-        local.isoformat(),
-        gettext("overdue"),
-        pgettext("days", "d"),
-        local.strftime("%Y-%m-%d %H:%M"),
-        clock,
-        gettext("until %(clock)s") % {"clock": clock},
+    # the values are digits, dashes and colons; the words are escaped above
+    return mark_safe(  # noqa: S308
+        f'<span class="due"><span class="countdown" data-due="{local.isoformat()}" '
+        f'data-late-label="{labels.late}" data-days-label="{labels.days}" '
+        f'title="{local.strftime("%Y-%m-%d %H:%M")}">{clock}</span> <small class="due-at" '
+        f'data-testid="due-at">{escape(labels.until % {"clock": clock})}</small></span>'
     )
 
 
@@ -98,3 +110,50 @@ def history_details(data: Any) -> list[str]:
         else:
             texts.extend(audit_labels.details({key: value}))
     return texts
+
+
+# The detail address of every row comes from one reversal with this number in its place.
+_PK_PLACEHOLDER = 987654321
+
+
+@register.simple_tag
+def order_rows(orders: Iterable[Order], now: dt.datetime) -> SafeString:
+    """`{% order_rows orders now %}`: the triage list's rows (order_list.html), the same HTML
+    as a `{% for %}` over the orders would give, in a fraction of its CPU: the template
+    engine spent ~0.5 ms per row resolving its variables, filters and tags (25–50 rows a
+    page), while here every word, the countdown's labels and the detail address are looked
+    up once per list. A row is marked breached at the view's clock (`Order.is_breached`),
+    as the "breached" filter lists it."""
+    detail = reverse("orders:order-detail", args=[_PK_PLACEHOLDER])
+    before, after = (escape(part) for part in detail.split(str(_PK_PLACEHOLDER), 1))
+    flag = (
+        ' <span class="tag warning" title="'
+        + escape(gettext("Look before confirming"))
+        + '" data-testid="flag-badge">⚑</span>'
+    )
+    statuses = {code: escape(label) for code, label in _STATUS_LABELS.items()}
+    steps = {code: escape(label) for code, label in _STEP_LABELS.items()}
+    labels = _CountdownLabels()
+    rows = []
+    for order in orders:
+        customer, warehouse = order.customer, order.warehouse
+        breached = ' class="breached"' if order.is_breached(now) else ""
+        number = f'<br><span class="muted">{escape(customer.number)}</span>' if customer else ""
+        status = statuses.get(order.status) or escape(order.status)
+        step = steps.get(order.next_step) or escape(order.next_step) or "—"
+        rows.append(
+            f"\n    <tr{breached}>\n"
+            f'      <td><a href="{before}{order.pk}{after}">{escape(order.number)}</a></td>\n'
+            f"      <td>{escape(order.platform_order_no)}</td>\n"
+            f"      <td>{escape(order.buyer_name)}{number}</td>\n"
+            f'      <td><span class="status">{status}</span>'
+            f"{flag if order.is_flagged else ''}</td>\n"
+            f"      <td>{escape(order.division.code)}</td>\n"
+            f"      <td>{escape(warehouse.code) if warehouse and warehouse.code else '—'}</td>\n"
+            f"      <td>{order.ship_by.isoformat() if order.ship_by else ''}</td>\n"
+            f"      <td>{step}</td>\n"
+            f"      <td>{_countdown(order.next_due_at, labels)}</td>\n"
+            f'      <td class="num">{escape(cny(order.total_amount))}</td>\n'
+            "    </tr>\n  "
+        )
+    return mark_safe("".join(rows))  # noqa: S308 (every value escaped above)
