@@ -15,13 +15,14 @@ A form opts in with `default_renderer = WIDGET_RENDERER`.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.forms.renderers import DjangoTemplates
 from django.template import Context
 from django.template.base import render_value_in_context
-from django.utils.html import escape
+from django.utils.functional import Promise
 from django.utils.safestring import SafeData
 
 _PREFIX = "django/forms/widgets/"
@@ -30,7 +31,13 @@ _CONTEXT = Context(autoescape=True)
 
 
 def _show(value: Any) -> str:
-    """`{{ value }}`."""
+    """`{{ value }}`: a text (a translated label: its translation) is escaped unless it is
+    safe, as the template engine does; anything else goes through the engine's own
+    localisation and escaping."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, str):
+        return value if isinstance(value, SafeData) else html.escape(value)
     return str(render_value_in_context(value, _CONTEXT))
 
 
@@ -40,7 +47,7 @@ def _show_s(value: Any) -> str:
         text = "%s" % (str(value) if isinstance(value, tuple) else value)  # noqa: UP031
     except (ValueError, TypeError):
         return ""
-    return text if isinstance(value, SafeData) else escape(text)
+    return text if isinstance(value, SafeData) else html.escape(text)
 
 
 def _attrs(attrs: Mapping[str, Any]) -> str:

@@ -4,13 +4,13 @@ countdown of the lists."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Iterable
 from typing import Any
 
 from django import template
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, pgettext
 
@@ -40,29 +40,39 @@ def due_countdown(due: dt.datetime | None) -> SafeString:
     """`{% due_countdown order.next_due_at %}`: a due time as the countdown the pages' script
     updates ("03:12" → "overdue"), with its clock in Beijing time. A tag, not an include
     with filters: the lists show it on every row."""
-    return _countdown(due, _CountdownLabels())
+    return mark_safe(_countdown(due, _CountdownWords()))  # noqa: S308 (escaped there)
 
 
-class _CountdownLabels:
-    """The countdown's words in the active language, looked up once per list."""
+def _escape(value: Any) -> str:
+    """`django.utils.html.escape` (the same replacements) without its check for lazy
+    arguments on every call; a lazy string is translated here."""
+    return html.escape(str(value))
+
+
+class _CountdownWords:
+    """The countdown's words in the active language and its time zone, looked up once per
+    list, not once per row."""
 
     def __init__(self) -> None:
-        self.late = escape(gettext("overdue"))
-        self.days = escape(pgettext("days", "d"))
+        self.late = _escape(gettext("overdue"))
+        self.days = _escape(pgettext("days", "d"))
         self.until = gettext("until %(clock)s")
+        self.zone = timezone.get_current_timezone()
 
 
-def _countdown(due: dt.datetime | None, labels: _CountdownLabels) -> SafeString:
+def _countdown(due: dt.datetime | None, words: _CountdownWords) -> str:
+    """The countdown's HTML (escaped)."""
     if not due:
-        return mark_safe('<span class="muted">—</span>')  # noqa: S308 (a constant)
-    local = timezone.localtime(due)
+        return '<span class="muted">—</span>'
+    local = timezone.localtime(due, words.zone)
+    title = local.strftime("%Y-%m-%d %H:%M")
     clock = local.strftime("%m-%d %H:%M")
-    # the values are digits, dashes and colons; the words are escaped above
-    return mark_safe(  # noqa: S308
+    # the values are digits, dashes and colons; the words are escaped
+    return (
         f'<span class="due"><span class="countdown" data-due="{local.isoformat()}" '
-        f'data-late-label="{labels.late}" data-days-label="{labels.days}" '
-        f'title="{local.strftime("%Y-%m-%d %H:%M")}">{clock}</span> <small class="due-at" '
-        f'data-testid="due-at">{escape(labels.until % {"clock": clock})}</small></span>'
+        f'data-late-label="{words.late}" data-days-label="{words.days}" '
+        f'title="{title}">{clock}</span> <small class="due-at" '
+        f'data-testid="due-at">{_escape(words.until % {"clock": clock})}</small></span>'
     )
 
 
@@ -125,35 +135,35 @@ def order_rows(orders: Iterable[Order], now: dt.datetime) -> SafeString:
     up once per list. A row is marked breached at the view's clock (`Order.is_breached`),
     as the "breached" filter lists it."""
     detail = reverse("orders:order-detail", args=[_PK_PLACEHOLDER])
-    before, after = (escape(part) for part in detail.split(str(_PK_PLACEHOLDER), 1))
+    before, after = (_escape(part) for part in detail.split(str(_PK_PLACEHOLDER), 1))
     flag = (
         ' <span class="tag warning" title="'
-        + escape(gettext("Look before confirming"))
+        + _escape(gettext("Look before confirming"))
         + '" data-testid="flag-badge">⚑</span>'
     )
-    statuses = {code: escape(label) for code, label in _STATUS_LABELS.items()}
-    steps = {code: escape(label) for code, label in _STEP_LABELS.items()}
-    labels = _CountdownLabels()
+    statuses = {code: _escape(label) for code, label in _STATUS_LABELS.items()}
+    steps = {code: _escape(label) for code, label in _STEP_LABELS.items()}
+    words = _CountdownWords()
     rows = []
     for order in orders:
         customer, warehouse = order.customer, order.warehouse
         breached = ' class="breached"' if order.is_breached(now) else ""
-        number = f'<br><span class="muted">{escape(customer.number)}</span>' if customer else ""
-        status = statuses.get(order.status) or escape(order.status)
-        step = steps.get(order.next_step) or escape(order.next_step) or "—"
+        number = f'<br><span class="muted">{_escape(customer.number)}</span>' if customer else ""
+        status = statuses.get(order.status) or _escape(order.status)
+        step = steps.get(order.next_step) or _escape(order.next_step) or "—"
         rows.append(
             f"\n    <tr{breached}>\n"
-            f'      <td><a href="{before}{order.pk}{after}">{escape(order.number)}</a></td>\n'
-            f"      <td>{escape(order.platform_order_no)}</td>\n"
-            f"      <td>{escape(order.buyer_name)}{number}</td>\n"
+            f'      <td><a href="{before}{order.pk}{after}">{_escape(order.number)}</a></td>\n'
+            f"      <td>{_escape(order.platform_order_no)}</td>\n"
+            f"      <td>{_escape(order.buyer_name)}{number}</td>\n"
             f'      <td><span class="status">{status}</span>'
             f"{flag if order.is_flagged else ''}</td>\n"
-            f"      <td>{escape(order.division.code)}</td>\n"
-            f"      <td>{escape(warehouse.code) if warehouse and warehouse.code else '—'}</td>\n"
+            f"      <td>{_escape(order.division.code)}</td>\n"
+            f"      <td>{_escape(warehouse.code) if warehouse and warehouse.code else '—'}</td>\n"
             f"      <td>{order.ship_by.isoformat() if order.ship_by else ''}</td>\n"
             f"      <td>{step}</td>\n"
-            f"      <td>{_countdown(order.next_due_at, labels)}</td>\n"
-            f'      <td class="num">{escape(cny(order.total_amount))}</td>\n'
+            f"      <td>{_countdown(order.next_due_at, words)}</td>\n"
+            f'      <td class="num">{_escape(cny(order.total_amount))}</td>\n'
             "    </tr>\n  "
         )
     return mark_safe("".join(rows))  # noqa: S308 (every value escaped above)
