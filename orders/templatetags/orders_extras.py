@@ -64,12 +64,12 @@ def _countdown(due: dt.datetime | None, words: _CountdownWords) -> str:
     """The countdown's HTML (escaped)."""
     if not due:
         return '<span class="muted">—</span>'
-    local = timezone.localtime(due, words.zone)
-    title = local.strftime("%Y-%m-%d %H:%M")
-    clock = local.strftime("%m-%d %H:%M")
+    iso = timezone.localtime(due, words.zone).isoformat()  # 2026-03-02T10:00:00+08:00
+    # "%Y-%m-%d %H:%M" and "%m-%d %H:%M", cut from the one formatted time
+    title, clock = f"{iso[:10]} {iso[11:16]}", f"{iso[5:10]} {iso[11:16]}"
     # the values are digits, dashes and colons; the words are escaped
     return (
-        f'<span class="due"><span class="countdown" data-due="{local.isoformat()}" '
+        f'<span class="due"><span class="countdown" data-due="{iso}" '
         f'data-late-label="{words.late}" data-days-label="{words.days}" '
         f'title="{title}">{clock}</span> <small class="due-at" '
         f'data-testid="due-at">{_escape(words.until % {"clock": clock})}</small></span>'
