@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.form_renderer import WIDGET_RENDERER
+from core.form_renderer import WIDGET_RENDERER, RenderingKept
 from core.forms import CleanTextForm, InstanceChoiceField
 from core.models import Division, Warehouse
 from core.scoping import divisions_for_user
@@ -34,7 +34,7 @@ def _rule(clean: Any, value: Any) -> Any:
 
 
 # --- triage filters ------------------------------------------------------------------------
-class OrderFilterForm(CleanTextForm):
+class OrderFilterForm(RenderingKept, CleanTextForm):
     DUE_WITHIN = [
         ("", _("any time")),
         ("15", _("15 minutes")),
@@ -69,8 +69,10 @@ class OrderFilterForm(CleanTextForm):
     )
     ship_by = forms.DateField(label=_("Ship by"), required=False, widget=DATE)
 
-    # every list page renders this form: its widgets are written in Python (same HTML)
+    # every list page renders this form: its widgets are written in Python (same HTML), and
+    # its rendering is kept per process for the data and choices it shows (RenderingKept)
     default_renderer = WIDGET_RENDERER
+    template_name = "orders/includes/_filter_fields.html"
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

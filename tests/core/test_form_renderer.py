@@ -14,7 +14,9 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from core.form_renderer import WIDGET_RENDERER, WidgetRenderer
+from core import form_renderer
+from core.form_renderer import WIDGET_RENDERER, RenderingKept, WidgetRenderer
+from core.models import Division
 
 TEMPLATES = DjangoTemplates()
 TRICKY = "a <b> & \"c\" 'd'"
@@ -128,3 +130,102 @@ def test_an_option_template_it_does_not_know_goes_to_the_template_engine() -> No
     written, expected = Own({"pick": "1"}), Own({"pick": "1"})
     written.renderer, expected.renderer = WIDGET_RENDERER, TEMPLATES
     assert str(written["pick"]) == str(expected["pick"])
+
+
+# --- RenderingKept ----------------------------------------------------------------------
+class Kept(RenderingKept, forms.Form):
+    template_name = "django/forms/div.html"
+    default_renderer = WIDGET_RENDERER
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=5)
+    status = forms.MultipleChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("received", _("Received")), ("shipped", _("Shipped"))],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    place = forms.ChoiceField(label=_("Warehouse"), required=False, choices=[])
+
+    def __init__(self, *args: Any, places: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["place"].choices = [("", "---------"), *places]  # type: ignore[attr-defined]
+
+
+class NotKept(Kept):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["division"] = forms.ModelChoiceField(queryset=Division.objects.all())
+
+
+def _fresh(form_class: type[Kept], data: dict[str, Any], places: Any, **kwargs: Any) -> str:
+    """The form rendered without the kept renderings (the reference)."""
+    form = form_class(data, places=places, **kwargs)
+    return str(forms.Form.render(form))
+
+
+PLACES = [("1", "GQ-MAIN 总仓"), ("2", "GQ-CENTRAL 中心仓")]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [{}, {"status": ["received"], "place": "2"}, {"q": "too long <b>"}, {"status": ["nope"]}],
+)
+def test_a_kept_rendering_is_the_rendering(data: dict[str, Any]) -> None:
+    for language in ("zh-hans", "en", "zh-hans"):
+        with translation.override(language):
+            first = str(Kept(data, places=PLACES))
+            again = str(Kept(data, places=PLACES))
+            assert first == again == _fresh(Kept, data, PLACES)
+
+
+@pytest.fixture
+def nothing_kept() -> Any:
+    form_renderer._KEPT.clear()
+    yield
+    form_renderer._KEPT.clear()
+
+
+def test_what_a_rendering_is_kept_by(monkeypatch: Any, nothing_kept: Any) -> None:
+    rendered: list[str] = []
+    render = forms.Form.render
+
+    def counting(self: Any, template_name: Any = None, *args: Any, **kwargs: Any) -> Any:
+        if template_name is None:  # the form, not one of its labels
+            rendered.append(type(self).__name__)
+        return render(self, template_name, *args, **kwargs)
+
+    monkeypatch.setattr(forms.Form, "render", counting)
+    with translation.override("en"):
+        str(Kept({"q": "abc"}, places=PLACES))
+        str(Kept({"q": "abc"}, places=PLACES))
+        assert len(rendered) == 1  # the same data, choices and language: kept
+        str(Kept({"q": "abd"}, places=PLACES))
+        str(Kept({"q": "abc"}, places=[*PLACES, ("3", "GQ-NEW 新仓")]))
+        assert len(rendered) == 3  # other data; other choices
+    with translation.override("zh-hans"):
+        html = str(Kept({"q": "abc"}, places=PLACES))
+    assert len(rendered) == 4 and "状态" in html  # another language
+    with translation.override("en"):
+        assert 'aria-invalid="true"' in str(Kept({"q": "toolong"}, places=PLACES))
+
+
+@pytest.mark.django_db
+def test_choices_read_as_they_are_rendered_are_not_kept(monkeypatch: Any) -> None:
+    from tests.factories import DivisionFactory
+
+    DivisionFactory(code="GQ", name="工起事业部")
+    with translation.override("en"):
+        first = str(NotKept({}, places=PLACES))
+        DivisionFactory(code="DQ", name="电气事业部")
+        second = str(NotKept({}, places=PLACES))
+
+    assert "DQ" not in first and "DQ 电气事业部" in second
+
+
+def test_the_kept_renderings_are_the_latest_few(monkeypatch: Any, nothing_kept: Any) -> None:
+    monkeypatch.setattr(form_renderer, "KEPT_RENDERINGS", 3)
+    with translation.override("en"):
+        for text in ("a", "b", "c", "d", "a"):
+            str(Kept({"q": text}, places=PLACES))
+
+    assert [key[3][1] for key in form_renderer._KEPT] == ["c", "d", "a"]  # type: ignore[index]
