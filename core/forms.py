@@ -1,8 +1,11 @@
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from .text import is_blank, refuse_control_characters, refuse_control_characters_multiline
@@ -60,3 +63,37 @@ class CleanTextForm(forms.Form):
                 refuse_control_characters_multiline if multiline else refuse_control_characters
             )
             field.to_python = _blank_is_empty(field.to_python)  # type: ignore[method-assign]
+
+
+class InstanceChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField over instances read once when the form is built
+    (`set_instances`): they are both the choices shown and the values accepted. Django's
+    field reads its queryset twice per request — through a server-side cursor (three round
+    trips on PostgreSQL) to render the options and once more to check the value sent;
+    this one reads it once. Same options, same errors."""
+
+    instances: dict[Any, Model]
+
+    def set_instances(self, instances: Iterable[Model]) -> None:
+        self.instances = {obj.pk: obj for obj in instances}
+        empty = [] if self.empty_label is None else [("", self.empty_label)]
+        self.choices = [
+            *empty,
+            *((pk, self.label_from_instance(obj)) for pk, obj in self.instances.items()),
+        ]
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values:
+            return None
+        self.validate_no_null_characters(value)
+        assert self.queryset is not None
+        model = self.queryset.model
+        try:
+            key = value.pk if isinstance(value, model) else model._meta.pk.to_python(value)
+            return self.instances[key]
+        except (ValidationError, KeyError, TypeError):
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            ) from None

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 from .discovery import app_modules
@@ -39,13 +40,22 @@ def _all_items() -> tuple[NavItem, ...]:
 
 def navigation_for(user: Any) -> list[dict[str, Any]]:
     """The entries this user may open: the same codename the page's view gates on."""
-    entries = []
+    return [
+        {"label": item.label, "url": url}
+        for item, url in _routed(get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+        if not item.permission or user.has_perm(item.permission)
+    ]
+
+
+@lru_cache(maxsize=8)
+def _routed(urlconf: str, prefix: str) -> tuple[tuple[NavItem, str], ...]:
+    """Every entry whose page is routed, with its address — reversed once per URL
+    configuration and script prefix, not for every entry of every page (the menu is on
+    every page)."""
+    routed = []
     for item in _all_items():
-        if item.permission and not user.has_perm(item.permission):
-            continue
         try:
-            url = reverse(item.url_name)
+            routed.append((item, reverse(item.url_name, urlconf=urlconf)))
         except NoReverseMatch:
             continue
-        entries.append({"label": item.label, "url": url})
-    return entries
+    return tuple(routed)

@@ -9,13 +9,30 @@ answered separately here. Each app turns a "no" into its own error with its own 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
+import django_fsm
 from django.db import models
 from django_fsm import FSMFieldMixin, Transition
 
 ANY_STATE, ANY_OTHER_STATE = "*", "+"
+
+
+class ConcurrentTransitionMixin(django_fsm.ConcurrentTransitionMixin):
+    """django-fsm's optimistic lock on the state, with the model's state fields found once
+    per class: the original filters every field of the model on every instance built (an
+    order has ~70 fields; a list page builds 25–50 orders)."""
+
+    @property
+    def state_fields(self) -> Iterable[FSMFieldMixin]:
+        return _state_fields(type(self))
+
+
+@functools.cache
+def _state_fields(model: type[models.Model]) -> tuple[FSMFieldMixin, ...]:
+    return tuple(field for field in model._meta.fields if isinstance(field, FSMFieldMixin))
 
 
 def _fsm_fields(instance: models.Model) -> list[FSMFieldMixin]:

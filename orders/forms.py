@@ -12,7 +12,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import CleanTextForm
+from core.form_renderer import WIDGET_RENDERER, RenderingKept
+from core.forms import CleanTextForm, InstanceChoiceField
 from core.models import Division, Warehouse
 from core.scoping import divisions_for_user
 
@@ -33,7 +34,7 @@ def _rule(clean: Any, value: Any) -> Any:
 
 
 # --- triage filters ------------------------------------------------------------------------
-class OrderFilterForm(CleanTextForm):
+class OrderFilterForm(RenderingKept, CleanTextForm):
     DUE_WITHIN = [
         ("", _("any time")),
         ("15", _("15 minutes")),
@@ -60,21 +61,27 @@ class OrderFilterForm(CleanTextForm):
     )
     breached = forms.BooleanField(label=_("Breached only"), required=False)
     flagged = forms.BooleanField(label=_("Flagged for review only"), required=False)
-    division: forms.ModelChoiceField[Division] = forms.ModelChoiceField(
+    division = InstanceChoiceField(
         label=_("Division"), queryset=Division.objects.none(), required=False
     )
-    warehouse: forms.ModelChoiceField[Warehouse] = forms.ModelChoiceField(
+    warehouse = InstanceChoiceField(
         label=_("Warehouse"), queryset=Warehouse.objects.none(), required=False
     )
     ship_by = forms.DateField(label=_("Ship by"), required=False, widget=DATE)
+
+    # every list page renders this form: its widgets are written in Python (same HTML), and
+    # its rendering is kept per process for the data and choices it shows (RenderingKept)
+    default_renderer = WIDGET_RENDERER
+    template_name = "orders/includes/_filter_fields.html"
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         divisions = divisions_for_user(user)
         self.fields["division"].queryset = divisions  # type: ignore[attr-defined]
-        self.fields["warehouse"].queryset = Warehouse.objects.filter(  # type: ignore[attr-defined]
-            division__in=divisions, is_active=True
-        )
+        self.fields["division"].set_instances(divisions)  # type: ignore[attr-defined]
+        warehouses = Warehouse.objects.filter(division__in=divisions, is_active=True)
+        self.fields["warehouse"].queryset = warehouses  # type: ignore[attr-defined]
+        self.fields["warehouse"].set_instances(warehouses)  # type: ignore[attr-defined]
 
 
 # --- keyed-in order ------------------------------------------------------------------------

@@ -133,9 +133,11 @@ class _EqualsAny(Func):
     output_field = BooleanField()
 
 
-# What a row of the list shows (orders/order_list.html) and its "breached" mark read: the
+# What a row of the list shows (orders_extras.order_rows) and its "breached" mark read: the
 # other seventy columns — addresses, every step's clock, the personal numbers (which would
-# be decrypted for every row) — are not read for a list.
+# be decrypted for every row) — are not read for a list, nor the platform (not shown) and
+# the names of the division, warehouse and customer (their codes and number are shown):
+# every related object read is one more instance to build per row.
 LIST_FIELDS = (
     "number",
     "platform_order_no",
@@ -147,15 +149,9 @@ LIST_FIELDS = (
     "next_due_at",
     "goods_amount",
     "freight",
-    "placed_at",
     "division__code",
-    "division__name",
     "warehouse__code",
-    "warehouse__name",
     "customer__number",
-    "customer__name",
-    "platform__code",
-    "platform__name",
 )
 
 
@@ -167,7 +163,7 @@ def order_list_for_user(
     now = now or timezone.now()
     orders = (
         order_queryset_for_user(user=user)
-        .select_related("division", "warehouse", "customer", "platform")
+        .select_related("division", "warehouse", "customer")
         .only(*LIST_FIELDS)
     )
     if filters.get("status"):

@@ -17,10 +17,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import FSMField, transition
 
 from core.crypto import EncryptedTextField, mask, mask_phone
 from core.models import Division, Warehouse
+from core.transitions import ConcurrentTransitionMixin
 
 from . import conditions as c
 from .customer import Customer

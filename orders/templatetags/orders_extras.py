@@ -4,15 +4,18 @@ countdown of the lists."""
 from __future__ import annotations
 
 import datetime as dt
+import html
+from collections.abc import Iterable
 from typing import Any
 
 from django import template
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, pgettext
 
 from core import audit_labels
+from core.templatetags.money import cny
 
 from ..models import Order
 from ..models.sla import Step
@@ -37,20 +40,39 @@ def due_countdown(due: dt.datetime | None) -> SafeString:
     """`{% due_countdown order.next_due_at %}`: a due time as the countdown the pages' script
     updates ("03:12" → "overdue"), with its clock in Beijing time. A tag, not an include
     with filters: the lists show it on every row."""
+    return mark_safe(_countdown(due, _CountdownWords()))  # noqa: S308 (escaped there)
+
+
+def _escape(value: Any) -> str:
+    """`django.utils.html.escape` (the same replacements) without its check for lazy
+    arguments on every call; a lazy string is translated here."""
+    return html.escape(str(value))
+
+
+class _CountdownWords:
+    """The countdown's words in the active language and its time zone, looked up once per
+    list, not once per row."""
+
+    def __init__(self) -> None:
+        self.late = _escape(gettext("overdue"))
+        self.days = _escape(pgettext("days", "d"))
+        self.until = gettext("until %(clock)s")
+        self.zone = timezone.get_current_timezone()
+
+
+def _countdown(due: dt.datetime | None, words: _CountdownWords) -> str:
+    """The countdown's HTML (escaped)."""
     if not due:
-        return mark_safe('<span class="muted">—</span>')  # noqa: S308 (a constant)
-    local = timezone.localtime(due)
-    clock = local.strftime("%m-%d %H:%M")
-    return format_html(
-        '<span class="due"><span class="countdown" data-due="{}" data-late-label="{}" '
-        'data-days-label="{}" title="{}">{}</span> <small class="due-at" '
-        'data-testid="due-at">{}</small></span>',
-        local.isoformat(),
-        gettext("overdue"),
-        pgettext("days", "d"),
-        local.strftime("%Y-%m-%d %H:%M"),
-        clock,
-        gettext("until %(clock)s") % {"clock": clock},
+        return '<span class="muted">—</span>'
+    iso = timezone.localtime(due, words.zone).isoformat()  # 2026-03-02T10:00:00+08:00
+    # "%Y-%m-%d %H:%M" and "%m-%d %H:%M", cut from the one formatted time
+    title, clock = f"{iso[:10]} {iso[11:16]}", f"{iso[5:10]} {iso[11:16]}"
+    # the values are digits, dashes and colons; the words are escaped
+    return (
+        f'<span class="due"><span class="countdown" data-due="{iso}" '
+        f'data-late-label="{words.late}" data-days-label="{words.days}" '
+        f'title="{title}">{clock}</span> <small class="due-at" '
+        f'data-testid="due-at">{_escape(words.until % {"clock": clock})}</small></span>'
     )
 
 
@@ -98,3 +120,50 @@ def history_details(data: Any) -> list[str]:
         else:
             texts.extend(audit_labels.details({key: value}))
     return texts
+
+
+# The detail address of every row comes from one reversal with this number in its place.
+_PK_PLACEHOLDER = 987654321
+
+
+@register.simple_tag
+def order_rows(orders: Iterable[Order], now: dt.datetime) -> SafeString:
+    """`{% order_rows orders now %}`: the triage list's rows (order_list.html), the same HTML
+    as a `{% for %}` over the orders would give, in a fraction of its CPU: the template
+    engine spent ~0.5 ms per row resolving its variables, filters and tags (25–50 rows a
+    page), while here every word, the countdown's labels and the detail address are looked
+    up once per list. A row is marked breached at the view's clock (`Order.is_breached`),
+    as the "breached" filter lists it."""
+    detail = reverse("orders:order-detail", args=[_PK_PLACEHOLDER])
+    before, after = (_escape(part) for part in detail.split(str(_PK_PLACEHOLDER), 1))
+    flag = (
+        ' <span class="tag warning" title="'
+        + _escape(gettext("Look before confirming"))
+        + '" data-testid="flag-badge">⚑</span>'
+    )
+    statuses = {code: _escape(label) for code, label in _STATUS_LABELS.items()}
+    steps = {code: _escape(label) for code, label in _STEP_LABELS.items()}
+    words = _CountdownWords()
+    rows = []
+    for order in orders:
+        customer, warehouse = order.customer, order.warehouse
+        breached = ' class="breached"' if order.is_breached(now) else ""
+        number = f'<br><span class="muted">{_escape(customer.number)}</span>' if customer else ""
+        status = statuses.get(order.status) or _escape(order.status)
+        step = steps.get(order.next_step) or _escape(order.next_step) or "—"
+        rows.append(
+            f"\n    <tr{breached}>\n"
+            f'      <td><a href="{before}{order.pk}{after}">{_escape(order.number)}</a></td>\n'
+            f"      <td>{_escape(order.platform_order_no)}</td>\n"
+            f"      <td>{_escape(order.buyer_name)}{number}</td>\n"
+            f'      <td><span class="status">{status}</span>'
+            f"{flag if order.is_flagged else ''}</td>\n"
+            f"      <td>{_escape(order.division.code)}</td>\n"
+            f"      <td>{_escape(warehouse.code) if warehouse and warehouse.code else '—'}</td>\n"
+            f"      <td>{order.ship_by.isoformat() if order.ship_by else ''}</td>\n"
+            f"      <td>{step}</td>\n"
+            f"      <td>{_countdown(order.next_due_at, words)}</td>\n"
+            f'      <td class="num">{_escape(cny(order.total_amount))}</td>\n'
+            "    </tr>\n  "
+        )
+    return mark_safe("".join(rows))  # noqa: S308 (every value escaped above)
