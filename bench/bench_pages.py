@@ -46,10 +46,15 @@ BIG_TABLES = (
     "fulfilment_deliverynote",
     "fulfilment_shipment",
     "billing_invoice",
+    "returns_returnrequest",
+    "returns_returnline",
+    "returns_refund",
+    "core_smsmessage",
 )
 SEQ_SCAN = re.compile(
     r"Seq Scan on (orders_order|orders_orderline|orders_customer|fulfilment_deliverynote"
-    r"|fulfilment_deliverynoteline|fulfilment_shipment|billing_invoice)\b"
+    r"|fulfilment_deliverynoteline|fulfilment_shipment|billing_invoice"
+    r"|returns_returnrequest|returns_returnline|returns_refund|core_smsmessage)\b"
 )
 WARMUPS = 3
 REQUESTS = 30
@@ -159,6 +164,7 @@ def pages(client_for: Callable[[str], Any]) -> list[Page]:
         Page("SLA report", "/orders/sla/", _user("sales_lead")),
         *fulfilment_pages(client_for),
         *billing_pages(client_for, gq),
+        *returns_pages(gq),
     ]
     return result
 
@@ -200,6 +206,43 @@ def billing_pages(client_for: Callable[[str], Any], division: Any) -> list[Page]
         Page("billing settlements", "/billing/settlements/", finance),
         Page("billing settlement", f"/billing/settlements/{settlement.pk}/", finance),
     ]
+
+
+def returns_pages(division: Any) -> list[Page]:
+    """The returns pages, each as the role that works there: the list (first and last
+    page, a status filter, a search by number) and a request to review as the sales rep,
+    the approvals waiting for the head of sales, goods expected as the warehouse receiver,
+    a closed return with its paid refund as head-office finance, and the SMS outbox (what
+    the customers were told) as the rep. A state the data has no return in is left out
+    (like the order pages)."""
+    from returns.models import Refund, ReturnRequest
+
+    Status = ReturnRequest.Status
+    rep = _user("sales_rep")
+    requests = ReturnRequest.objects.filter(division=division).order_by("-requested_at", "-pk")
+    newest = requests.first()
+    if newest is None:
+        return []
+    result = [
+        Page("returns list", "/returns/", rep),
+        Page("returns list last", "/returns/?page=last", rep),
+        Page("returns filter status=closed", "/returns/?status=closed", rep),
+        Page("returns search number", f"/returns/?q={quote(newest.number)}", rep),
+        Page("returns needs me", "/returns/?mine=on", _user("sales_head")),
+    ]
+    for name, status, role, extra in (
+        ("requested", Status.REQUESTED, "sales_rep", {}),
+        ("awaiting_goods", Status.AWAITING_GOODS, "warehouse_receiver", {}),
+        ("closed refund paid", Status.CLOSED, "hq_finance", {"refund__status": Refund.Status.PAID}),
+    ):
+        found = requests.filter(status=status, **extra).first()
+        if found is not None:
+            result.append(Page(f"return {name}", f"/returns/{found.pk}/", _user(role)))
+    result += [
+        Page("returns sms outbox", "/sms/", rep),
+        Page("returns sms of a return", f"/sms/?reference={quote(newest.number)}", rep),
+    ]
+    return result
 
 
 # --- measuring --------------------------------------------------------------------------------

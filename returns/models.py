@@ -189,7 +189,16 @@ class ReturnRequest(ConcurrentTransitionMixin, models.Model):
             models.CheckConstraint(condition=Q(goods_amount__gte=0), name="return_goods_amount"),
         ]
         indexes = [
-            models.Index(fields=["division", "status", "requested_at"]),
+            # the list's ordering (newest first, the id as the tie-break) within a division,
+            # and within a division and status (a filter, the home panels): a page and the
+            # capped count read the index, not the table
+            models.Index(
+                fields=["division", "requested_at", "id"], name="return_division_list_idx"
+            ),
+            models.Index(
+                fields=["division", "status", "requested_at", "id"],
+                name="return_division_status_idx",
+            ),
             models.Index(fields=["order", "status"]),
         ]
 
