@@ -8,7 +8,8 @@ The database named by DATABASE_URL (default ecomops_year) is created when missin
 migrated; `--reset` empties the generated tables first. The base data (two divisions, their
 warehouses, a platform, 100 listed products per division, a carrier and one user per role
 and division, password `bench`) goes through the ORM; the bulk — customers, orders, three
-lines per order, delivery notes with their lines and shipments — is set-based SQL
+lines per order, delivery notes with their lines and shipments, invoices, daily closes and
+settlements, returns with their refunds and the customer's SMS — is set-based SQL
 (`INSERT … SELECT generate_series`), so a year takes minutes, not hours.
 
 The business runs at `--per-day` orders a day (default 2,740 ≈ 1,000,000 a year), and the

@@ -401,7 +401,12 @@ class Refund(ConcurrentTransitionMixin, models.Model):
                 name="refund_not_above_goods_and_freight",
             ),
         ]
-        indexes = [models.Index(fields=["division", "status"])]
+        indexes = [
+            models.Index(fields=["division", "status"]),
+            # the queues of the approvers, division finance and head office: the refunds in
+            # one (open) status, found without reading the year's paid ones
+            models.Index(fields=["status"], name="refund_status_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.number

@@ -1,5 +1,6 @@
-# The list's indexes (returns.selectors.return_list_for_user) and, hand-written, trigram
-# indexes for its search by number (returns.selectors._search_q).
+# The list's indexes (returns.selectors.return_list_for_user), the refunds' by status (the
+# queues) and, hand-written, trigram indexes for the list's search by number
+# (returns.selectors._search_q).
 
 from django.db import migrations, models
 
@@ -50,6 +51,10 @@ class Migration(migrations.Migration):
                 fields=["division", "status", "requested_at", "id"],
                 name="return_division_status_idx",
             ),
+        ),
+        migrations.AddIndex(
+            model_name="refund",
+            index=models.Index(fields=["status"], name="refund_status_idx"),
         ),
         migrations.RunPython(trigram_indexes, drop_trigram_indexes, elidable=False),
     ]
