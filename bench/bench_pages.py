@@ -232,6 +232,7 @@ def returns_pages(division: Any) -> list[Page]:
         Page("returns search number", f"/returns/?q={quote(newest.number)}", rep),
         Page("returns needs me", "/returns/?mine=on", _user("sales_head")),
     ]
+    told = newest  # the SMS of a return: of the closed one (all its steps) when there is one
     for name, status, role, extra in (
         ("requested", Status.REQUESTED, "sales_rep", {}),
         ("awaiting_goods", Status.AWAITING_GOODS, "warehouse_receiver", {}),
@@ -240,9 +241,10 @@ def returns_pages(division: Any) -> list[Page]:
         found = requests.filter(status=status, **extra).first()
         if found is not None:
             result.append(Page(f"return {name}", f"/returns/{found.pk}/", _user(role)))
+            told = found
     result += [
         Page("returns sms outbox", "/sms/", rep),
-        Page("returns sms of a return", f"/sms/?reference={quote(newest.number)}", rep),
+        Page("returns sms of a return", f"/sms/?reference={quote(told.number)}", rep),
     ]
     return result
 

@@ -202,7 +202,8 @@ def generate(
 ) -> dict[str, float]:
     """Add `orders` orders (and their customers, lines, notes, shipments, invoices) to the
     database of the default connection, then the daily closes and settlements of the days
-    they cover. Returns the seconds each step took."""
+    they cover, and a return for one shipped order in `return_every` (`_returns`). Returns
+    the seconds each step took."""
     from django.db import connection
 
     log = log or (lambda *_: None)
