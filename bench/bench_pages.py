@@ -11,10 +11,12 @@ postgres://postgres@127.0.0.1:5432/ecomops_year, 1,000,000 orders) and BENCH_WEE
 settings bind DATABASE_URL at start-up) with Django's test client: 3 warm-ups, then 30
 requests per page, p95 per page. Then each page's SQL statements are run alone, raw, on the
 same connection (p95 of their sum: the page's "raw SQL"), counted, and every statement
-reading orders_order, orders_orderline or orders_customer is EXPLAINed and checked for a
-`Seq Scan` of those tables. Results: bench/results/pages.json and the "Pages" section of
-docs/performance.md (the issue-12 targets: p95 at 1M ≤ 2 × p95 at 10k, ≤ 3 × its raw SQL,
-the same query count, no sequential scan).
+reading a table that grows with the year (BIG_TABLES: orders, lines, customers, delivery
+notes, shipments, invoices, returns and their lines and refunds, the SMS outbox) is
+EXPLAINed and checked for a `Seq Scan` of those tables (SEQ_SCAN). Results:
+bench/results/pages.json and the "Pages" section of docs/performance.md (the issue-12
+targets: p95 at 1M ≤ 2 × p95 at 10k, ≤ 3 × its raw SQL, the same query count, no
+sequential scan).
 """
 
 from __future__ import annotations
@@ -46,10 +48,15 @@ BIG_TABLES = (
     "fulfilment_deliverynote",
     "fulfilment_shipment",
     "billing_invoice",
+    "returns_returnrequest",
+    "returns_returnline",
+    "returns_refund",
+    "core_smsmessage",
 )
 SEQ_SCAN = re.compile(
     r"Seq Scan on (orders_order|orders_orderline|orders_customer|fulfilment_deliverynote"
-    r"|fulfilment_deliverynoteline|fulfilment_shipment|billing_invoice)\b"
+    r"|fulfilment_deliverynoteline|fulfilment_shipment|billing_invoice"
+    r"|returns_returnrequest|returns_returnline|returns_refund|core_smsmessage)\b"
 )
 WARMUPS = 3
 REQUESTS = 30
@@ -159,6 +166,7 @@ def pages(client_for: Callable[[str], Any]) -> list[Page]:
         Page("SLA report", "/orders/sla/", _user("sales_lead")),
         *fulfilment_pages(client_for),
         *billing_pages(client_for, gq),
+        *returns_pages(gq),
     ]
     return result
 
@@ -200,6 +208,45 @@ def billing_pages(client_for: Callable[[str], Any], division: Any) -> list[Page]
         Page("billing settlements", "/billing/settlements/", finance),
         Page("billing settlement", f"/billing/settlements/{settlement.pk}/", finance),
     ]
+
+
+def returns_pages(division: Any) -> list[Page]:
+    """The returns pages, each as the role that works there: the list (first and last
+    page, a status filter, a search by number) and a request to review as the sales rep,
+    the approvals waiting for the head of sales, goods expected as the warehouse receiver,
+    a closed return with its paid refund as head-office finance, and the SMS outbox (what
+    the customers were told) as the rep. A state the data has no return in is left out
+    (like the order pages)."""
+    from returns.models import Refund, ReturnRequest
+
+    Status = ReturnRequest.Status
+    rep = _user("sales_rep")
+    requests = ReturnRequest.objects.filter(division=division).order_by("-requested_at", "-pk")
+    newest = requests.first()
+    if newest is None:
+        return []
+    result = [
+        Page("returns list", "/returns/", rep),
+        Page("returns list last", "/returns/?page=last", rep),
+        Page("returns filter status=closed", "/returns/?status=closed", rep),
+        Page("returns search number", f"/returns/?q={quote(newest.number)}", rep),
+        Page("returns needs me", "/returns/?mine=on", _user("sales_head")),
+    ]
+    told = newest  # the SMS of a return: of the closed one (all its steps) when there is one
+    for name, status, role, extra in (
+        ("requested", Status.REQUESTED, "sales_rep", {}),
+        ("awaiting_goods", Status.AWAITING_GOODS, "warehouse_receiver", {}),
+        ("closed refund paid", Status.CLOSED, "hq_finance", {"refund__status": Refund.Status.PAID}),
+    ):
+        found = requests.filter(status=status, **extra).first()
+        if found is not None:
+            result.append(Page(f"return {name}", f"/returns/{found.pk}/", _user(role)))
+            told = found
+    result += [
+        Page("returns sms outbox", "/sms/", rep),
+        Page("returns sms of a return", f"/sms/?reference={quote(told.number)}", rep),
+    ]
+    return result
 
 
 # --- measuring --------------------------------------------------------------------------------
@@ -398,8 +445,12 @@ NOTES = [
     "table.",
     "- `queries` is 10k / 1M; a page without a row at 10k (no delivered order in 3.6 days) "
     "shows —. `seq scan` is checked on the 1M plans (PostgreSQL rightly reads a 10k table "
-    "whole) of orders, lines, customers, delivery notes (and lines), shipments and "
-    "invoices.",
+    "whole) of orders, lines, customers, delivery notes (and lines), shipments, "
+    "invoices, returns (and lines), refunds and the SMS outbox.",
+    "- Returns (`return…` pages): the generator writes a return request for one shipped "
+    "order in 97, the steps of each done at fixed times after its request, so the open "
+    "returns (the last two days') are the same at 10k as at 1M and the history behind them "
+    "is closed or rejected; the customer's SMS of each step fill the outbox.",
     "- Lists count up to 10,000 (`core.pagination.CappedPaginator`): beyond it they say "
     '"more than 10,000", "next" is known from one extra row, deep pages pick their ids '
     "first (index-only) and `?page=last` reads the list backwards.",

@@ -8,7 +8,8 @@ The database named by DATABASE_URL (default ecomops_year) is created when missin
 migrated; `--reset` empties the generated tables first. The base data (two divisions, their
 warehouses, a platform, 100 listed products per division, a carrier and one user per role
 and division, password `bench`) goes through the ORM; the bulk — customers, orders, three
-lines per order, delivery notes with their lines and shipments — is set-based SQL
+lines per order, delivery notes with their lines and shipments, invoices, daily closes and
+settlements, returns with their refunds and the customer's SMS — is set-based SQL
 (`INSERT … SELECT generate_series`), so a year takes minutes, not hours.
 
 The business runs at `--per-day` orders a day (default 2,740 ≈ 1,000,000 a year), and the
@@ -35,6 +36,9 @@ PRODUCTS_PER_DIVISION = 100
 PHONE_POOL = 2000
 ID_POOL = 1000
 PER_DAY = 2740
+# One return request per this many shipped orders, counted back from the newest order (odd:
+# the divisions alternate), so the recent returns are the same at 10,000 orders as at a year.
+RETURN_EVERY = 97
 
 # name parts: surnames, given-name characters, cities, words and trades
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘" + (
@@ -157,16 +161,19 @@ def ensure_base() -> Base:
 
 
 def _pools(cursor: Any) -> None:
-    """bench_phone(k, enc, idx) and bench_idno(k, enc, idx): encrypted once, reused."""
+    """bench_phone(k, enc, idx, plain) and bench_idno(k, enc, idx): encrypted once, reused
+    (the SMS outbox keeps a phone in clear: `plain`)."""
     from core.crypto import encrypt
     from orders.matching import id_number_index, phone_index
 
     cursor.execute("DROP TABLE IF EXISTS bench_phone, bench_idno")
-    cursor.execute("CREATE TEMP TABLE bench_phone (k int PRIMARY KEY, enc text, idx text)")
+    cursor.execute(
+        "CREATE TEMP TABLE bench_phone (k int PRIMARY KEY, enc text, idx text, plain text)"
+    )
     cursor.execute("CREATE TEMP TABLE bench_idno (k int PRIMARY KEY, enc text, idx text)")
     phones = [f"13{(k * 7919) % 10**9:09d}" for k in range(PHONE_POOL)]
-    rows = [(k, encrypt(p), phone_index(p)) for k, p in enumerate(phones)]
-    cursor.executemany("INSERT INTO bench_phone VALUES (%s, %s, %s)", rows)
+    rows = [(k, encrypt(p), phone_index(p), p) for k, p in enumerate(phones)]
+    cursor.executemany("INSERT INTO bench_phone VALUES (%s, %s, %s, %s)", rows)
     ids = [f"110101199001{k:04d}1X"[:17] + "X" for k in range(ID_POOL)]
     rows = [(k, encrypt(v), id_number_index(v)) for k, v in enumerate(ids)]
     cursor.executemany("INSERT INTO bench_idno VALUES (%s, %s, %s)", rows)
@@ -190,11 +197,13 @@ def generate(
     customers: int | None = None,
     per_day: int = PER_DAY,
     with_fulfilment: bool = True,
+    return_every: int = RETURN_EVERY,
     log: Any = None,
 ) -> dict[str, float]:
     """Add `orders` orders (and their customers, lines, notes, shipments, invoices) to the
     database of the default connection, then the daily closes and settlements of the days
-    they cover. Returns the seconds each step took."""
+    they cover, and a return for one shipped order in `return_every` (`_returns`). Returns
+    the seconds each step took."""
     from django.db import connection
 
     log = log or (lambda *_: None)
@@ -510,6 +519,10 @@ def generate(
             _billing(cursor, base, o0=o0)
             timings["billing"] = time.perf_counter() - started
             log(f"invoices, daily closes, settlements in {timings['billing']:.1f} s")
+            started = time.perf_counter()
+            returned = _returns(cursor, base, count=orders, every=return_every)
+            timings["returns"] = time.perf_counter() - started
+            log(f"returns: {returned} with their refunds and SMS in {timings['returns']:.1f} s")
         cursor.execute("DROP TABLE IF EXISTS bench_order, bench_phone, bench_idno")
     return timings
 
@@ -702,7 +715,534 @@ def _billing(cursor: Any, base: Base, *, o0: int) -> None:
     )
 
 
+# The steps of a return, after its request: the rep decides within 4 hours, parts support
+# then the warehouse lead give their feedback (the return order), the goods come back the
+# next day, a refusal is settled three-way within 12 hours. Then (from the receipt of the
+# goods, `_returns`) parts support writes an exchange's replacement, finance records the
+# invoice and reviews the refund, and head office pays it.
+_RETURN_STEPS = """
+    requested_at + interval '4 hours' AS decided_at,
+    requested_at + interval '6 hours' AS parts_at,
+    requested_at + interval '8 hours' AS warehouse_at,
+    requested_at + interval '24 hours' AS inspected_at,
+    requested_at + interval '36 hours' AS resolved_at,
+    requested_at + CASE WHEN refused THEN interval '36 hours' ELSE interval '24 hours' END
+        AS received_at
+"""
+
+
+def _returns(cursor: Any, base: Base, *, count: int, every: int = RETURN_EVERY) -> int:
+    """Return requests for about one shipped order in a hundred (`every`), with their
+    lines, refunds, approvals, three-way resolutions and the customer's SMS, and for the
+    exchanges their credit note and replacement delivery note (with its invoice and
+    shipment). The returned order's receipt is confirmed 12 hours after shipping (an order
+    still shipped becomes delivered); the request follows 1–48 hours later and each step
+    at a fixed time after it (_RETURN_STEPS), done when that time has passed — so the open
+    returns are the last two days' and everything older is closed or rejected. The
+    choices go by the request's rank from the newest (the same at 10,000 orders as at a
+    year; odd moduli, so both divisions get each): one in eleven is rejected; of the rest a
+    third are exchanges and one in seven is refused at inspection (settled "accept" or
+    "send back"). Numbers follow the
+    app's series (RR/TH/TK-<division>-<year>-000001; the counters are advanced past them).
+    Returns the number of requests written."""
+    from django.conf import settings
+
+    users = base.users
+    gq = base.divisions[0]
+
+    def by_division(role: str) -> str:
+        return (
+            f"CASE WHEN r.division_id = {gq} THEN {int(users[role + ':GQ'])} "
+            f"ELSE {int(users[role + ':DQ'])} END"
+        )
+
+    rep, parts = by_division("sales_rep"), by_division("parts_support")
+    receiver, finance = by_division("warehouse_receiver"), by_division("division_finance")
+    keeper = by_division("warehouse")
+    params: dict[str, Any] = {
+        "count": count,
+        "every": every,
+        "r0": _next_id(cursor, "returns_returnrequest"),
+        "platform": base.platform,
+        "carrier": base.carrier,
+        "logistics": users["logistics_lead:HQ"],
+        "head": users["sales_head:HQ"],
+        "leader": users["ecom_leader:HQ"],
+        "hq_finance": users["hq_finance:HQ"],
+        "threshold": str(settings.RETURN_REFUND_LEADER_THRESHOLD),
+    }
+    cursor.execute("DROP TABLE IF EXISTS bench_return, bench_return_line")
+    cursor.execute(
+        f"""
+        CREATE TEMP TABLE bench_return AS
+        WITH chosen AS (
+            SELECT o.id AS order_id, o.division_id, dv.code AS division_code,
+                   o.warehouse_id, w.code AS warehouse_code, w.name AS warehouse_name,
+                   o.platform_order_no, o.buyer_name, o.invoice_number, ph.plain AS phone,
+                   (%(count)s - b.i) / %(every)s AS k,
+                   o.shipped_at + interval '12 hours' AS delivered_at
+            FROM bench_order AS b
+            JOIN orders_order AS o ON o.id = b.id
+            JOIN core_division AS dv ON dv.id = o.division_id
+            JOIN core_warehouse AS w ON w.id = o.warehouse_id
+            LEFT JOIN bench_phone AS ph ON ph.enc = o.buyer_phone
+            WHERE (%(count)s - b.i) %% %(every)s = %(every)s / 2
+              AND b.stage >= 5 AND NOT b.cancelled
+        ), flagged AS (
+            SELECT c.*,
+                   c.delivered_at + (1 + c.k * 7 %% 48) * interval '1 hour' AS requested_at,
+                   c.k %% 11 = 3 AS rejected,
+                   c.k %% 11 <> 3 AND c.k %% 3 = 1 AS exchange,
+                   c.k %% 11 <> 3 AND c.k %% 7 = 4 AS refused,
+                   c.k %% 11 <> 3 AND c.k %% 7 = 4 AND c.k / 14 %% 2 = 1 AS send_back
+            FROM chosen AS c
+        ), timed AS (
+            SELECT f.*, {_RETURN_STEPS}
+            FROM flagged AS f
+            WHERE f.requested_at <= now()
+        ), stepped AS (
+            SELECT t.*,
+                   t.received_at + interval '2 hours' AS replacement_at,
+                   t.received_at + interval '3 hours' AS invoice_at,
+                   t.received_at + interval '4 hours' AS reviewed_at,
+                   t.received_at + interval '6 hours' AS paid_at,
+                   CASE WHEN t.rejected THEN t.decided_at
+                        WHEN t.send_back THEN t.resolved_at
+                        WHEN t.exchange THEN t.received_at + interval '3 hours'
+                        ELSE t.received_at + interval '6 hours' END AS closes_at
+            FROM timed AS t
+        ), stated AS (
+            SELECT s.*,
+                   CASE WHEN s.decided_at > now() THEN 'requested'
+                        WHEN s.rejected THEN 'rejected'
+                        WHEN s.warehouse_at > now() THEN 'accepted'
+                        WHEN s.inspected_at > now() THEN 'awaiting_goods'
+                        WHEN s.refused AND s.resolved_at > now() THEN 'refused'
+                        WHEN s.closes_at > now() THEN 'received'
+                        ELSE 'closed' END AS status,
+                   NOT s.rejected AND s.decided_at <= now() AS accepted,
+                   NOT s.rejected AND s.warehouse_at <= now() AS has_return_order,
+                   NOT s.rejected AND NOT s.exchange AND s.decided_at <= now() AS has_refund,
+                   NOT s.rejected AND s.inspected_at <= now() AS inspected,
+                   s.refused AND s.resolved_at <= now() AS resolved,
+                   NOT s.rejected AND NOT s.send_back AND s.received_at <= now() AS received
+            FROM stepped AS s
+        ), numbered AS (
+            SELECT st.*,
+                   %(r0)s - 1 + row_number() OVER (ORDER BY st.requested_at, st.order_id) AS id,
+                   st.received AND st.invoice_at <= now() AS invoiced,
+                   st.received AND st.exchange AND st.replacement_at <= now() AS replaced,
+                   coalesce(rr.last_value, 0) + row_number() OVER (
+                       PARTITION BY st.division_id, st.rr_year
+                       ORDER BY st.requested_at, st.order_id) AS rr_value,
+                   coalesce(th.last_value, 0) + row_number() OVER (
+                       PARTITION BY st.division_id, st.th_year, st.has_return_order
+                       ORDER BY st.warehouse_at, st.order_id) AS th_value,
+                   coalesce(tk.last_value, 0) + row_number() OVER (
+                       PARTITION BY st.division_id, st.tk_year, st.has_refund
+                       ORDER BY st.decided_at, st.order_id) AS tk_value
+            FROM (
+                SELECT s.*,
+                       extract(year FROM s.requested_at AT TIME ZONE 'Asia/Shanghai')::int
+                           AS rr_year,
+                       extract(year FROM s.warehouse_at AT TIME ZONE 'Asia/Shanghai')::int
+                           AS th_year,
+                       extract(year FROM s.decided_at AT TIME ZONE 'Asia/Shanghai')::int
+                           AS tk_year
+                FROM stated AS s
+            ) AS st
+            LEFT JOIN core_documentsequence AS rr
+                ON rr.key = 'RR-' || st.division_code || '-' || st.rr_year
+            LEFT JOIN core_documentsequence AS th
+                ON th.key = 'TH-' || st.division_code || '-' || st.th_year
+            LEFT JOIN core_documentsequence AS tk
+                ON tk.key = 'TK-' || st.division_code || '-' || st.tk_year
+        )
+        SELECT n.*,
+               'RR-' || n.division_code || '-' || n.rr_year || '-'
+                   || lpad(n.rr_value::text, greatest(6, length(n.rr_value::text)), '0')
+                   AS number,
+               CASE WHEN n.has_return_order THEN 'TH-' || n.division_code || '-' || n.th_year
+                   || '-' || lpad(n.th_value::text, greatest(6, length(n.th_value::text)), '0')
+                   ELSE '' END AS return_order_number,
+               CASE WHEN n.has_refund THEN 'TK-' || n.division_code || '-' || n.tk_year
+                   || '-' || lpad(n.tk_value::text, greatest(6, length(n.tk_value::text)), '0')
+                   END AS refund_number,
+               CASE WHEN n.exchange OR n.k %% 7 = 5 THEN 'exchange' ELSE 'return' END
+                   AS requested_kind,
+               CASE WHEN NOT n.accepted THEN '' WHEN n.exchange THEN 'exchange'
+                   ELSE 'return' END AS kind,
+               CASE WHEN n.k / 2 %% 2 = 0 THEN 12.00 ELSE 0.00 END::numeric(12, 2) AS freight,
+               0.00::numeric(12, 2) AS goods,
+               NULL::bigint AS replacement_id, NULL::bigint AS credit_id
+        FROM numbered AS n
+        """,
+        params,
+    )
+    cursor.execute("ALTER TABLE bench_return ADD PRIMARY KEY (id)")
+    cursor.execute("SELECT count(*) FROM bench_return")
+    returned = int(cursor.fetchone()[0])
+    if not returned:
+        cursor.execute("DROP TABLE bench_return")
+        return 0
+    # the first line, and the second of two returns in five; 1 to all of the ordered units
+    cursor.execute(
+        """
+        CREATE TEMP TABLE bench_return_line AS
+        SELECT r.id AS request_id, l.id AS order_line_id, l.sku, l.product_id, q.quantity,
+               l.unit_price, round(q.quantity * l.unit_price, 2) AS amount
+        FROM bench_return AS r
+        JOIN orders_orderline AS l
+          ON l.order_id = r.order_id
+         AND (l.position = 1 OR (l.position = 2 AND r.k %% 5 IN (1, 3)))
+        CROSS JOIN LATERAL (SELECT 1 + r.k %% l.quantity AS quantity) AS q
+        """,
+        {},
+    )
+    note0 = _next_id(cursor, "fulfilment_deliverynote")
+    invoice0 = _next_id(cursor, "billing_invoice")
+    cursor.execute(
+        """
+        UPDATE bench_return AS r SET goods = g.goods,
+               replacement_id = CASE WHEN r.replaced THEN %(note0)s - 1 + g.replaced END,
+               credit_id = CASE WHEN r.invoiced AND r.exchange
+                                THEN %(invoice0)s - 1 + g.credited END
+        FROM (
+            SELECT r.id, l.goods,
+                   row_number() OVER (PARTITION BY r.replaced ORDER BY r.id) AS replaced,
+                   row_number() OVER (PARTITION BY r.invoiced AND r.exchange ORDER BY r.id)
+                       AS credited
+            FROM bench_return AS r
+            JOIN (SELECT request_id, sum(amount) AS goods FROM bench_return_line
+                  GROUP BY request_id) AS l ON l.request_id = r.id
+        ) AS g
+        WHERE g.id = r.id
+        """,
+        {"note0": note0, "invoice0": invoice0},
+    )
+    # the returned orders: receipt confirmed 12 hours after shipping
+    cursor.execute(
+        """
+        UPDATE orders_order AS o SET delivered_at = r.delivered_at,
+               status = CASE WHEN o.status = 'shipped' THEN 'delivered' ELSE o.status END
+        FROM bench_return AS r WHERE o.id = r.order_id
+        """
+    )
+    # the series' counters continue after the numbers written
+    cursor.execute(
+        """
+        INSERT INTO core_documentsequence (key, last_value)
+        SELECT key, max(value) FROM (
+            SELECT 'RR-' || division_code || '-' || rr_year AS key, rr_value AS value
+            FROM bench_return
+            UNION ALL
+            SELECT 'TH-' || division_code || '-' || th_year, th_value
+            FROM bench_return WHERE has_return_order
+            UNION ALL
+            SELECT 'TK-' || division_code || '-' || tk_year, tk_value
+            FROM bench_return WHERE has_refund
+        ) AS v
+        GROUP BY key
+        ON CONFLICT (key) DO UPDATE
+            SET last_value = greatest(core_documentsequence.last_value, EXCLUDED.last_value)
+        """
+    )
+    cursor.execute(
+        f"""
+        INSERT INTO returns_returnrequest (id, number, source, platform_request_no,
+            payload_hash, requested_kind, kind, reason, reason_text, status, requested_at,
+            goods_amount, decided_at, decision_note, feedback_parts_at, feedback_warehouse_at,
+            feedback_note, return_order_number, inspected_at, inspection_note, restocked_at,
+            invoice_handling, invoice_handled_at, invoice_note, closed_at, close_note,
+            created_by_id, decided_by_id, division_id, feedback_parts_by_id,
+            feedback_warehouse_by_id, inspected_by_id, invoice_handled_by_id, order_id,
+            platform_id, replacement_note_id, warehouse_id)
+        SELECT r.id, r.number,
+               CASE WHEN r.k %% 3 = 0 THEN 'portal' ELSE 'api' END,
+               CASE WHEN r.k %% 3 = 0 THEN '' ELSE 'R' || r.platform_order_no END,
+               'sha256:' || encode(sha256(convert_to(r.order_id || ':' || r.k, 'UTF8')), 'hex'),
+               r.requested_kind, r.kind, 1 + r.k %% 5,
+               (ARRAY['与页面描述的规格不符', '少发了一件配件', '外包装破损，商品有划痕',
+                      '使用两天后无法启动', '客户下错型号，不再需要'])[1 + r.k %% 5],
+               r.status, r.requested_at, r.goods,
+               CASE WHEN r.decided_at <= now() THEN r.decided_at END,
+               CASE WHEN r.rejected AND r.decided_at <= now()
+                    THEN '已超出退换货标准：商品已安装使用' ELSE '' END,
+               CASE WHEN r.accepted AND r.parts_at <= now() THEN r.parts_at END,
+               CASE WHEN r.has_return_order THEN r.warehouse_at END,
+               '', r.return_order_number,
+               CASE WHEN r.inspected THEN r.inspected_at END,
+               CASE WHEN r.inspected AND r.refused THEN '配件缺失，发票未随货寄回' ELSE '' END,
+               CASE WHEN r.received THEN r.received_at END,
+               CASE WHEN NOT r.invoiced THEN '' WHEN r.exchange THEN 'credited'
+                    ELSE 'recovered' END,
+               CASE WHEN r.invoiced THEN r.invoice_at END,
+               CASE WHEN r.invoiced AND NOT r.exchange
+                    THEN '原发票 ' || r.invoice_number || ' 已收回' ELSE '' END,
+               CASE WHEN r.status IN ('closed', 'rejected') THEN r.closes_at END,
+               CASE WHEN r.send_back AND r.resolved THEN '经三方协商，货物退回客户'
+                    ELSE '' END,
+               CASE WHEN r.k %% 3 = 0 THEN {rep} END,
+               CASE WHEN r.decided_at <= now() THEN {rep} END,
+               r.division_id,
+               CASE WHEN r.accepted AND r.parts_at <= now() THEN {parts} END,
+               CASE WHEN r.has_return_order THEN %(logistics)s END,
+               CASE WHEN r.inspected THEN {receiver} END,
+               CASE WHEN r.invoiced THEN {finance} END,
+               r.order_id,
+               CASE WHEN r.k %% 3 = 0 THEN NULL ELSE %(platform)s END,
+               r.replacement_id, r.warehouse_id
+        FROM bench_return AS r
+        ORDER BY r.id
+        """,
+        params,
+    )
+    _reset_sequence(cursor, "returns_returnrequest")
+    cursor.execute(
+        """
+        INSERT INTO returns_returnline (sku, quantity, unit_price, amount, order_line_id,
+            request_id)
+        SELECT sku, quantity, unit_price, amount, order_line_id, request_id
+        FROM bench_return_line
+        ORDER BY request_id, order_line_id
+        """
+    )
+    cursor.execute(
+        f"""
+        INSERT INTO returns_returnresolution (outcome, rep_name, warehouse_name,
+            customer_name, agreement, recorded_at, recorded_by_id, request_id)
+        SELECT CASE WHEN r.send_back THEN 'send_back' ELSE 'accept' END, '销售代表',
+               r.warehouse_name, r.buyer_name,
+               CASE WHEN r.send_back THEN '经三方协商，货物退回客户'
+                    ELSE '经三方协商，仓库接收货物，按原方案处理' END,
+               r.resolved_at, {rep}, r.id
+        FROM bench_return AS r
+        WHERE r.resolved
+        ORDER BY r.id
+        """
+    )
+    # refunds: the head of sales approves 2 hours after the rep's decision, the e-commerce
+    # leader (above the threshold) 3 hours later
+    cursor.execute(
+        f"""
+        INSERT INTO returns_refund (number, goods_amount, return_freight, amount,
+            required_roles, status, requested_at, approved_at, reviewed_at, review_note,
+            paid_at, payment_reference, cancelled_at, cancel_reason, division_id, order_id,
+            paid_by_id, requested_by_id, reviewed_by_id, request_id)
+        SELECT r.refund_number, r.goods, r.freight, a.amount,
+               CASE WHEN a.leader THEN '["sales_head", "ecom_leader"]'::jsonb
+                    ELSE '["sales_head"]'::jsonb END,
+               CASE WHEN r.send_back AND r.resolved THEN 'cancelled'
+                    WHEN r.received AND r.paid_at <= now() THEN 'paid'
+                    WHEN r.received AND r.reviewed_at <= now() THEN 'reviewed'
+                    WHEN a.approved_at <= now() THEN 'approved'
+                    ELSE 'awaiting_approval' END,
+               r.decided_at,
+               CASE WHEN a.approved_at <= now() THEN a.approved_at END,
+               CASE WHEN r.received AND r.reviewed_at <= now() THEN r.reviewed_at END,
+               '',
+               CASE WHEN r.received AND r.paid_at <= now() THEN r.paid_at END,
+               CASE WHEN r.received AND r.paid_at <= now()
+                    THEN 'CMB' || lpad(r.id::text, 12, '0') ELSE '' END,
+               CASE WHEN r.send_back AND r.resolved THEN r.resolved_at END,
+               CASE WHEN r.send_back AND r.resolved THEN '经三方协商，货物退回客户'
+                    ELSE '' END,
+               r.division_id, r.order_id,
+               CASE WHEN r.received AND r.paid_at <= now() THEN %(hq_finance)s END,
+               {rep},
+               CASE WHEN r.received AND r.reviewed_at <= now() THEN {finance} END,
+               r.id
+        FROM bench_return AS r
+        CROSS JOIN LATERAL (
+            SELECT r.goods + r.freight AS amount,
+                   r.goods + r.freight > %(threshold)s::numeric AS leader,
+                   r.decided_at + CASE WHEN r.goods + r.freight > %(threshold)s::numeric
+                       THEN interval '5 hours' ELSE interval '2 hours' END AS approved_at
+        ) AS a
+        WHERE r.has_refund
+        ORDER BY r.id
+        """,
+        params,
+    )
+    cursor.execute(
+        """
+        INSERT INTO returns_refundapproval (role, at, note, by_id, refund_id)
+        SELECT a.role, a.at, '', a.by_id, f.id
+        FROM returns_refund AS f
+        JOIN bench_return AS r ON r.id = f.request_id
+        CROSS JOIN LATERAL (VALUES
+            ('sales_head', r.decided_at + interval '2 hours', %(head)s::bigint),
+            ('ecom_leader', r.decided_at + interval '5 hours', %(leader)s::bigint)
+        ) AS a (role, at, by_id)
+        WHERE f.required_roles ? a.role AND a.at <= now()
+        ORDER BY f.id, a.at
+        """,
+        params,
+    )
+    _returns_exchanges(cursor, params, finance=finance, parts=parts, keeper=keeper)
+    _returns_sms(cursor)
+    cursor.execute("DROP TABLE bench_return, bench_return_line")
+    return returned
+
+
+def _returns_exchanges(
+    cursor: Any, params: dict[str, Any], *, finance: str, parts: str, keeper: str
+) -> None:
+    """An exchange's red-letter credit note of the returned goods (no invoice lines, as the
+    generated invoices have none) and its replacement delivery note: reserved, invoiced 4
+    hours later, shipped 4 hours after that."""
+    cursor.execute(
+        f"""
+        INSERT INTO billing_invoice (id, number, kind, status, buyer_title, buyer_tax_number,
+            issued_at, net_amount, tax_amount, total_amount, reason, return_number,
+            delivery_note_id, division_id, issued_by_id, order_id, original_id)
+        SELECT r.credit_id, 'BK' || lpad(r.id::text, 10, '0'), 'credit_note', 'issued',
+               i.buyer_title, i.buyer_tax_number, r.invoice_at, t.tax - r.goods, -t.tax,
+               -r.goods, '退/换货申请 ' || r.number, r.number, i.delivery_note_id,
+               r.division_id, {finance}, r.order_id, i.id
+        FROM bench_return AS r
+        JOIN billing_invoice AS i ON i.order_id = r.order_id AND i.kind = 'invoice'
+        CROSS JOIN LATERAL (SELECT round(r.goods * 0.13 / 1.13, 2) AS tax) AS t
+        WHERE r.credit_id IS NOT NULL
+        ORDER BY r.credit_id
+        """
+    )
+    cursor.execute(
+        """
+        INSERT INTO returns_returnrequest_credit_notes (returnrequest_id, invoice_id)
+        SELECT id, credit_id FROM bench_return WHERE credit_id IS NOT NULL ORDER BY id
+        """
+    )
+    cursor.execute(
+        f"""
+        INSERT INTO fulfilment_deliverynote (id, number, kind, status, ship_by,
+            partial_agreed_with, note, created_at, reserved_at, invoice_number, invoiced_at,
+            shipped_at, cancelled_at, cancel_reason, created_by_id, division_id, order_id,
+            warehouse_id)
+        SELECT r.replacement_id, 'BX' || lpad(r.id::text, 10, '0'), 'exchange',
+               CASE WHEN s.shipped_at <= now() THEN 'shipped'
+                    WHEN s.invoiced_at <= now() THEN 'invoiced' ELSE 'reserved' END,
+               ((r.replacement_at AT TIME ZONE 'Asia/Shanghai') + interval '1 day')::date,
+               '', r.number, r.replacement_at, r.replacement_at,
+               CASE WHEN s.invoiced_at <= now() THEN 'BY' || lpad(r.id::text, 10, '0')
+                    ELSE '' END,
+               CASE WHEN s.invoiced_at <= now() THEN s.invoiced_at END,
+               CASE WHEN s.shipped_at <= now() THEN s.shipped_at END,
+               NULL, '', {parts}, r.division_id, r.order_id, r.warehouse_id
+        FROM bench_return AS r
+        CROSS JOIN LATERAL (
+            SELECT r.replacement_at + interval '4 hours' AS invoiced_at,
+                   r.replacement_at + interval '8 hours' AS shipped_at
+        ) AS s
+        WHERE r.replacement_id IS NOT NULL
+        ORDER BY r.replacement_id
+        """
+    )
+    _reset_sequence(cursor, "fulfilment_deliverynote")
+    cursor.execute(
+        """
+        INSERT INTO fulfilment_deliverynoteline (quantity, delivery_note_id, order_line_id,
+            product_id)
+        SELECT l.quantity, r.replacement_id, l.order_line_id, l.product_id
+        FROM bench_return AS r JOIN bench_return_line AS l ON l.request_id = r.id
+        WHERE r.replacement_id IS NOT NULL
+        ORDER BY r.replacement_id, l.order_line_id
+        """
+    )
+    _reset_sequence(cursor, "billing_invoice")
+    cursor.execute(
+        f"""
+        INSERT INTO billing_invoice (number, kind, status, buyer_title, buyer_tax_number,
+            issued_at, net_amount, tax_amount, total_amount, reason, return_number,
+            delivery_note_id, division_id, issued_by_id, order_id, original_id)
+        SELECT n.invoice_number, 'invoice', 'issued', i.buyer_title, i.buyer_tax_number,
+               n.invoiced_at, r.goods - t.tax, t.tax, r.goods, '', '', n.id, r.division_id,
+               {finance}, r.order_id, NULL
+        FROM bench_return AS r
+        JOIN fulfilment_deliverynote AS n ON n.id = r.replacement_id
+        JOIN billing_invoice AS i ON i.order_id = r.order_id AND i.kind = 'invoice'
+        CROSS JOIN LATERAL (SELECT round(r.goods * 0.13 / 1.13, 2) AS tax) AS t
+        WHERE n.invoiced_at IS NOT NULL
+        ORDER BY n.id
+        """
+    )
+    cursor.execute(
+        f"""
+        INSERT INTO fulfilment_shipment (tracking_number, parcels, weight_kg, freight_cost,
+            shipped_at, carrier_id, delivery_note_id, order_id, report_id, shipped_by_id,
+            warehouse_id)
+        SELECT 'SX' || lpad(r.id::text, 12, '0'), 1, 1.50, 12.00, n.shipped_at,
+               %(carrier)s, n.id, r.order_id, NULL, {keeper}, r.warehouse_id
+        FROM bench_return AS r
+        JOIN fulfilment_deliverynote AS n ON n.id = r.replacement_id
+        WHERE n.shipped_at IS NOT NULL
+        ORDER BY n.id
+        """,
+        params,
+    )
+
+
+def _returns_sms(cursor: Any) -> None:
+    """What the customer was told at each step done (the texts of returns.services in
+    Chinese), as the outbox gateway stores it."""
+    cursor.execute(
+        """
+        INSERT INTO core_smsmessage (created_at, phone, text, backend, sent_at, reference,
+            division_id)
+        SELECT m.at, r.phone, m.text, 'OutboxSmsBackend', m.at, r.number, r.division_id
+        FROM bench_return AS r
+        LEFT JOIN returns_refund AS f ON f.request_id = r.id
+        CROSS JOIN LATERAL (
+            SELECT CASE r.requested_kind WHEN 'exchange' THEN '换货' ELSE '退货退款' END
+                       AS asked,
+                   CASE r.kind WHEN 'exchange' THEN '换货' ELSE '退货退款' END AS kind
+        ) AS label
+        CROSS JOIN LATERAL (VALUES
+            (r.requested_at, '您对订单 ' || r.platform_order_no || ' 的' || label.asked
+                || '申请 ' || r.number || ' 已收到，我们的销售代表将与您联系。'),
+            (CASE WHEN r.rejected THEN r.decided_at END, '您的申请 ' || r.number
+                || ' 不符合退换货标准：已超出退换货标准：商品已安装使用'),
+            (CASE WHEN r.accepted THEN r.decided_at END, '您的申请 ' || r.number
+                || ' 已受理为' || label.kind || '；我们将告知您货物和发票的寄回地址。'),
+            (CASE WHEN r.has_return_order THEN r.warehouse_at END,
+                '退货单 ' || r.return_order_number || '：请将货物和发票寄至 '
+                || r.warehouse_name || '，' || r.warehouse_code || '。'),
+            (CASE WHEN r.inspected AND r.refused THEN r.inspected_at END,
+                '退/换货申请 ' || r.number
+                || ' 的货物无法接收：配件缺失，发票未随货寄回。我们的销售代表将与您联系。'),
+            (CASE WHEN r.received THEN r.received_at END,
+                '我们已收到退/换货申请 ' || r.number || ' 的货物。'),
+            (CASE WHEN r.resolved AND r.send_back THEN r.resolved_at END,
+                '退/换货申请 ' || r.number
+                || '：按协商结果，货物将退回给您。经三方协商，货物退回客户'),
+            (CASE WHEN r.invoiced THEN r.invoice_at END,
+                CASE WHEN r.exchange THEN '退货 ' || r.number || '：已为退回商品开具红字发票 BK'
+                    || lpad(r.id::text, 10, '0') || '。'
+                ELSE '退货 ' || r.number || '：您寄回的发票已登记收回。' END),
+            (CASE WHEN r.replacement_id IS NOT NULL THEN r.replacement_at END,
+                '退/换货申请 ' || r.number || '：您的换货已随发货单 BX'
+                || lpad(r.id::text, 10, '0') || ' 发出。'),
+            (f.approved_at, '退/换货申请 ' || r.number || ' 的 ' || f.amount || ' 元退款已审批。'),
+            (f.reviewed_at, '退货 ' || r.number || '：财务已审核您的退款 ' || f.amount
+                || ' 元，即将付款。'),
+            (f.paid_at, '退/换货申请 ' || r.number || ' 的 ' || f.amount || ' 元退款已支付。'),
+            (CASE WHEN r.received AND r.status = 'closed' THEN r.closes_at END,
+                '您的退/换货申请 ' || r.number || ' 已完成，谢谢。')
+        ) AS m (at, text)
+        WHERE r.phone IS NOT NULL AND m.at IS NOT NULL
+        ORDER BY m.at, r.id
+        """
+    )
+
+
 GENERATED_TABLES = [
+    "core_smsmessage",
+    "returns_refundapproval",
+    "returns_refund",
+    "returns_returnresolution",
+    "returns_returnrequest_credit_notes",
+    "returns_returnline",
+    "returns_returnrequest",
     "billing_settlementsignature",
     "billing_settlement",
     "billing_discrepancy",
@@ -721,6 +1261,8 @@ GENERATED_TABLES = [
 
 def reset(cursor: Any) -> None:
     cursor.execute("TRUNCATE " + ", ".join(GENERATED_TABLES) + " CASCADE")
+    # the returns' series start again with their tables
+    cursor.execute("DELETE FROM core_documentsequence WHERE left(key, 3) IN ('RR-', 'TH-', 'TK-')")
 
 
 def _create_database(url: str) -> None:
@@ -741,6 +1283,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--per-day", type=int, default=PER_DAY)
     parser.add_argument("--reset", action="store_true", help="empty the generated tables")
     parser.add_argument("--no-fulfilment", action="store_true")
+    parser.add_argument(
+        "--return-every",
+        type=int,
+        default=RETURN_EVERY,
+        help="one return request per this many shipped orders",
+    )
     args = parser.parse_args(argv)
 
     url = os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
@@ -764,6 +1312,7 @@ def main(argv: list[str] | None = None) -> None:
             customers=args.customers,
             per_day=args.per_day,
             with_fulfilment=not args.no_fulfilment,
+            return_every=args.return_every,
             log=print,
         )
     started = time.perf_counter()

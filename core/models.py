@@ -203,6 +203,12 @@ class SmsMessage(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("SMS message")
         verbose_name_plural = _("SMS messages")
+        indexes = [
+            # the outbox page (newest first, the id as the tie-break), of the user's
+            # divisions or of all: a page and the capped count read the index
+            models.Index(fields=["division", "created_at", "id"], name="sms_division_list_idx"),
+            models.Index(fields=["created_at", "id"], name="sms_list_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.phone}: {self.text[:30]}"

@@ -185,7 +185,7 @@ def approval_panel(user: Any) -> Panel | None:
         [
             _group(
                 _("Refunds to approve"),
-                _mine(user).filter(q).distinct().order_by("refund__requested_at", "pk"),
+                _mine(user).filter(q).order_by("refund__requested_at", "pk"),
                 testid="panel-refunds-approve",
                 extra=lambda r: r.refund.amount,
             )

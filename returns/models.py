@@ -189,7 +189,16 @@ class ReturnRequest(ConcurrentTransitionMixin, models.Model):
             models.CheckConstraint(condition=Q(goods_amount__gte=0), name="return_goods_amount"),
         ]
         indexes = [
-            models.Index(fields=["division", "status", "requested_at"]),
+            # the list's ordering (newest first, the id as the tie-break) within a division,
+            # and within a division and status (a filter, the home panels): a page and the
+            # capped count read the index, not the table
+            models.Index(
+                fields=["division", "requested_at", "id"], name="return_division_list_idx"
+            ),
+            models.Index(
+                fields=["division", "status", "requested_at", "id"],
+                name="return_division_status_idx",
+            ),
             models.Index(fields=["order", "status"]),
         ]
 
@@ -392,7 +401,12 @@ class Refund(ConcurrentTransitionMixin, models.Model):
                 name="refund_not_above_goods_and_freight",
             ),
         ]
-        indexes = [models.Index(fields=["division", "status"])]
+        indexes = [
+            models.Index(fields=["division", "status"]),
+            # the queues of the approvers, division finance and head office: the refunds in
+            # one (open) status, found without reading the year's paid ones
+            models.Index(fields=["status"], name="refund_status_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.number

@@ -64,7 +64,9 @@ class ReturnDetailView(PermissionGateMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        request = selectors.return_get_for_user(user=user, pk=kwargs["pk"])
+        request = selectors.return_people_load(
+            selectors.return_get_for_user(user=user, pk=kwargs["pk"])
+        )
         refund = selectors.refund_of(request)
         allowed = selectors.actions_for(user, request, refund)
         context.update(

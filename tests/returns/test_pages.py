@@ -543,6 +543,44 @@ def test_the_list_filters_and_searches(delivered: Any, people: dict[str, Any]) -
     assert accepted.number in head and requested.number not in head
 
 
+def test_the_search_finds_return_and_return_order_numbers(
+    delivered: Any, people: dict[str, Any]
+) -> None:
+    awaiting = bring("awaiting_goods", delivered(), people)
+    other = submit(delivered())
+    rep = client_for(people["sales_rep"])
+
+    def numbers(query: str) -> set[str]:
+        text = rep.get(f"/returns/?{query}").content.decode()
+        return {r.number for r in (awaiting, other) if r.number in text}
+
+    assert numbers(f"q={awaiting.return_order_number}") == {awaiting.number}
+    assert numbers(f"q={awaiting.number.lower()}") == {awaiting.number}
+    assert numbers(f"q={other.number[-6:]}") == {other.number}  # a part of a number
+    assert numbers(f"q={other.order.number.lower()}") == {other.number}
+    assert numbers("q=RR") == set()  # under 3 characters a text must be a whole number
+
+
+def test_needs_me_leaves_out_a_refund_the_approver_approved_under_another_role(
+    delivered: Any, people: dict[str, Any], make_user: Any
+) -> None:
+    head_and_leader = make_user("sales_head", "ecom_leader", username="head_and_leader")
+    request = bring("accepted", delivered(quantity=1, unit_price="6000.00"), people)
+    refund = Refund.objects.get(request=request)
+    assert refund.required_roles == ["sales_head", "ecom_leader"]
+
+    def queue(user: Any) -> str:
+        return client_for(user).get("/returns/?mine=on").content.decode()
+
+    assert request.number in queue(head_and_leader)
+    refund_approve(refund=refund, by=head_and_leader)  # as the head of sales
+    assert request.number not in queue(head_and_leader)  # the leader's part is someone else's
+    assert request.number in queue(people["ecom_leader"])
+    assert request.number not in queue(people["sales_head"])
+    home = client_for(head_and_leader).get("/").content.decode()
+    assert request.number not in home
+
+
 def test_paging_keeps_the_filters_and_newest_comes_first(
     delivered: Any, people: dict[str, Any]
 ) -> None:
