@@ -2,6 +2,7 @@
 # queues) and, hand-written, trigram indexes for the list's search by number
 # (returns.selectors._search_q).
 
+from core.search_indexes import trigram_indexes
 from django.db import migrations, models
 
 # Numbers searched by substring: trigram indexes, PostgreSQL only (SQLite reads its small
@@ -10,23 +11,6 @@ TRIGRAM_INDEXES = [
     ("return_number_trgm", "returns_returnrequest", "UPPER(number::text)"),
     ("return_order_number_trgm", "returns_returnrequest", "UPPER(return_order_number::text)"),
 ]
-
-
-def trigram_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-    for name, table, column in TRIGRAM_INDEXES:
-        schema_editor.execute(
-            f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin (({column}) gin_trgm_ops)"
-        )
-
-
-def drop_trigram_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, _table, _column in TRIGRAM_INDEXES:
-        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
 
 
 class Migration(migrations.Migration):
@@ -56,5 +40,5 @@ class Migration(migrations.Migration):
             model_name="refund",
             index=models.Index(fields=["status"], name="refund_status_idx"),
         ),
-        migrations.RunPython(trigram_indexes, drop_trigram_indexes, elidable=False),
+        trigram_indexes(TRIGRAM_INDEXES),
     ]
