@@ -14,7 +14,10 @@ values) and falls back to the ORM for anything else.
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
 import functools
+import operator
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar, cast
 
@@ -22,6 +25,7 @@ import psycopg
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models.fields import AutoFieldMixin
 
 M = TypeVar("M", bound=models.Model)
 Converter = Callable[[Any, Any, Any], Any]
@@ -188,28 +192,102 @@ def insert(objs: Sequence[models.Model]) -> None:
     if not objs:
         return
     model = type(objs[0])
-    meta = model._meta
     db = _db()
+    rows = _rows(objs, {}, db)
+    if rows is None:
+        model._default_manager.bulk_create(objs)
+        return
+    batch = max(1, db.ops.bulk_batch_size(_insert_fields(model), objs))
+    for start in range(0, len(objs), batch):
+        chunk = rows[start : start + batch]
+        sql = _insert_sql(model, tuple(shape for _params, shape in chunk))
+        keys = fetch(sql, [value for params, _shape in chunk for value in params])
+        _inserted(objs[start : start + batch], [key for (key,) in keys], db)
+
+
+# A child's column that holds its parent's key (insert_family): the key itself, or as text
+# (an audit row's object_id).
+KEY, KEY_TEXT = "key", "key_text"
+
+
+def insert_family(
+    parent: models.Model, children: Sequence[tuple[Sequence[models.Model], dict[str, str]]]
+) -> None:
+    """INSERT `parent` and its children, as insert() does, and set every primary key.
+    `children` is a list of (instances of one model, {attname: KEY or KEY_TEXT}): the
+    columns named there receive the parent's new key, so they need no value yet (leave
+    the foreign key unset; do not assign the unsaved parent).
+
+    On PostgreSQL this is one statement — the parent's INSERT … RETURNING in a WITH
+    clause that the children's INSERTs read — so an intake holds its number counter's
+    lock for one round trip instead of three; elsewhere one INSERT per model."""
+    db = _db()
+    groups = [(objs, refs) for objs, refs in children if objs]
+    if db.vendor == "postgresql":
+        rows = _rows([parent], {}, db)
+        child_rows = [_rows(objs, refs, db) for objs, refs in groups]
+        small = all(
+            len(objs) <= db.ops.bulk_batch_size(_insert_fields(type(objs[0])), objs)
+            for objs, _refs in groups
+        )
+        if rows is not None and small and all(r is not None for r in child_rows):
+            parts = [(type(parent), (rows[0][1],))] + [
+                (type(objs[0]), tuple(shape for _p, shape in found or ()))
+                for (objs, _refs), found in zip(groups, child_rows, strict=True)
+            ]
+            params = list(rows[0][0])
+            for found in child_rows:
+                params.extend(value for row_params, _shape in found or () for value in row_params)
+            keys: dict[int, list[int]] = {}
+            for index, key in fetch(_family_sql(tuple(parts)), params):
+                keys.setdefault(index, []).append(key)
+            _inserted([parent], keys[0], db)
+            for number, (objs, refs) in enumerate(groups, start=1):
+                _parent_key_set(objs, refs, parent)
+                _inserted(objs, sorted(keys[number]), db)  # keys ascend in VALUES order
+            return
+    insert([parent])
+    for objs, refs in groups:
+        _parent_key_set(objs, refs, parent)
+        insert(objs)
+
+
+def _parent_key_set(objs: Sequence[models.Model], refs: dict[str, str], parent: Any) -> None:
+    for obj in objs:
+        for attname, how in refs.items():
+            setattr(obj, attname, str(parent.pk) if how == KEY_TEXT else parent.pk)
+
+
+def _rows(
+    objs: Sequence[models.Model], refs: dict[str, str], db: BaseDatabaseWrapper
+) -> list[tuple[list[Any], tuple[str, ...]]] | None:
+    """Per instance, the parameters and the shape (per column `%s` or a literal) of its
+    VALUES row; None when insert() cannot write them (bulk_create then does)."""
+    model = type(objs[0])
     if (
-        meta.parents
+        model._meta.parents
         or not db.features.can_return_rows_from_bulk_insert
         or any(type(obj) is not model or obj.pk is not None for obj in objs)
     ):
-        model._default_manager.bulk_create(objs)
-        return
-    fields = _insert_fields(model)
-    plains = _plain_fields(model)
+        return None
+    columns = _insert_columns(model)
     rows: list[tuple[list[Any], tuple[str, ...]]] = []
     for obj in objs:
+        # (a key taken from the parent has no cached instance here: nothing to check)
         obj._prepare_related_fields_for_save(operation_name="bulk_create")  # type: ignore[attr-defined]
         params: list[Any] = []
         shape: list[str] = []
-        for field, plain in zip(fields, plains, strict=True):
-            value = field.pre_save(obj, add=True)
-            if hasattr(value, "resolve_expression"):  # a database default or an expression
-                model._default_manager.bulk_create(objs)
-                return
-            if not ((plain and value is None) or (plain == _TEXT and value == "")):
+        for field, get, same_type, prepare, plain in columns:
+            if refs and field.attname in refs:
+                shape.append(_PARENT_KEY_SQL[refs[field.attname]])
+                continue
+            value = get(obj) if get is not None else field.pre_save(obj, add=True)
+            if type(value) is same_type:  # what get_db_prep_save would do, without its calls
+                if prepare is not None:
+                    value = prepare(field, value, db)
+            elif hasattr(value, "resolve_expression"):  # a database default or an expression
+                return None
+            elif not ((plain and value is None) or (plain == _TEXT and value == "")):
                 value = field.get_db_prep_save(value, db)
             if value is None:
                 shape.append("NULL")
@@ -219,19 +297,26 @@ def insert(objs: Sequence[models.Model]) -> None:
                 shape.append("%s")
                 params.append(value)
         rows.append((params, tuple(shape)))
-    batch = max(1, db.ops.bulk_batch_size(fields, objs))
-    for start in range(0, len(objs), batch):
-        chunk = rows[start : start + batch]
-        sql = _insert_sql(model, tuple(shape for _params, shape in chunk))
-        keys = fetch(sql, [value for params, _shape in chunk for value in params])
-        for obj, (key,) in zip(objs[start : start + batch], keys, strict=True):
-            setattr(obj, meta.pk.attname, key)
-            obj._state.adding = False
-            obj._state.db = db.alias
-            if hasattr(obj, "_update_initial_state"):
-                # django_fsm's ConcurrentTransitionMixin: the state as stored is the one a
-                # later save() of this instance must find (as Model.save leaves it)
-                obj._update_initial_state()
+    return rows
+
+
+def _inserted(objs: Sequence[models.Model], keys: Sequence[Any], db: BaseDatabaseWrapper) -> None:
+    """Tell the instances they are stored, under these keys (as bulk_create leaves them)."""
+    for obj, key in zip(objs, keys, strict=True):
+        setattr(obj, obj._meta.pk.attname, key)
+        obj._state.adding = False
+        obj._state.db = db.alias
+        if hasattr(obj, "_update_initial_state"):
+            # django_fsm's ConcurrentTransitionMixin: the state as stored is the one a
+            # later save() of this instance must find (as Model.save leaves it)
+            obj._update_initial_state()
+
+
+# the parent's key in a child's VALUES row (insert_family; "parent" is its WITH clause)
+_PARENT_KEY_SQL = {
+    KEY: '(SELECT "key" FROM parent)',
+    KEY_TEXT: '(SELECT "key"::text FROM parent)',
+}
 
 
 @functools.cache
@@ -265,6 +350,85 @@ _PLAIN_FIELD_TYPES = (
 
 _NULLABLE, _TEXT = 1, 2
 
+Prepare = Callable[[Any, Any, BaseDatabaseWrapper], Any]
+Column = tuple[
+    "models.Field[Any, Any]", Callable[[Any], Any] | None, type | None, Prepare | None, int
+]
+
+
+@functools.cache
+def _insert_columns(model: type[models.Model]) -> list[Column]:
+    """Per column of the INSERT: the field; how to read its value (the attribute itself
+    where the field's pre_save only reads it, else None: call pre_save); the Python type
+    whose values `get_db_prep_save` of this exact field class would pass on unchanged or
+    through one backend adapter (None: always call it), and that adapter; _plain_fields'
+    code. Only Django's own field classes qualify (an encrypted field prepares every
+    value its own way)."""
+    found: list[Column] = []
+    for field, plain in zip(_insert_fields(model), _plain_fields(model), strict=True):
+        kind = type(field)
+        read = kind.pre_save is models.Field.pre_save or (
+            issubclass(kind, models.DateField)
+            and kind.pre_save in (models.DateField.pre_save, models.DateTimeField.pre_save)
+            and not (field.auto_now or field.auto_now_add)  # type: ignore[attr-defined]
+        )
+        same_type, prepare = _same_type(field)
+        found.append(
+            (field, operator.attrgetter(field.attname) if read else None, same_type, prepare, plain)
+        )
+    return found
+
+
+def _same_type(field: models.Field[Any, Any]) -> tuple[type | None, Prepare | None]:
+    kind = type(field)
+    if kind in (models.CharField, models.TextField):
+        return str, None  # to_python of a str is the str
+    if kind is models.BooleanField:
+        return bool, None
+    if kind in _INTEGER_TYPES:
+        return int, _adapt_integer
+    if kind is models.ForeignKey:
+        target = field.target_field  # type: ignore[attr-defined]
+        if isinstance(target, AutoFieldMixin):
+            return int, None  # an auto key is sent as it is (validate_autopk_value)
+        return None, None
+    if kind is models.DecimalField:
+        return decimal.Decimal, _adapt_decimal
+    if kind is models.DateTimeField:
+        return dt.datetime, _adapt_datetime
+    if kind is models.DateField:
+        return dt.date, _adapt_date
+    return None, None
+
+
+_INTEGER_TYPES = (
+    models.IntegerField,
+    models.BigIntegerField,
+    models.PositiveIntegerField,
+    models.PositiveSmallIntegerField,
+    models.SmallIntegerField,
+)
+
+
+def _adapt_integer(field: Any, value: int, db: BaseDatabaseWrapper) -> Any:
+    return db.ops.adapt_integerfield_value(value, field.get_internal_type())
+
+
+def _adapt_decimal(field: Any, value: decimal.Decimal, db: BaseDatabaseWrapper) -> Any:
+    if not value.is_finite():
+        return field.get_db_prep_save(value, db)  # refused there, as by the ORM
+    return db.ops.adapt_decimalfield_value(value, field.max_digits, field.decimal_places)
+
+
+def _adapt_datetime(field: Any, value: dt.datetime, db: BaseDatabaseWrapper) -> Any:
+    if value.tzinfo is None:
+        return field.get_db_prep_save(value, db)  # the ORM's warning and local time
+    return db.ops.adapt_datetimefield_value(value)
+
+
+def _adapt_date(field: Any, value: dt.date, db: BaseDatabaseWrapper) -> Any:
+    return db.ops.adapt_datefield_value(value)
+
 
 @functools.cache
 def _plain_fields(model: type[models.Model]) -> list[int]:
@@ -281,7 +445,24 @@ def _plain_fields(model: type[models.Model]) -> list[int]:
 @functools.lru_cache(maxsize=256)
 def _insert_sql(model: type[models.Model], shapes: tuple[tuple[str, ...], ...]) -> str:
     """The INSERT of len(shapes) rows; each shape gives, per column, `%s` or a literal."""
+    pk = connection.ops.quote_name(str(model._meta.pk.column))
+    return f"{_insert_values(model, shapes)} RETURNING {pk}"
+
+
+def _insert_values(model: type[models.Model], shapes: tuple[tuple[str, ...], ...]) -> str:
     names = ", ".join(connection.ops.quote_name(str(f.column)) for f in _insert_fields(model))
     values = ", ".join("(" + ", ".join(shape) + ")" for shape in shapes)
-    pk = connection.ops.quote_name(str(model._meta.pk.column))
-    return f"INSERT INTO {table(model)} ({names}) VALUES {values} RETURNING {pk}"  # noqa: S608
+    return f"INSERT INTO {table(model)} ({names}) VALUES {values}"  # noqa: S608
+
+
+@functools.lru_cache(maxsize=64)
+def _family_sql(parts: tuple[tuple[type[models.Model], tuple[tuple[str, ...], ...]], ...]) -> str:
+    """insert_family's statement: the parent's INSERT and each group's, as WITH clauses,
+    then every new key tagged with its part (0 the parent, 1… the groups)."""
+    clauses, keys = [], []
+    for number, (model, shapes) in enumerate(parts):
+        name = "parent" if number == 0 else f"part{number}"
+        pk = connection.ops.quote_name(str(model._meta.pk.column))
+        clauses.append(f'{name} AS ({_insert_values(model, shapes)} RETURNING {pk} AS "key")')
+        keys.append(f'SELECT {number}, "key" FROM {name}')  # noqa: S608
+    return "WITH " + ", ".join(clauses) + " " + " UNION ALL ".join(keys)

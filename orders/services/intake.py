@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from catalog.models import Product
 from catalog.selectors import products_by_sku
 from core import rawsql
-from core.audit import audit_record_many, audit_row
+from core.audit import audit_row
 from core.models import Division, Warehouse
 from core.numbering import commit_wait_durable, commit_without_waiting
 from core.text import CONTROL_MESSAGE, has_control_characters, is_blank
@@ -549,26 +549,24 @@ def _create(
         if customer is not None
         else None
     )
+    # The order, its lines and its audit rows: one statement on PostgreSQL (the children
+    # read the order's new key in it), written once per process (core.rawsql).
+    lines = [
+        OrderLine(
+            position=position,
+            product=line.product,
+            sku=line.product.sku,
+            name=line.product.name,
+            unit=line.product.unit,
+            quantity=line.quantity,
+            unit_price=line.unit_price,
+            vat_rate=line.product.vat_rate,
+            amount=line.amount,
+        )
+        for position, line in enumerate(clean.lines, start=1)
+    ]
     # the counter last (core.numbering): its lock is held until the commit
     order.number = order_number_next(division=clean.division, day=to_local(received_at).date())
-    rawsql.insert([order])  # the INSERTs are written once per process (core.rawsql)
-    rawsql.insert(
-        [
-            OrderLine(
-                order=order,
-                position=position,
-                product=line.product,
-                sku=line.product.sku,
-                name=line.product.name,
-                unit=line.product.unit,
-                quantity=line.quantity,
-                unit_price=line.unit_price,
-                vat_rate=line.product.vat_rate,
-                amount=line.amount,
-            )
-            for position, line in enumerate(clean.lines, start=1)
-        ]
-    )
     rows = [
         audit_row(
             obj=order,
@@ -584,5 +582,9 @@ def _create(
     ]
     if identified is not None:
         rows.append(audit_row(obj=order, **identified))
-    audit_record_many(rows)
+    rawsql.insert_family(
+        order, [(lines, {"order_id": rawsql.KEY}), (rows, {"object_id": rawsql.KEY_TEXT})]
+    )
+    for order_line in lines:
+        order_line.order = order  # the instance itself, as `order.lines` would give it
     return order

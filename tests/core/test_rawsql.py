@@ -155,3 +155,151 @@ def test_prepared_statements_can_be_turned_off(settings: Any) -> None:
 
     prepared = rawsql.fetch("SELECT statement FROM pg_prepared_statements", [])
     assert not any("+ 41" in row[0] for row in prepared)
+
+
+def _prepared_as_the_orm(model: Any, name: str, value: Any) -> None:
+    """The value insert() sends for `value` in column `name` is get_db_prep_save's."""
+    for field, _get, same_type, prepare, _plain in rawsql._insert_columns(model):
+        if field.name != name:
+            continue
+        assert type(value) is same_type, (name, same_type)
+        sent = prepare(field, value, connection) if prepare is not None else value
+        expected = field.get_db_prep_save(value, connection)
+        assert sent == expected and type(sent) is type(expected), (name, sent, expected)
+        return
+    raise AssertionError(f"no column {name}")
+
+
+@pytest.mark.parametrize(
+    ("model", "name", "value"),
+    [
+        (AuditRecord, "object_id", "7"),
+        (AuditRecord, "note", "中文 O'Brien"),
+        (Order, "goods_amount", Decimal("9999999999.99")),
+        (Order, "freight", Decimal("0")),
+        (Order, "placed_at", timezone.now()),
+        (
+            Order,
+            "placed_at",
+            dt.datetime(2026, 3, 1, 0, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))),
+        ),
+        (Order, "is_paid", True),
+        (Order, "division", 3),
+    ],
+)
+def test_insert_prepares_plain_values_as_the_orm_does(model: Any, name: str, value: Any) -> None:
+    _prepared_as_the_orm(model, name, value)
+
+
+def test_insert_prepares_every_column_of_the_hot_models_as_the_orm_does(gq: Division) -> None:
+    """Every column with a shortcut, for each hot model: integers keep the backend's
+    typed wrapper (PostgreSQL), SQLite gets its strings for decimals and datetimes."""
+    samples = {
+        str: "x",
+        bool: False,
+        int: 2**40,
+        Decimal: Decimal("12.30"),
+        dt.datetime: timezone.now(),
+        dt.date: dt.date(2026, 2, 28),
+    }
+    from orders.models import Customer, OrderLine
+
+    seen = 0
+    for model in (Order, OrderLine, AuditRecord, Customer):
+        for field, _get, same_type, _prepare, _plain in rawsql._insert_columns(model):
+            if same_type is None:
+                continue
+            value = samples[same_type]
+            if same_type is int and field.get_internal_type().startswith(
+                ("Small", "PositiveSmall")
+            ):
+                value = 7
+            _prepared_as_the_orm(model, field.name, value)
+            seen += 1
+    assert seen > 40  # the shortcut covers most of the order's columns
+
+
+def test_values_the_shortcut_does_not_take_go_through_the_field() -> None:
+    """A naive datetime or an infinite decimal is left to get_db_prep_save (its warning,
+    its refusal), exactly as bulk_create does."""
+    from django.core.exceptions import ValidationError
+
+    columns = {f.name: (f, p) for f, _g, _t, p, _n in rawsql._insert_columns(Order)}
+    field, prepare = columns["goods_amount"]
+    with pytest.raises(ValidationError):
+        prepare(field, Decimal("Infinity"), connection)
+    field, prepare = columns["placed_at"]
+    with pytest.warns(RuntimeWarning, match="naive datetime"):
+        prepare(field, dt.datetime(2026, 3, 1, 8, 0), connection)
+    # a field whose pre_save does more than read (auto_now_add) is asked, not read
+    at = {f.name: g for f, g, _t, _p, _n in rawsql._insert_columns(AuditRecord)}
+    assert at["at"] is None and at["action"] is not None
+
+
+def test_insert_family_stores_the_parent_and_gives_each_child_its_key(gq: Division) -> None:
+    """The order's lines and audit rows read the order's new key (as a number and as
+    text); on PostgreSQL in the same statement as the order, elsewhere one per model."""
+    from orders.models import OrderLine
+    from tests.orders.factories import PlatformFactory, receive
+
+    product = ListedProductFactory(division=gq, sku="SKU-A")
+    template = receive(PlatformFactory())
+    order = Order(
+        **{
+            f.attname: getattr(template, f.attname)
+            for f in Order._meta.concrete_fields
+            if f.attname not in ("id", "number", "platform_order_no")
+        },
+        number="GQ-FAMILY-1",
+        platform_order_no="FAMILY-1",
+    )
+    lines = [
+        OrderLine(
+            position=n,
+            product=product,
+            sku=product.sku,
+            name=product.name,
+            unit=product.unit,
+            quantity=n,
+            unit_price=Decimal("1.10"),
+            vat_rate=product.vat_rate,
+            amount=Decimal("1.10") * n,
+        )
+        for n in (1, 2, 3)
+    ]
+    rows = [_audit("first"), _audit("second", note="n")]
+
+    with CaptureQueriesContext(connection) as queries:
+        rawsql.insert_family(
+            order, [(lines, {"order_id": rawsql.KEY}), (rows, {"object_id": rawsql.KEY_TEXT})]
+        )
+
+    inserts = [q["sql"] for q in queries.captured_queries if "INSERT" in q["sql"]]
+    assert len(inserts) == (1 if connection.vendor == "postgresql" else 3)
+    assert order.pk is not None and not order._state.adding
+    stored = Order.objects.get(pk=order.pk)
+    assert stored.number == "GQ-FAMILY-1" and stored.status == order.status
+    assert [(line.position, line.quantity) for line in stored.lines.order_by("id")] == [
+        (1, 1),
+        (2, 2),
+        (3, 3),
+    ]
+    # each instance got its own key (in the order given) and its parent's
+    assert [line.pk for line in lines] == list(
+        stored.lines.order_by("id").values_list("id", flat=True)
+    )
+    assert all(line.order_id == order.pk for line in lines)
+    assert [
+        r.action for r in AuditRecord.objects.filter(pk__in=[r.pk for r in rows]).order_by("id")
+    ] == ["first", "second"]
+    assert set(
+        AuditRecord.objects.filter(pk__in=[r.pk for r in rows]).values_list("object_id", flat=True)
+    ) == {str(order.pk)}
+    assert all(r.object_id == str(order.pk) for r in rows)
+    stored.save()  # the fsm concurrency guard knows the stored state
+
+
+def test_insert_family_without_children_is_an_insert(gq: Division) -> None:
+    row = _audit("alone")
+    rawsql.insert_family(row, [([], {"object_id": rawsql.KEY_TEXT})])
+    assert AuditRecord.objects.get(pk=row.pk).action == "alone"
