@@ -449,10 +449,14 @@ _CUSTOMER_FIELDS = ("id", "number", "kind", "division_id", "name", "org_code", "
 
 def _customer_lock_exact(buyer: BuyerInput) -> tuple[Customer | None, str]:
     """customers.customer_find_exact's look-up (the active customer with this organisation
-    code or ID number), locking the row found (SELECT … FOR UPDATE) in the same statement:
-    a merge running now cannot slip in before the order is stored (docs/architecture.md,
+    code or ID number), locking the row found in the same statement: a merge (or a
+    correction) running now cannot slip in before the order is stored (docs/architecture.md,
     "Lock order": customer rows before the number counter). Call inside the transaction.
-    Hand-written SQL like _division_place, and for the same reason."""
+
+    A share lock (FOR SHARE): it holds off a merge's FOR UPDATE and any UPDATE of the row
+    as an exclusive lock would, but intakes of the same customer do not queue for each
+    other — a platform replaying a big customer's orders would otherwise run them one at
+    a time. Hand-written SQL like _division_place, and for the same reason."""
     if buyer.kind == Customer.Kind.CORPORATE and buyer.org_code:
         field, value = "org_code_core", organisation_code_core(buyer.org_code)
         method = Order.IdentifiedBy.ORG_CODE
@@ -462,7 +466,7 @@ def _customer_lock_exact(buyer: BuyerInput) -> tuple[Customer | None, str]:
     else:
         return None, ""
     columns = ", ".join(_c(Customer, name) for name in _CUSTOMER_FIELDS)
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    lock = " FOR SHARE" if connection.features.has_select_for_update else ""
     rows = rawsql.fetch(
         f"SELECT {columns} FROM {_t(Customer)} "  # noqa: S608 (names from the model)
         f"WHERE {_c(Customer, 'kind')} = %s AND {_c(Customer, field)} = %s "

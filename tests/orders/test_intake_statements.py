@@ -125,3 +125,49 @@ def test_a_new_token_replaces_the_old_one_at_once(
     )
     fresh = Client(HTTP_AUTHORIZATION="Bearer a-brand-new-token")
     assert post_order(fresh, _three_lines("TOKEN-3")).status_code == 201
+
+
+def test_intakes_of_one_customer_do_not_queue_but_a_merge_waits_for_them(
+    api: Client, known_customer: Any
+) -> None:
+    """The intake's customer lock is shared (FOR SHARE): a second intake of the same
+    customer goes through while a first transaction holds it, a merge's exclusive lock on
+    the customer does not (PostgreSQL, two connections)."""
+    import threading
+
+    from django.db import DatabaseError, connections, transaction
+
+    from orders.models import Customer
+    from orders.services.intake import BuyerInput, _customer_lock_exact
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs row locks and concurrent connections (PostgreSQL)")
+    holding, done = threading.Event(), threading.Event()
+    found: list[Any] = []
+
+    def hold() -> None:
+        try:
+            with transaction.atomic():
+                buyer = BuyerInput(kind="individual", name="张三", phone="", id_number=ID_NUMBER)
+                found.append(_customer_lock_exact(buyer)[0])
+                holding.set()
+                done.wait(10)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    try:
+        assert holding.wait(10) and found[0].pk == known_customer.pk
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '3s'")  # a wait would fail, not hang
+        response = post_order(api, _three_lines("SHARED-1"))
+        assert response.status_code == 201, response.content
+        assert response.json()["status"] == "identified"
+        with pytest.raises(DatabaseError), transaction.atomic():
+            Customer.objects.select_for_update(nowait=True).get(pk=known_customer.pk)
+    finally:
+        done.set()
+        thread.join(10)
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
