@@ -100,9 +100,32 @@ class _PreparingCursor(psycopg.Cursor[Any]):
         return super().execute(query, params, **kwargs)
 
     def _convert_query(self, query: Any, params: Any = None) -> Any:
-        converted = super()._convert_query(query, params)
+        """psycopg's conversion (%s → $n, the placeholders' formats), kept per statement:
+        psycopg keeps it only for statements under 50 parameters and 4 KB, and an intake's
+        INSERT of the order, its lines and its audit rows is past both. The hot statements
+        are a few dozen shapes per process, so keeping them all costs little."""
+        key = (query, self._tx.encoding)
+        known = _CONVERSIONS.get(key)
+        converted = self._query_cls(self._tx)
+        if known is not None:
+            converted.query, converted._want_formats, converted._order, converted._parts = known
+            converted.dump(params)
+        else:
+            converted.convert(query, params)
+            if len(_CONVERSIONS) < _CONVERSIONS_KEPT and params is not None:
+                _CONVERSIONS[key] = (
+                    converted.query,
+                    converted._want_formats,
+                    converted._order,
+                    converted._parts,
+                )
         self._query = converted  # what Django's query log reads (the $n form)
         return converted
+
+
+# psycopg's converted statements, by statement text and encoding (_PreparingCursor)
+_CONVERSIONS: dict[tuple[Any, str], tuple[Any, Any, Any, Any]] = {}
+_CONVERSIONS_KEPT = 512
 
 
 def columns(model: type[models.Model], fields: Sequence[str], alias: str = "") -> str:

@@ -140,11 +140,15 @@ class _Checker:
             return None
 
 
-def order_input_check(*, data: OrderInput, now: dt.datetime | None = None) -> CleanOrder:
-    """Every rule of SPEC §2/§7; raises IntakeInvalid listing each broken one."""
-    control = control_character_errors(data)
-    if control:
-        raise IntakeInvalid(control)
+def order_input_check(
+    *, data: OrderInput, now: dt.datetime | None = None, place: _Place | None = None
+) -> CleanOrder:
+    """Every rule of SPEC §2/§7; raises IntakeInvalid listing each broken one. `place` is
+    the division's, when order_receive has read it already (with its replay check)."""
+    if place is None:  # (order_receive checked the control characters before reading it)
+        control = control_character_errors(data)
+        if control:
+            raise IntakeInvalid(control)
     check = _Checker()
     number = (data.platform_order_no or "").strip()
     if not _PLATFORM_ORDER_NO.fullmatch(number):
@@ -158,7 +162,8 @@ def order_input_check(*, data: OrderInput, now: dt.datetime | None = None) -> Cl
     )
     province_text = _text(data.ship_to.province)
     province_code = province_resolve(province_text) if province_text else None
-    place = _division_place((data.division or "").strip(), province_code)
+    if place is None:
+        place = _division_place((data.division or "").strip(), province_code)
     division = place.division
     if division is None:
         check.add("division", "division_unknown", _("No active division has this code."))
@@ -191,22 +196,32 @@ class _Place:
     division: Division | None
     warehouses: dict[str, Warehouse] | None = None  # the division's active ones, by kind
     route_kind: str | None = None  # the routing table's kind for the province, if a row
+    existing: int | None = None  # the order already received under the number (replay)
 
 
-def _division_place(code: str, province_code: str | None) -> _Place:
+def _division_place(
+    code: str, province_code: str | None, replay: tuple[int, str] | None = None
+) -> _Place:
     """The active division with this code, its active warehouses and the routing table's
     warehouse kind for the province, in one query (routing.warehouse_for_province's rule,
-    applied by order_input_check). A division without an active warehouse costs a second
-    query and routes to no warehouse, as warehouse_for_province does.
+    applied by order_input_check) — with `replay` (platform, platform order number), also
+    the order already received under that number. A division without an active warehouse
+    costs a second query and routes to no warehouse, as warehouse_for_province does.
 
     Hand-written SQL (columns from the models' metadata): this runs for every order a
     platform sends, and compiling the equivalent queryset costs more than running it."""
-    if not code:
+    if not code and replay is None:
         return _Place(None)
     warehouse_fields = [f.attname for f in Warehouse._meta.concrete_fields]
     division_fields = [f.attname for f in Division._meta.concrete_fields]
-    route_kind = "NULL"
+    existing, route_kind = "NULL", "NULL"
     params: list[Any] = []
+    if replay is not None:
+        existing = (
+            f"(SELECT {_c(Order, 'id')} FROM {_t(Order)} WHERE {_c(Order, 'platform')} = %s "  # noqa: S608
+            f"AND {_c(Order, 'platform_order_no')} = %s)"
+        )
+        params.extend(replay)
     if province_code is not None:
         route_kind = (
             f"(SELECT {_c(ProvinceRoute, 'warehouse_kind')} FROM {_t(ProvinceRoute)} "  # noqa: S608
@@ -214,27 +229,29 @@ def _division_place(code: str, province_code: str | None) -> _Place:
         )
         params.append(province_code)
     columns = ", ".join(
-        [f"w.{_c(Warehouse, n)}" for n in warehouse_fields]
+        [existing, route_kind]
+        + [f"w.{_c(Warehouse, n)}" for n in warehouse_fields]
         + [f"d.{_c(Division, n)}" for n in division_fields]
-        + [route_kind]
     )
+    # one row at least (the replay check's answer), with NULL columns when no warehouse
     sql = (
-        f"SELECT {columns} FROM {_t(Warehouse)} w "  # noqa: S608 (names from the models)
+        f"SELECT {columns} FROM (SELECT 1 AS one) o LEFT JOIN ({_t(Warehouse)} w "  # noqa: S608
         f"JOIN {_t(Division)} d ON d.{_c(Division, 'id')} = w.{_c(Warehouse, 'division_id')} "
-        f"WHERE d.{_c(Division, 'code')} = %s AND d.{_c(Division, 'is_active')} "
-        f"AND w.{_c(Warehouse, 'is_active')} ORDER BY w.{_c(Warehouse, 'code')}"
+        f"AND d.{_c(Division, 'code')} = %s AND d.{_c(Division, 'is_active')}) "
+        f"ON w.{_c(Warehouse, 'is_active')} ORDER BY w.{_c(Warehouse, 'code')}"
     )
     rows = rawsql.fetch(sql, [*params, code])
-    if not rows:
-        division = Division.objects.filter(code=code, is_active=True).first()
-        return _Place(division, {} if division is not None else None)
+    found = rows[0][0]
+    if rows[0][2] is None:  # no active warehouse (or no such division)
+        division = Division.objects.filter(code=code, is_active=True).first() if code else None
+        return _Place(division, {} if division is not None else None, existing=found)
     # converted as the ORM converts them (SQLite's booleans), in the models' field order
-    division = rawsql.load(Division, division_fields, rows[:1], offset=len(warehouse_fields))[0]
+    division = rawsql.load(Division, division_fields, rows[:1], offset=2 + len(warehouse_fields))[0]
     warehouses: dict[str, Warehouse] = {}
-    for warehouse in rawsql.load(Warehouse, warehouse_fields, rows):
+    for warehouse in rawsql.load(Warehouse, warehouse_fields, rows, offset=2):
         warehouse.division = division
         warehouses[warehouse.kind] = warehouse
-    return _Place(division, warehouses, rows[0][-1])
+    return _Place(division, warehouses, rows[0][1], existing=found)
 
 
 # quoted names, kept per process (core.rawsql)
@@ -403,10 +420,15 @@ def order_receive(
     if control:  # before any look-up: PostgreSQL refuses NUL in a query parameter
         raise IntakeInvalid(control)
     fingerprint = data.fingerprint()
-    existing = _existing(platform, data)
-    if existing is not None:
-        return IntakeResult(existing, False)
-    clean = order_input_check(data=data, now=now or at)
+    # the replay check and the division's place in one statement
+    place = _division_place(
+        (data.division or "").strip(),
+        province_resolve(_text(data.ship_to.province)) if _text(data.ship_to.province) else None,
+        replay=(platform.pk, (data.platform_order_no or "").strip()),
+    )
+    if place.existing is not None:
+        return IntakeResult(_existing_order(place.existing, data), False)
+    clean = order_input_check(data=data, now=now or at, place=place)
     try:
         with transaction.atomic():
             # The order number counter of the division and day is the one lock every
@@ -437,7 +459,13 @@ def _existing(platform: Platform, data: OrderInput) -> Order | None:
     )
     if not found:
         return None
-    order = Order.objects.select_related("warehouse", "division", "platform").get(pk=found[0][0])
+    return _existing_order(found[0][0], data)
+
+
+def _existing_order(pk: int, data: OrderInput) -> Order:
+    """The order received before under the same number: the answer to a replay of the same
+    content; IntakeConflict for different content."""
+    order = Order.objects.select_related("warehouse", "division", "platform").get(pk=pk)
     if not same_content(order.payload_hash, data):
         raise IntakeConflict(order)
     return order

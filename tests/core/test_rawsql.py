@@ -148,6 +148,18 @@ def test_the_hot_statements_are_prepared_once_per_session_on_postgresql() -> Non
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_long_statements_are_converted_once_and_bound_afresh_each_time() -> None:
+    """Past psycopg's own limits (50 parameters): the conversion is kept, the values are
+    not — each run binds its own."""
+    sql = "SELECT " + " + ".join(["%s::int"] * 60) + " AS total -- conversion kept"
+    for start in (0, 1, 5):
+        assert rawsql.fetch(sql, list(range(start, start + 60))) == [
+            (sum(range(start, start + 60)),)
+        ]
+    assert any(key[0] == sql for key in rawsql._CONVERSIONS)
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
 def test_prepared_statements_can_be_turned_off(settings: Any) -> None:
     settings.DATABASE_PREPARED_STATEMENTS = False
     sql = f"SELECT count(*) + 41 FROM {rawsql.table(Order)}"
