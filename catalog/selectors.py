@@ -41,9 +41,13 @@ def products_by_sku(*, skus: Iterable[str]) -> dict[str, Product]:
     )
     rows = rawsql.fetch(sql, wanted)
     products = rawsql.load(Product, product_fields, rows)
-    divisions = rawsql.load(Division, division_fields, rows, offset=len(product_fields))
+    divisions: dict[int, Division] = {}  # one instance per division (an order's products share one)
     found = {}
-    for product, division in zip(products, divisions, strict=True):
+    for product, row in zip(products, rows, strict=True):
+        division = divisions.get(product.division_id)
+        if division is None:
+            division = rawsql.load(Division, division_fields, [row], offset=len(product_fields))[0]
+            divisions[product.division_id] = division
         product.division = division
         found[product.sku] = product
     return {sku: found[normalise_sku(sku)] for sku in given if normalise_sku(sku) in found}
