@@ -19,10 +19,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import FSMField, transition
 
 from core.append_only import AppendOnlyModel
 from core.models import Division
+from core.transitions import ConcurrentTransitionMixin
 from fulfilment.models import DeliveryNote
 from orders.models import Order
 

@@ -16,10 +16,11 @@ from django.db import models
 from django.db.models.functions import Trim, Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import FSMField, transition
 
 from core.append_only import AppendOnlyModel
 from core.models import Division, Warehouse
+from core.transitions import ConcurrentTransitionMixin
 
 from .rules import base_information_complete, normalise_sku, sku_validator
 

@@ -23,11 +23,12 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import FSMField, transition
 
 from catalog.models import Product
 from core.append_only import AppendOnlyModel
 from core.models import Division, Warehouse
+from core.transitions import ConcurrentTransitionMixin
 from orders.models import Order, OrderLine
 
 _USER = settings.AUTH_USER_MODEL

@@ -31,9 +31,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import FSMField, transition
 
 from core.models import Division, Warehouse
+from core.transitions import ConcurrentTransitionMixin
 from orders.models import Order, OrderLine, Platform
 
 _USER = settings.AUTH_USER_MODEL
