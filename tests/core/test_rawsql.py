@@ -159,6 +159,27 @@ def test_long_statements_are_converted_once_and_bound_afresh_each_time() -> None
     assert any(key[0] == sql for key in rawsql._CONVERSIONS)
 
 
+def test_database_errors_of_a_hot_statement_are_djangos() -> None:
+    """Whether through Django's cursor or past it, a failing statement raises Django's
+    exception classes (the intake catches IntegrityError), and the connection is usable."""
+    from django.db import DataError, IntegrityError, transaction
+
+    if connection.vendor == "postgresql":  # SQLite divides by zero into NULL
+        with pytest.raises(DataError), transaction.atomic():
+            rawsql.fetch("SELECT CAST(%s AS integer) / 0", ["1"])
+    row = _audit("twice")
+    rawsql.insert([row])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rawsql.fetch(
+            f"INSERT INTO {rawsql.table(AuditRecord)} (id, at, object_type, object_id, "  # noqa: S608
+            "object_repr, action, from_state, to_state, note, data) "
+            "SELECT id, at, object_type, object_id, object_repr, action, from_state, to_state, "
+            f"note, data FROM {rawsql.table(AuditRecord)} WHERE id = %s RETURNING id",
+            [row.pk],
+        )
+    assert rawsql.fetch("SELECT %s", [7])[0][0] in (7, "7")
+
+
 @pytest.mark.skipif("connection.vendor != 'postgresql'")
 def test_prepared_statements_can_be_turned_off(settings: Any) -> None:
     settings.DATABASE_PREPARED_STATEMENTS = False
