@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -18,9 +18,14 @@ from .rules import normalise_sku
 SLOW_MOVER_FILTER = "slow"
 
 
-def products_by_sku(*, skus: Iterable[str]) -> dict[str, Product]:
+def products_by_sku(
+    *, skus: Iterable[str], fields: Sequence[str] | None = None
+) -> dict[str, Product]:
     """Products with these SKUs (any status), their divisions loaded, in one query, keyed
-    by each SKU as given.
+    by each SKU as given. With `fields`, only those columns are read (the key, the SKU and
+    the listing state always; the others load on first use, as with QuerySet.only) and the
+    division is not joined: the intake reads eight of a product's two dozen columns, and
+    not its detail-page texts.
 
     SKUs match ignoring case and surrounding blanks ("demo-001" finds DEMO-001); unknown
     SKUs are absent from the result. Every intake asks this, so the statement is written
@@ -30,13 +35,21 @@ def products_by_sku(*, skus: Iterable[str]) -> dict[str, Product]:
     wanted = sorted({normalise_sku(s) for s in given})
     if not wanted:
         return {}
-    product_fields = [f.attname for f in Product._meta.concrete_fields]
-    division_fields = [f.attname for f in Division._meta.concrete_fields]
+    product_fields = (
+        [f.attname for f in Product._meta.concrete_fields]
+        if fields is None
+        else list(dict.fromkeys(["id", "sku", "status", *fields]))
+    )
+    division_fields = [f.attname for f in Division._meta.concrete_fields] if fields is None else []
+    join = (
+        f", {rawsql.columns(Division, division_fields, 'd')} FROM {rawsql.table(Product)} p "
+        f"JOIN {rawsql.table(Division)} d "
+        f"ON d.{rawsql.column(Division, 'id')} = p.{rawsql.column(Product, 'division')}"
+        if division_fields
+        else f" FROM {rawsql.table(Product)} p"
+    )
     sql = (
-        f"SELECT {rawsql.columns(Product, product_fields, 'p')}, "  # noqa: S608 (model names)
-        f"{rawsql.columns(Division, division_fields, 'd')} "
-        f"FROM {rawsql.table(Product)} p JOIN {rawsql.table(Division)} d "
-        f"ON d.{rawsql.column(Division, 'id')} = p.{rawsql.column(Product, 'division')} "
+        f"SELECT {rawsql.columns(Product, product_fields, 'p')}{join} "  # noqa: S608 (model names)
         f"WHERE p.{rawsql.column(Product, 'sku')} IN ({', '.join(['%s'] * len(wanted))})"
     )
     rows = rawsql.fetch(sql, wanted)
@@ -44,11 +57,14 @@ def products_by_sku(*, skus: Iterable[str]) -> dict[str, Product]:
     divisions: dict[int, Division] = {}  # one instance per division (an order's products share one)
     found = {}
     for product, row in zip(products, rows, strict=True):
-        division = divisions.get(product.division_id)
-        if division is None:
-            division = rawsql.load(Division, division_fields, [row], offset=len(product_fields))[0]
-            divisions[product.division_id] = division
-        product.division = division
+        if division_fields:
+            division = divisions.get(product.division_id)
+            if division is None:
+                division = rawsql.load(
+                    Division, division_fields, [row], offset=len(product_fields)
+                )[0]
+                divisions[product.division_id] = division
+            product.division = division
         found[product.sku] = product
     return {sku: found[normalise_sku(sku)] for sku in given if normalise_sku(sku) in found}
 

@@ -329,7 +329,9 @@ def _check_lines(
     if not lines:
         check.add("lines", "required", _("An order needs at least one line."))
         return []
-    products = products_by_sku(skus=[(line.sku or "").strip() for line in lines])
+    products = products_by_sku(
+        skus=[(line.sku or "").strip() for line in lines], fields=_PRODUCT_FIELDS
+    )
     clean: list[CleanLine] = []
     for index, line in enumerate(lines):
         path = f"lines[{index}]"
@@ -357,6 +359,10 @@ def _check_lines(
         check.add("lines", "total_range", str(TOTAL_TOO_LARGE))
     return clean
 
+
+# What the intake reads of a product (the line's copy of it, the listing and division
+# checks, the price flag); products_by_sku leaves the rest unread.
+_PRODUCT_FIELDS = ("name", "unit", "vat_rate", "division_id", "selling_price")
 
 AMOUNT_TOO_LARGE = gettext_lazy(
     "Quantity × unit price exceeds the largest amount the portal keeps (9,999,999,999.99)."

@@ -166,6 +166,27 @@ def test_products_by_sku_is_one_query(make_product: Any, django_assert_num_queri
         assert [p.division.code for p in found.values()] == ["GQ"] * 5
 
 
+def test_products_by_sku_reads_only_the_fields_asked_for(
+    make_product: Any, django_assert_num_queries: Any
+) -> None:
+    product = make_product(sku="DEMO-7")
+    Product.objects.filter(pk=product.pk).update(detail_content="长" * 5000)
+
+    with django_assert_num_queries(1) as queries:
+        (found,) = products_by_sku(skus=["demo-7"], fields=["name", "selling_price"]).values()
+        assert (found.pk, found.sku, found.status, found.name) == (
+            product.pk,
+            "DEMO-7",
+            product.status,
+            product.name,
+        )
+        assert found.selling_price == product.selling_price
+    sql = queries.captured_queries[0]["sql"]
+    assert "detail_content" not in sql and "JOIN" not in sql  # nor the division
+    assert found.get_deferred_fields() >= {"detail_content", "promotion_plan"}
+    assert len(found.detail_content) == 5000  # loaded on first use, like QuerySet.only
+
+
 def test_the_admin_stores_the_sku_upper_case_and_refuses_a_case_duplicate(
     users: dict[str, Any], make_product: Any
 ) -> None:
