@@ -53,40 +53,55 @@ def series_get(code: str) -> Series:
         raise ValueError(f"Unknown document series {code!r}.") from None
 
 
-def sequence_next(*, key: str) -> int:
+def sequence_next(*, key: str, commit_early: bool = False) -> int:
     """The next value of counter `key`, created on first use without a race.
 
     One statement, `UPDATE … SET last_value = last_value + 1 … RETURNING last_value`: the
     row lock is taken and the value read in the same round trip, and held until the
     caller's transaction ends (no gap after a rollback). Only the first number of a counter
-    needs more (an INSERT … ON CONFLICT DO NOTHING, then the UPDATE again)."""
+    needs more (an INSERT … ON CONFLICT DO NOTHING, then the UPDATE again).
+
+    `commit_early` (only when commit_early_available() said so): the same statement sets
+    the transaction's synchronous_commit to off, so its COMMIT releases the counter without
+    waiting for the disk (see below)."""
     if not transaction.get_connection().in_atomic_block:
         with transaction.atomic():
-            return sequence_next(key=key)
-    value = _increment(key)
+            return sequence_next(key=key, commit_early=commit_early)
+    value = _increment(key, commit_early)
     if value is None:
         # ON CONFLICT DO NOTHING: a concurrent first caller waits for the other's insert.
         DocumentSequence.objects.bulk_create([DocumentSequence(key=key)], ignore_conflicts=True)
-        value = _increment(key)
+        value = _increment(key, commit_early)
         assert value is not None
     return value
 
 
-def _increment(key: str) -> int | None:
+def _increment(key: str, commit_early: bool = False) -> int | None:
     table, column = rawsql.table(DocumentSequence), rawsql.column(DocumentSequence, "key")
+    # SET LOCAL synchronous_commit TO OFF rides on the counter's statement: the setting is
+    # read at COMMIT, and only a transaction holding a counter needs it
+    returning = "last_value" + (
+        ", set_config('synchronous_commit', 'off', true)" if commit_early else ""
+    )
     rows = rawsql.fetch(  # a hot statement (every intake): prepared on PostgreSQL
         f"UPDATE {table} SET last_value = last_value + 1 WHERE {column} = %s "  # noqa: S608
-        "RETURNING last_value",
+        f"RETURNING {returning}",
         [key],
     )
     return int(rows[0][0]) if rows else None
 
 
 def document_number_next(
-    *, series: str, division: Any = None, year: int | None = None, day: dt.date | None = None
+    *,
+    series: str,
+    division: Any = None,
+    year: int | None = None,
+    day: dt.date | None = None,
+    commit_early: bool = False,
 ) -> str:
     """The next number of `series` for `division` in `year` (or on `day` for series that
-    restart daily). Call inside the transaction that stores the document."""
+    restart daily). Call inside the transaction that stores the document; `commit_early`
+    as for sequence_next."""
     if not transaction.get_connection().in_atomic_block:
         # outside a transaction the number would be committed before the document is
         # stored, and a failure after this call would leave a gap
@@ -105,7 +120,7 @@ def document_number_next(
         "year": year if year is not None else (day.year if day else ""),
         "day": day,
     }
-    value = sequence_next(key=definition.key.format(**fields))
+    value = sequence_next(key=definition.key.format(**fields), commit_early=commit_early)
     return definition.number.format(value=value, **fields)
 
 
@@ -118,9 +133,10 @@ def document_number_next(
 # afterwards, together with every other committer (group commit):
 #
 #     with transaction.atomic():
-#         commit_without_waiting()
-#         ... document_number_next(...) and the inserts ...
-#     commit_wait_durable()   # before telling anybody the document exists
+#         early = commit_early_available()
+#         ... document_number_next(..., commit_early=early) and the inserts ...
+#     if early:
+#         commit_wait_durable()   # before telling anybody the document exists
 #
 # Gap-free still holds: a later number is committed later in the WAL, so a crash that loses
 # this commit loses every later one too. The caller answers only after
@@ -144,10 +160,12 @@ def _outermost_postgresql() -> bool:
     )
 
 
-def commit_without_waiting() -> bool:
-    """First statement of an outermost transaction on PostgreSQL: its COMMIT returns (and
-    releases its row locks) without waiting for the WAL flush. Returns whether it applied;
-    then call commit_wait_durable() after the transaction."""
+def commit_early_available() -> bool:
+    """Whether this transaction may commit without waiting for the WAL flush: the outermost
+    transaction on PostgreSQL, with a role that may force the flush afterwards. Ask at the
+    start of the transaction; pass the answer to the counter (document_number_next's
+    `commit_early`), which sets it in its own statement, and call commit_wait_durable()
+    after the transaction when it was True."""
     global _flush_available
     if not _outermost_postgresql():
         return False
@@ -159,15 +177,11 @@ def commit_without_waiting() -> bool:
             _flush_available = True
         except DatabaseError:
             _flush_available = False
-    if not _flush_available:
-        return False
-    # SET LOCAL synchronous_commit TO OFF, as a statement that can be prepared
-    rawsql.fetch("SELECT set_config('synchronous_commit', 'off', true)", [])
-    return True
+    return _flush_available
 
 
 def commit_wait_durable() -> None:
-    """Wait until this session's last commit is on disk (after commit_without_waiting()
+    """Wait until this session's last commit is on disk (after commit_early_available()
     returned True; call outside any transaction). A one-statement transaction that writes
     a WAL record (a logical-decoding message, ignored by everything but logical decoders)
     commits synchronously, and its flush covers every earlier commit record."""

@@ -19,7 +19,7 @@ from catalog.selectors import products_by_sku
 from core import rawsql
 from core.audit import audit_row
 from core.models import Division, Warehouse
-from core.numbering import commit_wait_durable, commit_without_waiting
+from core.numbering import commit_early_available, commit_wait_durable
 from core.text import CONTROL_MESSAGE, has_control_characters, is_blank
 from core.working_calendar import to_local
 
@@ -440,8 +440,8 @@ def order_receive(
             # The order number counter of the division and day is the one lock every
             # intake of the division queues for: release it with the commit, not after
             # the disk flush (core.numbering), and wait for the disk below.
-            early = commit_without_waiting()
-            order = _create(platform, clean, source, fingerprint, by, at or timezone.now())
+            early = commit_early_available()
+            order = _create(platform, clean, source, fingerprint, by, at or timezone.now(), early)
     except IntegrityError:
         # Another request created the same number meanwhile (the unique constraint won).
         existing = _existing(platform, data)
@@ -520,6 +520,7 @@ def _create(
     fingerprint: str,
     by: Any,
     received_at: dt.datetime,
+    commit_early: bool = False,
 ) -> Order:
     """Store the checked order in the caller's transaction, identified at once when its
     customer is known. Statements: the customer (look-up and lock), the order number (the
@@ -604,7 +605,9 @@ def _create(
         for position, line in enumerate(clean.lines, start=1)
     ]
     # the counter last (core.numbering): its lock is held until the commit
-    order.number = order_number_next(division=clean.division, day=to_local(received_at).date())
+    order.number = order_number_next(
+        division=clean.division, day=to_local(received_at).date(), commit_early=commit_early
+    )
     rows = [
         audit_row(
             obj=order,

@@ -26,8 +26,10 @@ CUSTOMER = series_register(
 )
 
 
-def order_number_next(*, division: Division, day: dt.date) -> str:
-    return document_number_next(series=ORDER.code, division=division, day=day)
+def order_number_next(*, division: Division, day: dt.date, commit_early: bool = False) -> str:
+    return document_number_next(
+        series=ORDER.code, division=division, day=day, commit_early=commit_early
+    )
 
 
 def sales_order_number_next(*, division: Division, year: int) -> str:

@@ -106,3 +106,38 @@ def test_a_number_drawn_outside_a_transaction_is_refused() -> None:
         document_number_next(series="TEST-DN", division=division, year=2026)
 
     assert not DocumentSequence.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_counter_drawn_to_commit_early_turns_off_the_wait_for_its_transaction_only() -> None:
+    """commit_early (the intake): the counter's own statement sets synchronous_commit off
+    for its transaction — no statement of its own — and the next transaction waits again.
+    Elsewhere than the outermost transaction on PostgreSQL it is not offered."""
+    from django.db import connection
+
+    from core.numbering import commit_early_available, commit_wait_durable
+
+    division = Division.objects.get_or_create(code="GQ", defaults={"name": "工起事业部"})[0]
+
+    def setting() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            return str(cursor.fetchone()[0])
+
+    with transaction.atomic():
+        early = commit_early_available()
+        assert early is (connection.vendor == "postgresql")
+        with transaction.atomic():  # a savepoint: not the transaction's own commit
+            assert commit_early_available() is False
+        if early:
+            before = setting()
+            document_number_next(series="TEST-DN", division=division, year=2026, commit_early=True)
+            assert (before, setting()) == ("on", "off")
+    if early:
+        commit_wait_durable()
+        assert setting() == "on"
+        with transaction.atomic():
+            document_number_next(series="TEST-DN", division=division, year=2026)
+            assert setting() == "on"
+    if early:
+        assert DocumentSequence.objects.get(key="TDN-GQ-2026").last_value == 2
