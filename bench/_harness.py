@@ -257,18 +257,89 @@ def load(
     """Closed loop: each of `clients` sends a request, waits for the whole answer, sends
     the next; at most `clients` requests are in flight (bounded). Requests finished during
     the warm-up are not counted."""
-    return asyncio.run(_load(name, port, make_request, clients, duration, warmup, expect))
+    run = asyncio.run(_load(port, make_request, clients, duration, warmup, expect))
+    return _point(name, clients, [run])
+
+
+def load_alternating(
+    *,
+    loads: list[tuple[str, Callable[[int], bytes]]],
+    port: int,
+    clients: int,
+    duration: float,
+    warmup: float,
+    rounds: int,
+    settle: float,
+    expect: int,
+) -> list[Point]:
+    """Each of `loads` (name, request maker) for `duration` seconds in all, as `rounds`
+    turns of duration/rounds each, one load after the other: A B A B A B. A shared machine
+    changes speed over a minute (the floor alone swung by a quarter between two runs here),
+    and loads measured at the same time compare fairly. The first turn of each load starts
+    after `warmup`, the later ones after `settle` (the closed loop refilling); the points
+    add up the turns (requests over the measured time, percentiles of every latency)."""
+    runs: dict[str, list[_Run]] = {name: [] for name, _make in loads}
+    for turn in range(max(1, rounds)):
+        for name, make_request in loads:
+            runs[name].append(
+                asyncio.run(
+                    _load(
+                        port,
+                        make_request,
+                        clients,
+                        duration / max(1, rounds),
+                        warmup if turn == 0 else settle,
+                        expect,
+                    )
+                )
+            )
+    return [_point(name, clients, runs[name]) for name, _make in loads]
+
+
+@dataclass
+class _Run:
+    """One measured stretch of one load: what _point adds up."""
+
+    duration: float
+    expect: int
+    latencies: list[float]
+    statuses: dict[str, int]
+    first_error: str
+
+
+def _point(name: str, clients: int, runs: list[_Run]) -> Point:
+    latencies = sorted(latency for run in runs for latency in run.latencies)
+    statuses: dict[str, int] = {}
+    for run in runs:
+        for status, count in run.statuses.items():
+            statuses[status] = statuses.get(status, 0) + count
+    duration = sum(run.duration for run in runs)
+    done = len(latencies)
+    errors = done - statuses.get(str(runs[0].expect), 0)
+    return Point(
+        name=name,
+        clients=clients,
+        duration=duration,
+        requests=done,
+        errors=errors,
+        rps=round((done - errors) / duration, 1),
+        p50_ms=round(percentile(latencies, 0.50) * 1000, 1),
+        p95_ms=round(percentile(latencies, 0.95) * 1000, 1),
+        p99_ms=round(percentile(latencies, 0.99) * 1000, 1),
+        max_ms=round((latencies[-1] if latencies else 0.0) * 1000, 1),
+        statuses=statuses,
+        first_error=next((run.first_error for run in runs if run.first_error), ""),
+    )
 
 
 async def _load(
-    name: str,
     port: int,
     make_request: Callable[[int], bytes],
     clients: int,
     duration: float,
     warmup: float,
     expect: int,
-) -> Point:
+) -> _Run:
     counter = iter(range(10**12))
     started = time.perf_counter()
     measure_from = started + warmup
@@ -295,23 +366,7 @@ async def _load(
                     first_error.append(f"{status} {body[:300]!r}")
 
     await asyncio.gather(*(client() for _ in range(clients)))
-    latencies.sort()
-    done = len(latencies)
-    errors = done - statuses.get(str(expect), 0)
-    return Point(
-        name=name,
-        clients=clients,
-        duration=duration,
-        requests=done,
-        errors=errors,
-        rps=round((done - errors) / duration, 1),
-        p50_ms=round(percentile(latencies, 0.50) * 1000, 1),
-        p95_ms=round(percentile(latencies, 0.95) * 1000, 1),
-        p99_ms=round(percentile(latencies, 0.99) * 1000, 1),
-        max_ms=round((latencies[-1] if latencies else 0.0) * 1000, 1),
-        statuses=statuses,
-        first_error=first_error[0] if first_error else "",
-    )
+    return _Run(duration, expect, latencies, statuses, first_error[0] if first_error else "")
 
 
 # --- results -------------------------------------------------------------------------------------

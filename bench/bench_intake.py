@@ -16,7 +16,13 @@ ecomops.settings.bench: DEBUG off) and loads, with 1, 8 and 32 closed-loop clien
 
 Results: bench/results/intake.json and the table in docs/performance.md, section "Intake".
 
-Environment: BENCH_DURATION (s per point, 15), BENCH_WARMUP (s before each point, 2),
+Floor and intake are measured in alternating turns — BENCH_ROUNDS (3) turns of each, every
+turn BENCH_DURATION / BENCH_ROUNDS seconds, F I F I F I — so that both see the machine at
+the same time (a shared machine's speed drifts over a minute, and the ratio would carry
+it); each point adds up its turns.
+
+Environment: BENCH_DURATION (s per point, 15), BENCH_WARMUP (s before each load's first
+turn, 2), BENCH_SETTLE (s before its later turns, 0.5),
 BENCH_PREWARM (s of both loads before the first point, 3), BENCH_CLIENTS
 ("1,8,32"), BENCH_WORKERS (5), BENCH_KEEP_DB=1 (use the database as it is, only migrate),
 BENCH_OUTPUT (the JSON file), BENCH_DOC (the Markdown file; "-" leaves it alone).
@@ -117,6 +123,8 @@ def run() -> dict[str, Any]:
     warmup = h.env_float("BENCH_WARMUP", 2)
     clients = h.env_clients()
     workers = h.env_int("BENCH_WORKERS", 5)
+    rounds = h.env_int("BENCH_ROUNDS", 3)
+    settle = h.env_float("BENCH_SETTLE", 0.5)
     machine = h.machine()  # the load average before this benchmark adds its own
     h.django_setup()
     with h.step(f"database {h.database_url().rsplit('/', 1)[-1]}: create, migrate, seed"):
@@ -150,22 +158,16 @@ def run() -> dict[str, Any]:
                 expect=201,
             )
         for count in clients:
-            floor = h.load(
-                name="floor",
+            # floor and intake in alternating turns (F I F I F I): a ratio of two loads
+            # measured a minute apart on a shared machine would carry its drift
+            floor, intake = h.load_alternating(
+                loads=[("floor", lambda _: floor_request), ("intake", intake_request)],
                 port=server.port,
-                make_request=lambda _: floor_request,
                 clients=count,
                 duration=duration,
                 warmup=warmup,
-                expect=201,
-            )
-            intake = h.load(
-                name="intake",
-                port=server.port,
-                make_request=intake_request,
-                clients=count,
-                duration=duration,
-                warmup=warmup,
+                rounds=rounds,
+                settle=settle,
                 expect=201,
             )
             ratio = round(intake.rps / floor.rps, 3) if floor.rps else 0.0
@@ -195,6 +197,8 @@ def run() -> dict[str, Any]:
             "settings": h.SETTINGS,
             "duration_s": duration,
             "warmup_s": warmup,
+            "rounds": rounds,
+            "settle_s": settle,
             "generator": "bench/_harness.py: asyncio closed loop, one connection per request",
             "order": "3 lines, individual buyer known to the portal (identified at intake)",
         },
@@ -207,7 +211,8 @@ def table(result: dict[str, Any]) -> str:
         f"Measured {result['generated_at']}: {result['machine']['cpus']} CPUs, "
         f"{result['machine']['database']}, Python {result['machine']['python']}, "
         f"load average {result['machine'].get('load_average_1m', '?')} at the start, "
-        f"{result['setup']['duration_s']:g} s per point (`bench/results/intake.json`).",
+        f"{result['setup']['duration_s']:g} s per point in {result['setup'].get('rounds', 1)} "
+        "alternating turns of floor and intake (`bench/results/intake.json`).",
         "",
         "| clients | floor req/s | intake req/s | intake p50 | p95 | p99 | ratio |",
         "|---|---|---|---|---|---|---|",

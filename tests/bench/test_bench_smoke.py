@@ -48,6 +48,8 @@ def test_the_intake_benchmark_runs(tmp_path: Path) -> None:
         "BENCH_WARMUP": "0.2",
         "BENCH_PREWARM": "0.3",
         "BENCH_WORKERS": "2",
+        "BENCH_ROUNDS": "2",  # F I F I
+        "BENCH_SETTLE": "0.1",
         "BENCH_OUTPUT": str(output),
         "BENCH_DOC": str(doc),
     }
@@ -72,6 +74,8 @@ def test_the_intake_benchmark_runs(tmp_path: Path) -> None:
         assert point[name]["errors"] == 0, point[name]["first_error"]
         assert 0 < point[name]["p50_ms"] <= point[name]["p99_ms"]
     assert point["ratio"] > 0
+    assert result["setup"]["rounds"] == 2
+    assert point["floor"]["duration"] == pytest.approx(1) == point["intake"]["duration"]
     text = doc.read_text()
     assert "## Intake" in text and "| clients | floor req/s |" in text
 
@@ -79,3 +83,22 @@ def test_the_intake_benchmark_runs(tmp_path: Path) -> None:
 def test_the_floor_is_not_routed_by_the_portal() -> None:
     with pytest.raises(Resolver404):
         resolve("/bench/floor")
+
+
+def test_alternating_turns_add_up_into_one_point() -> None:
+    """The harness's sum of turns: requests over the measured time, percentiles over every
+    latency, errors against the expected status, the first error kept."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import _harness as h
+
+    turns = [
+        h._Run(2.0, 201, [0.010] * 98 + [0.5, 0.6], {"201": 100}, ""),
+        h._Run(2.0, 201, [0.020] * 49 + [0.030], {"201": 49, "500": 1}, "500 b'boom'"),
+    ]
+
+    point = h._point("intake", 8, turns)
+
+    assert (point.requests, point.errors, point.duration) == (150, 1, 4.0)
+    assert point.rps == pytest.approx(149 / 4.0, abs=0.05)
+    assert point.p50_ms == 10.0 and point.p99_ms == 500.0 and point.max_ms == 600.0
+    assert point.statuses == {"201": 149, "500": 1} and point.first_error == "500 b'boom'"
