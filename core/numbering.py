@@ -189,3 +189,28 @@ def commit_wait_durable() -> None:
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return
     rawsql.fetch(_FLUSH_SQL, [])
+
+
+def commit_now_wait_durable() -> bool:
+    """Commit the caller's transaction and wait until it is on disk, in one round trip:
+    `COMMIT; SELECT pg_logical_emit_message(…)` as one simple query (the COMMIT releases
+    the counter as commit_early asked, the message's own transaction waits for the flush,
+    which covers the commit). Call as the last statement of the outermost atomic block,
+    after commit_early_available() returned True; the block's exit then finds no
+    transaction open and sends nothing (psycopg skips a COMMIT outside a transaction),
+    and Django runs the on-commit callbacks as usual. Returns whether it committed; when
+    it did not, the caller commits as usual and calls commit_wait_durable() after.
+
+    An error of the COMMIT (a deferred foreign key) is raised as Django's exception inside
+    the block, whose exit then rolls back nothing: the failed COMMIT ended the transaction.
+    """
+    if not _outermost_postgresql() or not _flush_available:
+        return False
+    connection = transaction.get_connection()
+    with connection.cursor() as cursor:
+        cursor.execute(_COMMIT_AND_FLUSH_SQL)
+    return True
+
+
+# two statements in one simple query (no parameters: psycopg sends it as it is)
+_COMMIT_AND_FLUSH_SQL = f"COMMIT; {_FLUSH_SQL}"

@@ -19,7 +19,11 @@ from catalog.selectors import products_by_sku
 from core import rawsql
 from core.audit import audit_row
 from core.models import Division, Warehouse
-from core.numbering import commit_early_available, commit_wait_durable
+from core.numbering import (
+    commit_early_available,
+    commit_now_wait_durable,
+    commit_wait_durable,
+)
 from core.text import CONTROL_MESSAGE, has_control_characters, is_blank
 from core.working_calendar import to_local
 
@@ -442,13 +446,15 @@ def order_receive(
             # the disk flush (core.numbering), and wait for the disk below.
             early = commit_early_available()
             order = _create(platform, clean, source, fingerprint, by, at or timezone.now(), early)
+            # COMMIT and the wait for the disk in one round trip (core.numbering)
+            durable = early and commit_now_wait_durable()
     except IntegrityError:
         # Another request created the same number meanwhile (the unique constraint won).
         existing = _existing(platform, data)
         if existing is None:
             raise
         return IntakeResult(existing, False)
-    if early:
+    if early and not durable:
         commit_wait_durable()  # the platform hears of the order once it is on disk
     return IntakeResult(order, True)
 

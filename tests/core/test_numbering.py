@@ -141,3 +141,58 @@ def test_a_counter_drawn_to_commit_early_turns_off_the_wait_for_its_transaction_
             assert setting() == "on"
     if early:
         assert DocumentSequence.objects.get(key="TDN-GQ-2026").last_value == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_commit_now_commits_waits_and_leaves_django_nothing_to_do() -> None:
+    """commit_now_wait_durable: the transaction is committed (another connection sees
+    it) before the block ends, the on-commit callbacks still run once, and a COMMIT that
+    fails (a deferred foreign key) raises Django's IntegrityError inside the block, which
+    then exits with nothing stored and the connection usable."""
+    from django.db import IntegrityError, connection
+
+    from core.numbering import commit_early_available, commit_now_wait_durable
+
+    if connection.vendor != "postgresql":
+        pytest.skip("asynchronous commit and the WAL message are PostgreSQL's")
+    division = Division.objects.get_or_create(code="GQ", defaults={"name": "工起事业部"})[0]
+    ran: list[str] = []
+    seen_by_other: list[bool] = []
+
+    def other_connection_sees_it() -> None:
+        other = connections.create_connection("default")
+        try:
+            with other.cursor() as cursor:
+                cursor.execute(
+                    "SELECT count(*) FROM core_documentsequence WHERE key = 'TDN-GQ-2031'"
+                )
+                seen_by_other.append(cursor.fetchone()[0] == 1)
+        finally:
+            other.close()
+
+    with transaction.atomic():
+        assert commit_early_available()
+        document_number_next(series="TEST-DN", division=division, year=2031, commit_early=True)
+        transaction.on_commit(lambda: ran.append("callback"))
+        assert commit_now_wait_durable() is True
+        other_connection_sees_it()  # committed already, inside the block
+        assert ran == []
+    assert ran == ["callback"] and seen_by_other == [True]
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        assert commit_early_available()
+        with connection.cursor() as cursor:  # a line of an order that does not exist
+            cursor.execute(
+                "INSERT INTO core_documentsequence (key, last_value) VALUES ('TDN-GQ-2032', 1)"
+            )
+            cursor.execute(
+                "INSERT INTO orders_orderline (order_id, position, product_id, sku, name, unit, "
+                "quantity, unit_price, vat_rate, amount) VALUES "
+                "(987654321, 1, 987654321, 'X', 'x', '件', 1, 1, 0.13, 1)"
+            )
+        commit_now_wait_durable()
+    assert not DocumentSequence.objects.filter(key="TDN-GQ-2032").exists()
+    assert DocumentSequence.objects.get(key="TDN-GQ-2031").last_value == 1
