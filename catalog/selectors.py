@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -31,25 +32,22 @@ def products_by_sku(
     SKUs are absent from the result. Every intake asks this, so the statement is written
     by hand (core.rawsql) rather than compiled from a queryset each time.
     """
+    if fields is not None:
+        statement = products_by_sku_statement(skus=skus, fields=fields)
+        if not statement.source:
+            return {}
+        return statement.found(rawsql.fetch(statement.sql, statement.params))
     given = list(skus)
     wanted = sorted({normalise_sku(s) for s in given})
     if not wanted:
         return {}
-    product_fields = (
-        [f.attname for f in Product._meta.concrete_fields]
-        if fields is None
-        else list(dict.fromkeys(["id", "sku", "status", *fields]))
-    )
-    division_fields = [f.attname for f in Division._meta.concrete_fields] if fields is None else []
-    join = (
-        f", {rawsql.columns(Division, division_fields, 'd')} FROM {rawsql.table(Product)} p "
-        f"JOIN {rawsql.table(Division)} d "
-        f"ON d.{rawsql.column(Division, 'id')} = p.{rawsql.column(Product, 'division')}"
-        if division_fields
-        else f" FROM {rawsql.table(Product)} p"
-    )
+    product_fields = [f.attname for f in Product._meta.concrete_fields]
+    division_fields = [f.attname for f in Division._meta.concrete_fields]
     sql = (
-        f"SELECT {rawsql.columns(Product, product_fields, 'p')}{join} "  # noqa: S608 (model names)
+        f"SELECT {rawsql.columns(Product, product_fields, 'p')}, "  # noqa: S608 (model names)
+        f"{rawsql.columns(Division, division_fields, 'd')} FROM {rawsql.table(Product)} p "
+        f"JOIN {rawsql.table(Division)} d "
+        f"ON d.{rawsql.column(Division, 'id')} = p.{rawsql.column(Product, 'division')} "
         f"WHERE p.{rawsql.column(Product, 'sku')} IN ({', '.join(['%s'] * len(wanted))})"
     )
     rows = rawsql.fetch(sql, wanted)
@@ -57,16 +55,52 @@ def products_by_sku(
     divisions: dict[int, Division] = {}  # one instance per division (an order's products share one)
     found = {}
     for product, row in zip(products, rows, strict=True):
-        if division_fields:
-            division = divisions.get(product.division_id)
-            if division is None:
-                division = rawsql.load(
-                    Division, division_fields, [row], offset=len(product_fields)
-                )[0]
-                divisions[product.division_id] = division
-            product.division = division
+        division = divisions.get(product.division_id)
+        if division is None:
+            division = rawsql.load(Division, division_fields, [row], offset=len(product_fields))[0]
+            divisions[product.division_id] = division
+        product.division = division
         found[product.sku] = product
     return {sku: found[normalise_sku(sku)] for sku in given if normalise_sku(sku) in found}
+
+
+@dataclass(frozen=True)
+class ProductsBySku:
+    """products_by_sku's statement with `fields`, for a caller that sends it in one round
+    trip with its own (the intake): `columns` (qualified by `p`) and `source` (FROM … WHERE
+    …) with `params`; `found(rows, offset)` is products_by_sku's answer from rows whose
+    columns from `offset` on are `columns`. `sql` is the statement alone. With no SKU to
+    look for, `source` is empty: there is nothing to ask."""
+
+    columns: list[str]
+    source: str
+    params: list[str]
+    fields: list[str]
+    given: list[str]
+
+    @property
+    def sql(self) -> str:
+        return f"SELECT {', '.join(self.columns)} {self.source}"
+
+    def found(self, rows: Sequence[Sequence[Any]], offset: int = 0) -> dict[str, Product]:
+        by_sku = {p.sku: p for p in rawsql.load(Product, self.fields, rows, offset=offset)}
+        return {
+            sku: by_sku[normalise_sku(sku)] for sku in self.given if normalise_sku(sku) in by_sku
+        }
+
+
+def products_by_sku_statement(*, skus: Iterable[str], fields: Sequence[str]) -> ProductsBySku:
+    given = list(skus)
+    wanted = sorted({normalise_sku(s) for s in given})
+    product_fields = list(dict.fromkeys(["id", "sku", "status", *fields]))
+    columns = [f"p.{rawsql.column(Product, name)}" for name in product_fields]
+    source = (
+        f"FROM {rawsql.table(Product)} p WHERE p.{rawsql.column(Product, 'sku')} "  # noqa: S608
+        f"IN ({', '.join(['%s'] * len(wanted))})"
+        if wanted
+        else ""
+    )
+    return ProductsBySku(columns, source, wanted, product_fields, given)
 
 
 # --- categories -------------------------------------------------------------------------

@@ -7,6 +7,7 @@ naming the rule; the API turns that into a 422 error item, the form into a field
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
@@ -235,9 +236,11 @@ EARLIEST_BIRTH_YEAR = 1900
 RESIDENCE_PERMIT_REGIONS = frozenset({"810000", "820000", "830000"})
 
 
-def region_periods(code: str) -> list[tuple[int | None, int | None]] | None:
-    """When the region `code` existed, from python-stdnum's GB/T 2260 table: a list of
-    (first year, last year), None for an open end; None when the code is unknown."""
+@functools.lru_cache(maxsize=4096)
+def region_periods(code: str) -> tuple[tuple[int | None, int | None], ...] | None:
+    """When the region `code` existed, from python-stdnum's GB/T 2260 table: (first year,
+    last year) pairs, None for an open end; None when the code is unknown. Kept per code
+    (the table is part of the installed package; every individual's order asks)."""
     from stdnum import numdb
 
     info = {k: v for _part, props in numdb.get("cn/loc").info(code) for k, v in props.items()}
@@ -251,7 +254,7 @@ def region_periods(code: str) -> list[tuple[int | None, int | None]] | None:
         else:
             first, last = match.groups()
             periods.append((int(first) if first else None, int(last) if last else None))
-    return periods
+    return tuple(periods)
 
 
 def _resident_region_possible(code: str, birth_year: int) -> bool:
@@ -259,7 +262,7 @@ def _resident_region_possible(code: str, birth_year: int) -> bool:
         return True
     if code.endswith("00"):
         return False  # a province or a prefecture-level city is not where IDs are issued
-    periods = region_periods(code) or []
+    periods = region_periods(code) or ()
     return any(last is None or last >= birth_year for _first, last in periods)
 
 

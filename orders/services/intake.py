@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from catalog.models import Product
-from catalog.selectors import products_by_sku
+from catalog.selectors import products_by_sku, products_by_sku_statement
 from core import rawsql
 from core.audit import audit_row
 from core.models import Division, Warehouse
@@ -173,7 +173,7 @@ def order_input_check(
         check.add("division", "division_unknown", _("No active division has this code."))
     buyer = _check_buyer(check, data.buyer)
     ship_to, code = _check_ship_to(check, data.ship_to, province_code)
-    lines = _check_lines(check, data.lines, division)
+    lines = _check_lines(check, data.lines, division, place.products)
     freight = check.rule("freight", validators.clean_amount, data.freight)
     goods = sum((line.amount for line in lines), Decimal("0.00"))
     if (
@@ -201,16 +201,22 @@ class _Place:
     warehouses: dict[str, Warehouse] | None = None  # the division's active ones, by kind
     route_kind: str | None = None  # the routing table's kind for the province, if a row
     existing: int | None = None  # the order already received under the number (replay)
+    products: dict[str, Product] | None = None  # products_by_sku's answer, if read with it
 
 
 def _division_place(
-    code: str, province_code: str | None, replay: tuple[int, str] | None = None
+    code: str,
+    province_code: str | None,
+    replay: tuple[int, str] | None = None,
+    skus: list[str] | None = None,
 ) -> _Place:
     """The active division with this code, its active warehouses and the routing table's
     warehouse kind for the province, in one query (routing.warehouse_for_province's rule,
     applied by order_input_check) — with `replay` (platform, platform order number), also
-    the order already received under that number. A division without an active warehouse
-    costs a second query and routes to no warehouse, as warehouse_for_province does.
+    the order already received under that number, and with `skus` the order's products
+    (catalog's products_by_sku statement, appended with UNION ALL: one round trip for
+    every read before the transaction). A division without an active warehouse costs a
+    second query and routes to no warehouse, as warehouse_for_province does.
 
     Hand-written SQL (columns from the models' metadata): this runs for every order a
     platform sends, and compiling the equivalent queryset costs more than running it."""
@@ -232,30 +238,57 @@ def _division_place(
             f"WHERE {_c(ProvinceRoute, 'code')} = %s LIMIT 1)"
         )
         params.append(province_code)
+    products = (
+        products_by_sku_statement(skus=skus, fields=_PRODUCT_FIELDS) if skus is not None else None
+    )
+    asked = products is not None and bool(products.source)
+    width = len(warehouse_fields) + len(division_fields)
+    padding = [] if products is None else ["NULL"] * len(products.columns)
     columns = ", ".join(
-        [existing, route_kind]
+        ["1", existing, route_kind]
         + [f"w.{_c(Warehouse, n)}" for n in warehouse_fields]
         + [f"d.{_c(Division, n)}" for n in division_fields]
+        + padding
     )
     # one row at least (the replay check's answer), with NULL columns when no warehouse
     sql = (
         f"SELECT {columns} FROM (SELECT 1 AS one) o LEFT JOIN ({_t(Warehouse)} w "  # noqa: S608
         f"JOIN {_t(Division)} d ON d.{_c(Division, 'id')} = w.{_c(Warehouse, 'division_id')} "
         f"AND d.{_c(Division, 'code')} = %s AND d.{_c(Division, 'is_active')}) "
-        f"ON w.{_c(Warehouse, 'is_active')} ORDER BY w.{_c(Warehouse, 'code')}"
+        f"ON w.{_c(Warehouse, 'is_active')}"
     )
-    rows = rawsql.fetch(sql, [*params, code])
+    params.append(code)
+    if asked:
+        assert products is not None
+        sql += (
+            f" UNION ALL SELECT 2, NULL, NULL, {', '.join(['NULL'] * width)}, "
+            f"{', '.join(products.columns)} {products.source}"
+        )
+        params.extend(products.params)
+    # the warehouses in code order (the first column of a row is its part: 1 place, 2 product)
+    sql += f" ORDER BY 1, {4 + warehouse_fields.index('code')}"
+    rows = rawsql.fetch(sql, params)
+    found_products = (
+        None
+        if products is None
+        else products.found([r for r in rows if r[0] == 2], offset=3 + width)
+        if asked
+        else {}
+    )
+    rows = [row[1:] for row in rows if row[0] == 1]
     found = rows[0][0]
     if rows[0][2] is None:  # no active warehouse (or no such division)
         division = Division.objects.filter(code=code, is_active=True).first() if code else None
-        return _Place(division, {} if division is not None else None, existing=found)
+        return _Place(
+            division, {} if division is not None else None, existing=found, products=found_products
+        )
     # converted as the ORM converts them (SQLite's booleans), in the models' field order
     division = rawsql.load(Division, division_fields, rows[:1], offset=2 + len(warehouse_fields))[0]
     warehouses: dict[str, Warehouse] = {}
     for warehouse in rawsql.load(Warehouse, warehouse_fields, rows, offset=2):
         warehouse.division = division
         warehouses[warehouse.kind] = warehouse
-    return _Place(division, warehouses, rows[0][1], existing=found)
+    return _Place(division, warehouses, rows[0][1], existing=found, products=found_products)
 
 
 # quoted names, kept per process (core.rawsql)
@@ -328,14 +361,19 @@ def _check_ship_to(
 
 
 def _check_lines(
-    check: _Checker, lines: list[LineInput], division: Division | None
+    check: _Checker,
+    lines: list[LineInput],
+    division: Division | None,
+    products: dict[str, Product] | None = None,
 ) -> list[CleanLine]:
+    """`products`: products_by_sku's answer for the lines' SKUs, when already read."""
     if not lines:
         check.add("lines", "required", _("An order needs at least one line."))
         return []
-    products = products_by_sku(
-        skus=[(line.sku or "").strip() for line in lines], fields=_PRODUCT_FIELDS
-    )
+    if products is None:
+        products = products_by_sku(
+            skus=[(line.sku or "").strip() for line in lines], fields=_PRODUCT_FIELDS
+        )
     clean: list[CleanLine] = []
     for index, line in enumerate(lines):
         path = f"lines[{index}]"
@@ -435,6 +473,7 @@ def order_receive(
         (data.division or "").strip(),
         province_resolve(_text(data.ship_to.province)) if _text(data.ship_to.province) else None,
         replay=(platform.pk, (data.platform_order_no or "").strip()),
+        skus=[(line.sku or "").strip() for line in data.lines],
     )
     if place.existing is not None:
         return IntakeResult(_existing_order(place.existing, data), False)

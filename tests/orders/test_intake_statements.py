@@ -27,16 +27,16 @@ from tests.orders.factories import (
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # The statements of one new order, in order. PostgreSQL: the replay check with the
-# division, its warehouses and route (one statement), the products, BEGIN, the customer
+# division, its warehouses and route and the products (one statement), BEGIN, the customer
 # (look-up and share lock), the period check of the automatic identification (billing's
 # locked settlements), the order number (UPDATE … RETURNING, which also sets the
 # transaction's synchronous_commit off), the order with its lines and both audit rows (one
 # statement: core.rawsql.insert_family), then `COMMIT; SELECT pg_logical_emit_message(…)`
 # (the commit and the wait for the disk in one round trip: core.numbering) — and the COMMIT
 # Django logs when the atomic block ends, which psycopg does not send (no transaction is
-# open any more): 9 logged, 8 round trips. SQLite has no asynchronous commit (no flush)
+# open any more): 8 logged, 7 round trips. SQLite has no asynchronous commit (no flush)
 # and no INSERT in WITH: the order, its lines and its audit rows are three statements.
-STATEMENTS = {"postgresql": 9, "sqlite": 10}
+STATEMENTS = {"postgresql": 8, "sqlite": 9}
 
 
 def _three_lines(number: str) -> dict[str, Any]:
@@ -177,3 +177,35 @@ def test_intakes_of_one_customer_do_not_queue_but_a_merge_waits_for_them(
         thread.join(10)
         with connection.cursor() as cursor:
             cursor.execute("RESET lock_timeout")
+
+
+def test_the_reads_before_the_transaction_are_one_statement_with_every_answer(
+    api: Client, platform: Platform, known_customer: Any, division: Any
+) -> None:
+    """The replay check, the division with its warehouses and route, and the products in
+    one statement (UNION ALL): each answer as the separate reads gave it — SKUs keyed as
+    sent, unknown ones absent, a replay's order found, an unknown division None."""
+    from orders.services.intake import _division_place
+
+    assert post_order(api, _three_lines("ONE-1")).status_code == 201
+    with CaptureQueriesContext(connection) as queries:
+        place = _division_place(
+            "GQ", "11", replay=(platform.pk, "ONE-1"), skus=["sku-a", "B", "nope"]
+        )
+    assert len(queries.captured_queries) == 1
+    assert place.existing == Order.objects.get(platform_order_no="ONE-1").pk
+    assert place.division is not None and place.division.code == "GQ"
+    assert place.warehouses and all(
+        w.division_id == place.division.pk for w in place.warehouses.values()
+    )
+    assert place.products is not None and set(place.products) == {"sku-a", "B"}
+    assert place.products["sku-a"].sku == "SKU-A" and place.products["B"].division_id == division.pk
+
+    with CaptureQueriesContext(connection) as queries:
+        nowhere = _division_place("NOPE", None, replay=(platform.pk, "NEW-9"), skus=["C"])
+    # no warehouse row: the division is looked for alone (it may exist without warehouses)
+    assert len(queries.captured_queries) == 2
+    assert (nowhere.division, nowhere.existing) == (None, None)
+    assert nowhere.products is not None and set(nowhere.products) == {"C"}
+    none_asked = _division_place("GQ", None, replay=(platform.pk, "NEW-9"), skus=[])
+    assert none_asked.products == {} and none_asked.division is not None
