@@ -468,7 +468,7 @@ def order_receive(
     if control:  # before any look-up: PostgreSQL refuses NUL in a query parameter
         raise IntakeInvalid(control)
     fingerprint = data.fingerprint()
-    # the replay check and the division's place in one statement
+    # the replay check, the division's place and the products: one statement
     place = _division_place(
         (data.division or "").strip(),
         province_resolve(_text(data.ship_to.province)) if _text(data.ship_to.province) else None,
