@@ -135,7 +135,8 @@ def document_number_next(
 #     with transaction.atomic():
 #         early = commit_early_available()
 #         ... document_number_next(..., commit_early=early) and the inserts ...
-#     if early:
+#         durable = early and commit_now_wait_durable()  # COMMIT + the wait, one round trip
+#     if early and not durable:
 #         commit_wait_durable()   # before telling anybody the document exists
 #
 # Gap-free still holds: a later number is committed later in the WAL, so a crash that loses
