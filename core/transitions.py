@@ -35,14 +35,10 @@ def _state_fields(model: type[models.Model]) -> tuple[FSMFieldMixin, ...]:
     return tuple(field for field in model._meta.fields if isinstance(field, FSMFieldMixin))
 
 
-def _fsm_fields(instance: models.Model) -> list[FSMFieldMixin]:
-    return [f for f in instance._meta.get_fields() if isinstance(f, FSMFieldMixin)]
-
-
 def transition_current(instance: models.Model, name: str) -> Transition | None:
     """The transition `name` from the instance's current state, or None when that state
     does not allow it."""
-    for field in _fsm_fields(instance):
+    for field in _state_fields(type(instance)):
         state = getattr(instance, field.attname)
         for transition in getattr(instance, f"get_all_{field.name}_transitions")():
             if transition.name != name:
