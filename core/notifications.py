@@ -7,6 +7,7 @@ that division, plus the role's head-office members who see every division).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import smtplib
 from collections.abc import Callable, Iterable
@@ -19,6 +20,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 
+from . import rawsql
 from .audit import audit_record
 from .models import Division, Notification
 
@@ -198,4 +200,15 @@ def notification_mark_all_read(*, user: Any) -> int:
 
 
 def unread_count(user: Any) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    """How many notifications of `user` are unread: the menu's badge on every page, so a
+    fixed statement (core.rawsql; see core.request_reads) rather than a compiled count."""
+    return int(rawsql.fetch(_unread_sql(), [user.pk])[0][0])
+
+
+@functools.cache
+def _unread_sql() -> str:
+    recipient, read_at = (rawsql.column(Notification, f) for f in ("recipient", "read_at"))
+    return (
+        f"SELECT COUNT(*) FROM {rawsql.table(Notification)} "  # noqa: S608 (names from the model)
+        f"WHERE {recipient} = %s AND {read_at} IS NULL"
+    )

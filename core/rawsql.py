@@ -7,7 +7,9 @@ process from the models' metadata, with the ORM's own value handling on the way 
 (`Field.pre_save`, `get_db_prep_save`) and on the way out (the backend's and the fields'
 converters), so what is stored and read back is what the ORM would store and read.
 
-Not for general use: pages, lists and every other service use the ORM. `insert` takes
+Not for general use: pages, lists and every other service use the ORM; besides the intake,
+only the few reads every page makes (core.request_reads: the session, the user, the
+menu's badge; the filter forms' divisions and warehouses) are written here. `insert` takes
 plain models only (no multi-table inheritance, no database defaults or expressions as
 values) and falls back to the ORM for anything else.
 """

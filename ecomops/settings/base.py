@@ -103,6 +103,10 @@ DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
+# Django's database sessions and ModelBackend, with the two reads of every request (the
+# session, the signed-in user) as fixed statements (core.request_reads, issue 12).
+SESSION_ENGINE = "core.request_reads"
+AUTHENTICATION_BACKENDS = ["core.request_reads.UserBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
