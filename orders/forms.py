@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from core.form_renderer import WIDGET_RENDERER, RenderingKept
 from core.forms import CleanTextForm, InstanceChoiceField
 from core.models import Division, Warehouse
-from core.scoping import divisions_for_user
+from core.scoping import divisions_and_warehouses, divisions_for_user
 
 from . import validators
 from .exceptions import FieldError
@@ -76,12 +76,16 @@ class OrderFilterForm(RenderingKept, CleanTextForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # the querysets say what is offered (unevaluated); the instances are read once,
+        # both kinds in one fixed statement
         divisions = divisions_for_user(user)
         self.fields["division"].queryset = divisions  # type: ignore[attr-defined]
-        self.fields["division"].set_instances(divisions)  # type: ignore[attr-defined]
-        warehouses = Warehouse.objects.filter(division__in=divisions, is_active=True)
-        self.fields["warehouse"].queryset = warehouses  # type: ignore[attr-defined]
-        self.fields["warehouse"].set_instances(warehouses)  # type: ignore[attr-defined]
+        self.fields["warehouse"].queryset = Warehouse.objects.filter(  # type: ignore[attr-defined]
+            division__in=divisions, is_active=True
+        )
+        division_list, warehouse_list = divisions_and_warehouses(user)
+        self.fields["division"].set_instances(division_list)  # type: ignore[attr-defined]
+        self.fields["warehouse"].set_instances(warehouse_list)  # type: ignore[attr-defined]
 
 
 # --- keyed-in order ------------------------------------------------------------------------

@@ -1,9 +1,11 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from core.models import Division
+from core.access import user_access_load
+from core.models import Division, Warehouse
 from core.roles import ALL_ROLES, user_sees_all_divisions
-from core.scoping import divisions_for_user, scope_to_user_divisions
+from core.scoping import divisions_and_warehouses, divisions_for_user, scope_to_user_divisions
+from tests.factories import DivisionFactory, WarehouseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +71,43 @@ def test_anonymous_and_inactive_users_see_nothing(make_user, division):
         Division.objects.all(), user=AnonymousUser(), division_field="pk"
     )
     assert not scope_to_user_divisions(Division.objects.all(), user=inactive, division_field="pk")
+
+
+def _by_querysets(user):
+    divisions = divisions_for_user(user)
+    warehouses = Warehouse.objects.filter(division__in=divisions, is_active=True)
+    return list(divisions), list(warehouses)
+
+
+def test_divisions_and_warehouses_in_one_statement_are_the_querysets_rows(
+    make_user, division, other_division, django_assert_num_queries
+):
+    from django.contrib.auth.models import AnonymousUser
+
+    closed = DivisionFactory(code="ZZ", name="停用", is_active=False)
+    for code, place, kind, active in [
+        ("GQ-B", division, "main", True),
+        ("GQ-A", division, "central", True),
+        ("DQ-A", other_division, "main", True),
+        ("GQ-OLD", division, "main", False),
+        ("ZZ-A", closed, "main", True),  # active, of a closed division
+    ]:
+        WarehouseFactory(code=code, division=place, kind=kind, is_active=active)
+    rep = make_user("sales_rep")
+    both = make_user("sales_rep", divisions=[other_division, division])
+    head = make_user("hq_finance", divisions=[])
+    inactive = make_user("sales_rep", is_active=False)
+    for user in (rep, both, head):
+        user_access_load(user)  # as every page does before the view
+        with django_assert_num_queries(1):
+            divisions, warehouses = divisions_and_warehouses(user)
+        expected_divisions, expected_warehouses = _by_querysets(user)
+        assert divisions == expected_divisions
+        assert warehouses == expected_warehouses
+        for got, expected in zip(warehouses, expected_warehouses, strict=True):
+            for name in ("code", "name", "division_id", "kind", "address", "is_active"):
+                assert getattr(got, name) == getattr(expected, name)
+    assert [w.code for w in divisions_and_warehouses(rep)[1]] == ["GQ-A", "GQ-B"]
+    assert [d.code for d in divisions_and_warehouses(head)[0]] == ["DQ", "GQ"]
+    assert divisions_and_warehouses(inactive) == ([], [])
+    assert divisions_and_warehouses(AnonymousUser()) == ([], [])

@@ -1,5 +1,5 @@
-"""The triage filter form reads its division and warehouse choices once (one query each)
-and checks a submitted value against them: the same options, values and errors as Django's
+"""The triage filter form reads its division and warehouse choices once (one statement for
+both) and checks a submitted value against them: the same options, values and errors as Django's
 ModelChoiceField over the same querysets, without a query more to render or to validate."""
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ def test_choices_are_read_once_and_values_checked_without_a_query(
     rep_form = _form(rep, "")  # the rep's access is read (once per request, as the pages do)
     assert rep_form.is_valid()
 
-    with django_assert_num_queries(2):  # the divisions, the warehouses
+    with django_assert_num_queries(1):  # the divisions and the warehouses
         form = _form(rep, query)
         assert form.is_valid()
         html = str(form["division"]) + str(form["warehouse"])
