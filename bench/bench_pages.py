@@ -266,41 +266,55 @@ def measure(
         started = time.perf_counter()
         client.get(url)
         times.append(time.perf_counter() - started)
-    with CaptureQueriesContext(connection) as captured:
+    # each statement with its parameters, to run again raw: the log's text of a statement
+    # bound on the server (core.rawsql's prepared reads) has $n where the values go
+    sent: list[tuple[str, Any]] = []
+
+    def keep(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        sent.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(keep):
         client.get(url)
     statements = [q["sql"] for q in captured.captured_queries]
-    selects = [sql for sql in statements if sql.lstrip().upper().startswith(("SELECT", "WITH"))]
+    selects = [
+        (sql, params) for sql, params in sent if sql.lstrip().upper().startswith(("SELECT", "WITH"))
+    ]
     raw_times: list[float] = []
     each: dict[int, list[float]] = {i: [] for i in range(len(selects))}
     with connection.cursor() as cursor:
         for _ in range(warmups):
-            for sql in selects:
-                cursor.execute(sql)
+            for sql, params in selects:
+                cursor.execute(sql, params)
                 cursor.fetchall()
         for _ in range(requests):
             total = 0.0
-            for i, sql in enumerate(selects):
+            for i, (sql, params) in enumerate(selects):
                 started = time.perf_counter()
-                cursor.execute(sql)
+                cursor.execute(sql, params)
                 cursor.fetchall()
                 spent = time.perf_counter() - started
                 each[i].append(spent)
                 total += spent
             raw_times.append(total)
-    big = [i for i, sql in enumerate(selects) if any(t in sql for t in BIG_TABLES)]
+    big = [i for i, (sql, _params) in enumerate(selects) if any(t in sql for t in BIG_TABLES)]
     main = sorted(big, key=lambda i: -statistics.median(each[i]))[:2]
     seq_scans: list[str] = []
     explains = []
     if explain and connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             for i in big:
-                cursor.execute("EXPLAIN " + selects[i])
+                sql, params = selects[i]
+                cursor.execute("EXPLAIN " + sql, params)
                 plan = "\n".join(row[0] for row in cursor.fetchall())
                 seq_scans += SEQ_SCAN.findall(plan)
             for i in main:
-                cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + selects[i])
+                sql, params = selects[i]
+                cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + sql, params)
                 plan = "\n".join(row[0] for row in cursor.fetchall())
-                explains.append({"sql": selects[i], "plan": plan})
+                # the statement as it ran, its values in place (psycopg's client cursor)
+                shown = cursor.cursor.mogrify(sql, params) if params else sql
+                explains.append({"sql": shown, "plan": plan})
     page_p95 = p95(times)
     raw_p95 = p95(raw_times) if raw_times else 0.0
     return {

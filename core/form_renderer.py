@@ -10,8 +10,9 @@ template engine as before. `tests/core/test_form_renderer.py` compares the two r
 on every kind of widget it writes, so an upgrade of Django that changes a widget template
 shows there.
 
-A form opts in with `default_renderer = WIDGET_RENDERER`; `RenderingKept` also keeps a
-form's whole rendering per process.
+It is the portal's FORM_RENDERER (every form, the admin's too); `WIDGET_RENDERER` is the
+same renderer for a form that names its own. `RenderingKept` also keeps a form's whole
+rendering per process.
 """
 
 from __future__ import annotations

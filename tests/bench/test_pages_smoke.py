@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.test import Client
 
 from bench import bench_pages, generate_year
-from billing.models import Invoice
+from billing.models import Invoice, Settlement
 from core.models import Division, SmsMessage, User
 from core.numbering import document_number_next
 from core.working_calendar import to_local
@@ -39,6 +39,11 @@ def test_generator_and_page_measurement(settings: Any) -> None:
     assert set(timings) >= {"customers", "orders", "lines", "returns"}
     order = Order.objects.filter(customer__isnull=False).first()
     assert order is not None and order.buyer_phone.startswith("13")  # decrypts
+    # two days of orders: the period before the current one is locked all the same, so the
+    # benchmark has a locked settlement's page to measure at any size and on any date
+    locked = Settlement.objects.filter(status=Settlement.Status.LOCKED)
+    assert {s.division.code for s in locked.select_related("division")} == {"GQ", "DQ"}
+    assert all(s.signatures.count() == 3 for s in locked)
 
     client = Client()
     client.force_login(User.objects.get(username=bench_pages._user("sales_rep")))
