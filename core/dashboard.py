@@ -11,7 +11,7 @@ from typing import Any
 from django.utils import timezone
 
 from .discovery import app_modules
-from .models import Notification
+from .notifications import latest_for
 from .roles import Role, user_has_role
 from .working_calendar import year_has_official_schedule
 
@@ -43,7 +43,7 @@ def calendar_warning_panel(user: Any) -> Panel | None:
 def inbox_panel(user: Any) -> Panel:
     from django.utils.translation import gettext_lazy as _
 
-    latest = list(Notification.objects.filter(recipient=user)[:5])
+    latest = latest_for(user, 5)
     return Panel(_("Latest messages"), "core/includes/_inbox_panel.html", {"latest": latest}, 900)
 
 

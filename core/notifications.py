@@ -212,3 +212,24 @@ def _unread_sql() -> str:
         f"SELECT COUNT(*) FROM {rawsql.table(Notification)} "  # noqa: S608 (names from the model)
         f"WHERE {recipient} = %s AND {read_at} IS NULL"
     )
+
+
+LATEST_FIELDS = ("id", "recipient_id", "created_at", "subject", "link", "topic", "read_at")
+
+
+def latest_for(user: Any, count: int = 5) -> list[Notification]:
+    """The user's newest `count` notifications, newest first (the home page's panel on
+    every role's home): a fixed statement like `unread_count`. The message body and the
+    e-mail's state are not read (deferred)."""
+    return rawsql.load(Notification, LATEST_FIELDS, rawsql.fetch(_latest_sql(), [user.pk, count]))
+
+
+@functools.cache
+def _latest_sql() -> str:
+    created, pk = rawsql.column(Notification, "created_at"), rawsql.column(Notification, "id")
+    return (
+        f"SELECT {rawsql.columns(Notification, LATEST_FIELDS)} "  # noqa: S608 (the model's names)
+        f"FROM {rawsql.table(Notification)} "
+        f"WHERE {rawsql.column(Notification, 'recipient')} = %s "
+        f"ORDER BY {created} DESC, {pk} DESC LIMIT %s"
+    )

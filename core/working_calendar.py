@@ -15,8 +15,10 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.utils import timezone
 
+from . import rawsql
 from .models import SpecialDay
 
 SUNDAY = 6
@@ -183,4 +185,18 @@ def end_of_business(day: dt.date) -> dt.datetime:
 
 
 def year_has_official_schedule(year: int) -> bool:
-    return SpecialDay.objects.filter(date__year=year, source=SpecialDay.Source.OFFICIAL).exists()
+    """Whether the State Council's schedule for `year` is in the table (the admin's home
+    page asks on every visit: a fixed statement, core.rawsql)."""
+    ops = connection.ops
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    params = [ops.adapt_datefield_value(first), ops.adapt_datefield_value(last)]
+    return bool(rawsql.fetch(_official_sql(), [*params, SpecialDay.Source.OFFICIAL.value]))
+
+
+@lru_cache(maxsize=1)
+def _official_sql() -> str:
+    day, source = rawsql.column(SpecialDay, "date"), rawsql.column(SpecialDay, "source")
+    return (
+        f"SELECT 1 FROM {rawsql.table(SpecialDay)} "  # noqa: S608 (the model's names)
+        f"WHERE {day} >= %s AND {day} <= %s AND {source} = %s LIMIT 1"
+    )

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core.models import Notification, User
-from core.notifications import notification_mark_read, notify, unread_count
+from core.notifications import latest_for, notification_mark_read, notify, unread_count
 from core.request_reads import SessionStore, UserBackend
 
 pytestmark = pytest.mark.django_db
@@ -104,3 +104,23 @@ def test_the_unread_count_follows_reading(make_user):
     assert unread_count(rep) == 1
     Notification.objects.update(read_at=timezone.now())
     assert unread_count(rep) == 0
+
+
+def test_the_latest_messages_are_the_querysets_newest_five(make_user):
+    rep = make_user("sales_rep")
+    other = make_user("sales_rep")
+    for n in range(7):
+        notify(subject=f"第{n}条", link="/inbox/", topic="t", users=[rep, other], email=False)
+    Notification.objects.filter(recipient=rep, subject="第6条").update(read_at=timezone.now())
+    # two sent in the same instant: the newer id first, as the model's ordering says
+    Notification.objects.filter(recipient=rep, subject__in=["第4条", "第5条"]).update(
+        created_at=timezone.now() + dt.timedelta(hours=1)
+    )
+    latest = latest_for(rep, 5)
+    expected = list(Notification.objects.filter(recipient=rep)[:5])
+    assert [n.pk for n in latest] == [n.pk for n in expected]
+    for got, want in zip(latest, expected, strict=True):
+        for name in ("subject", "link", "topic", "created_at", "read_at", "recipient_id"):
+            assert getattr(got, name) == getattr(want, name)
+        assert got.is_read == want.is_read
+    assert latest[0].subject == "第5条" and latest_for(rep, 2)[1].subject == "第4条"

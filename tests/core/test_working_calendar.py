@@ -11,6 +11,7 @@ from core.working_calendar import (
     is_working_day,
     next_working_day,
     ship_by,
+    year_has_official_schedule,
 )
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -146,3 +147,22 @@ def test_an_edit_in_another_process_is_seen_within_the_check_interval(
     next_day = d("2026-07-02")
     SpecialDay.objects.create(date=next_day, kind=SpecialDay.Kind.HOLIDAY)
     assert not is_working_day(next_day)
+
+
+@pytest.mark.parametrize(
+    ("day", "source", "expected"),
+    [
+        ("2031-01-01", "official", True),  # the year's first day
+        ("2031-12-31", "official", True),  # and its last
+        ("2031-06-15", "manual", False),  # an administrator's day is not the schedule
+        ("2030-12-31", "official", False),  # the years either side
+        ("2032-01-01", "official", False),
+    ],
+)
+def test_the_official_schedule_of_a_year_is_its_official_days(
+    day: str, source: str, expected: bool
+) -> None:
+    SpecialDay.objects.filter(date__year__in=[2030, 2031, 2032]).delete()
+    SpecialDay.objects.create(date=d(day), kind=SpecialDay.Kind.HOLIDAY, source=source)
+    assert year_has_official_schedule(2031) is expected
+    assert expected == SpecialDay.objects.filter(date__year=2031, source="official").exists()
