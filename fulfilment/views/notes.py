@@ -22,7 +22,7 @@ from catalog.models import ProductBin
 from core.actions import PostActionView, form_error_from, query_string_without_page
 from core.audit import audit_history
 from core.exceptions import DomainError
-from core.forms import CleanTextForm
+from core.forms import CleanTextForm, InstanceChoiceField
 from core.models import Warehouse
 from core.pagination import CappedPaginator
 from core.views import PermissionGateMixin
@@ -72,15 +72,16 @@ class QueueFilterForm(forms.Form):
         choices=[("", gettext_lazy("All"))]
         + [(s.value, s.label) for s in (Order.Status.CONFIRMED, Order.Status.ON_HOLD)],
     )
-    warehouse: forms.ModelChoiceField[Warehouse] = forms.ModelChoiceField(
+    # its choices read once (not again to render them and once more to check the value)
+    warehouse = InstanceChoiceField(
         label=gettext_lazy("Warehouse"), queryset=Warehouse.objects.none(), required=False
     )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["warehouse"].queryset = scoped(  # type: ignore[attr-defined]
-            Warehouse.objects.filter(is_active=True), user=user
-        ).order_by("code")
+        warehouses = scoped(Warehouse.objects.filter(is_active=True), user=user).order_by("code")
+        self.fields["warehouse"].queryset = warehouses  # type: ignore[attr-defined]
+        self.fields["warehouse"].set_instances(warehouses)  # type: ignore[attr-defined]
 
 
 class QueueView(PermissionGateMixin, ListView):
