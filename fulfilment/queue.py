@@ -86,8 +86,10 @@ def queue_groups(orders: QuerySet[Order], page: Iterable[Order]) -> list[dict[st
     for order in page:
         order.units = units.get(order.pk, 0)  # type: ignore[attr-defined]
         key = order.delivery_note_window_at
-        groups.setdefault(key, {"window_at": key, "label": window_label(key), "orders": []})
-        groups[key]["orders"].append(order)
+        group = groups.get(key)
+        if group is None:  # the label once per window, not once per order
+            group = groups[key] = {"window_at": key, "label": window_label(key), "orders": []}
+        group["orders"].append(order)
     totals = _window_totals(orders, groups)
     for key, group in groups.items():
         group["total"] = totals.get(key, len(group["orders"]))
