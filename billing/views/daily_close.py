@@ -19,9 +19,9 @@ from django.views.generic import ListView, TemplateView
 
 from core.actions import PostActionView, query_string_without_page
 from core.audit import audit_history
-from core.forms import CleanTextForm
+from core.forms import CleanTextForm, InstanceChoiceField
 from core.models import Division
-from core.scoping import divisions_for_user, scope_to_user_divisions
+from core.scoping import divisions_and_warehouses, divisions_for_user, scope_to_user_divisions
 from core.views import PermissionGateMixin
 from orders.models import Order
 
@@ -33,7 +33,8 @@ LEDGER_PAGE_SIZE = 50
 
 
 class CloseFilterForm(forms.Form):
-    division: forms.ModelChoiceField[Division] = forms.ModelChoiceField(
+    # its choices read once, by the fixed statement of every list's filters
+    division = InstanceChoiceField(
         label=gettext_lazy("Division"), queryset=Division.objects.none(), required=False
     )
     status = forms.ChoiceField(
@@ -51,6 +52,8 @@ class CloseFilterForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["division"].queryset = divisions_for_user(user)  # type: ignore[attr-defined]
+        divisions, _warehouses = divisions_and_warehouses(user)
+        self.fields["division"].set_instances(divisions)  # type: ignore[attr-defined]
 
 
 class DiscrepancyForm(CleanTextForm):

@@ -1,0 +1,131 @@
+"""The rows of finance's two long lists written in Python: the invoices (50 a page) and the
+daily closes (50 a page, fourteen columns each).
+
+The template loops resolved every value, filter and address through the template engine
+(~0.3–0.5 ms a row); here the words and the addresses are looked up once per page. Same
+HTML: tests/billing/test_list_rows.py compares each with the loop it replaces, in both
+languages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django import template
+from django.conf import settings
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from core.templatetags.money import cny
+from orders.templatetags.orders_extras import _escape
+
+from ..models import DailyClose, Invoice
+
+register = template.Library()
+
+_PK_PLACEHOLDER = 987654321
+
+
+def _address(name: str) -> tuple[str, str]:
+    """What comes before and after the row's number in the address `name` (escaped)."""
+    address = reverse(name, args=[_PK_PLACEHOLDER])
+    before, after = address.split(str(_PK_PLACEHOLDER), 1)
+    return _escape(before), _escape(after)
+
+
+class _Numbers:
+    """`{{ value }}` of a number as the template engine writes it (localised): without
+    thousands grouping that is the number's plain digits with the language's decimal
+    separator, looked up once per list; with grouping on, Django's own formatting."""
+
+    def __init__(self) -> None:
+        self.grouped = settings.USE_THOUSAND_SEPARATOR
+        self.separator = str(formats.get_format("DECIMAL_SEPARATOR"))
+
+    def __call__(self, value: Any) -> str:
+        if self.grouped or isinstance(value, bool) or not isinstance(value, int | Decimal):
+            return _escape(formats.localize(value))
+        if isinstance(value, int):
+            return str(value)
+        if not value.is_finite():
+            return _escape(formats.localize(value))
+        text = f"{value:f}"
+        return text.replace(".", self.separator) if self.separator != "." else text
+
+
+def _local(moment: dt.datetime | None, zone: Any) -> str:
+    """`{{ moment|date:"Y-m-d H:i" }}` of an aware moment (in the active time zone)."""
+    if moment is None:
+        return ""
+    return timezone.localtime(moment, zone).strftime("%Y-%m-%d %H:%M")
+
+
+def _who(user: Any) -> str:
+    """`{{ user.get_full_name|default:user.username }}`."""
+    return _escape(user.get_full_name() or user.username)
+
+
+@register.simple_tag
+def invoice_rows(invoices: Iterable[Invoice]) -> SafeString:
+    """`{% invoice_rows invoices %}`: the invoice list's rows."""
+    before, after = _address("billing:invoice-detail")
+    kinds = {code: _escape(label) for code, label in Invoice.Kind.choices}
+    statuses = {code: _escape(label) for code, label in Invoice.Status.choices}
+    zone = timezone.get_current_timezone()
+    rows = []
+    for i in invoices:
+        kind = kinds.get(i.kind) or _escape(i.kind)
+        if i.kind == Invoice.Kind.CREDIT_NOTE:
+            kind = f'<span class="tag warning">{kind}</span>'
+        order, note = i.order, i.delivery_note
+        rows.append(
+            f'\n    <tr><td><a href="{before}{i.pk}{after}">{_escape(i.number)}</a></td>'
+            f"<td>{kind}</td>"
+            f'<td><span class="status">{statuses.get(i.status) or _escape(i.status)}</span></td>'
+            f"<td>{_local(i.issued_at, zone)}</td>"
+            f"<td>{_escape(order.number) if order is not None else ''}</td>"
+            f"<td>{_escape(note.number) if note is not None else ''}</td>"
+            f"<td>{_escape(i.buyer_title)}</td>"
+            f'<td class="num">{_escape(cny(i.tax_amount))}</td>'
+            f'<td class="num">{_escape(cny(i.total_amount))}</td></tr>\n  '
+        )
+    return mark_safe("".join(rows))  # noqa: S308 (every value escaped above)
+
+
+@register.simple_tag
+def close_rows(closes: Iterable[DailyClose]) -> SafeString:
+    """`{% close_rows closes %}`: the daily-close list's rows."""
+    before, after = _address("billing:close-detail")
+    statuses = {code: _escape(label) for code, label in DailyClose.Status.choices}
+    number = _Numbers()
+    rows = []
+    for c in closes:
+        code, day = _escape(c.division.code), c.day.isoformat()
+        discrepancies = getattr(c, "open_discrepancies", None)
+        open_count = f'<span class="tag">{number(discrepancies)}</span>' if discrepancies else "0"
+        division_done = f"✓ {_who(c.division_reconciled_by)}" if c.division_reconciled_at else "—"
+        hq_done = f"✓ {_who(c.hq_reconciled_by)}" if c.hq_reconciled_at else "—"
+        rows.append(
+            f'\n    <tr data-testid="close-{code}-{day}">\n'
+            f'      <td><a href="{before}{c.pk}{after}">{day}</a></td>\n'
+            f"      <td>{code}</td>\n"
+            f'      <td><span class="status">{statuses.get(c.status) or _escape(c.status)}'
+            "</span></td>\n"
+            f'      <td class="num">{number(c.order_count)}</td>\n'
+            f'      <td class="num">{number(c.goods_amount)}</td>\n'
+            f'      <td class="num">{number(c.freight_amount)}</td>\n'
+            f'      <td class="num">{number(c.total_amount)}</td>\n'
+            f'      <td class="num">{number(c.paid_amount)}</td>\n'
+            f'      <td class="num">{number(c.unpaid_count)}</td>\n'
+            f'      <td class="num">{number(c.invoiced_amount)}</td>\n'
+            f'      <td class="num">{number(c.shipped_amount)}</td>\n'
+            f'      <td class="num">{open_count}</td>\n'
+            f"      <td>{division_done}</td>\n"
+            f"      <td>{hq_done}</td>\n"
+            "    </tr>\n  "
+        )
+    return mark_safe("".join(rows))  # noqa: S308 (every value escaped above)
