@@ -51,6 +51,18 @@ def notes_to_invoice(*, user: Any, now: dt.datetime | None = None) -> QuerySet[D
         scope_to_user_divisions(DeliveryNote.objects.all(), user=user)
         .filter(status=DeliveryNote.Status.RESERVED)
         .select_related("order", "warehouse")
+        # what the list and the panel show, the state machines' states included — not the
+        # order's seventy columns (its personal numbers decrypted for every row)
+        .only(
+            "number",
+            "status",
+            "ship_by",
+            "division",
+            "order__number",
+            "order__invoice_title",
+            "order__status",
+            "warehouse__code",
+        )
         .annotate(
             due_at=F("order__invoice_due_at"),
             breached=Case(
