@@ -9,59 +9,20 @@ languages.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
-from decimal import Decimal
 from typing import Any
 
 from django import template
-from django.conf import settings
-from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from core.rows import Numbers, address, local_minute
+from core.rows import escape as _escape
 from core.templatetags.money import cny
-from orders.templatetags.orders_extras import _escape
 
 from ..models import DailyClose, Invoice
 
 register = template.Library()
-
-_PK_PLACEHOLDER = 987654321
-
-
-def _address(name: str) -> tuple[str, str]:
-    """What comes before and after the row's number in the address `name` (escaped)."""
-    address = reverse(name, args=[_PK_PLACEHOLDER])
-    before, after = address.split(str(_PK_PLACEHOLDER), 1)
-    return _escape(before), _escape(after)
-
-
-class _Numbers:
-    """`{{ value }}` of a number as the template engine writes it (localised): without
-    thousands grouping that is the number's plain digits with the language's decimal
-    separator, looked up once per list; with grouping on, Django's own formatting."""
-
-    def __init__(self) -> None:
-        self.grouped = settings.USE_THOUSAND_SEPARATOR
-        self.separator = str(formats.get_format("DECIMAL_SEPARATOR"))
-
-    def __call__(self, value: Any) -> str:
-        if self.grouped or isinstance(value, bool) or not isinstance(value, int | Decimal):
-            return _escape(formats.localize(value))
-        if isinstance(value, int):
-            return str(value)
-        if not value.is_finite():
-            return _escape(formats.localize(value))
-        text = f"{value:f}"
-        return text.replace(".", self.separator) if self.separator != "." else text
-
-
-def _local(moment: dt.datetime | None, zone: Any) -> str:
-    """`{{ moment|date:"Y-m-d H:i" }}` of an aware moment (in the active time zone)."""
-    if moment is None:
-        return ""
-    return timezone.localtime(moment, zone).strftime("%Y-%m-%d %H:%M")
 
 
 def _who(user: Any) -> str:
@@ -72,7 +33,7 @@ def _who(user: Any) -> str:
 @register.simple_tag
 def invoice_rows(invoices: Iterable[Invoice]) -> SafeString:
     """`{% invoice_rows invoices %}`: the invoice list's rows."""
-    before, after = _address("billing:invoice-detail")
+    before, after = address("billing:invoice-detail")
     kinds = {code: _escape(label) for code, label in Invoice.Kind.choices}
     statuses = {code: _escape(label) for code, label in Invoice.Status.choices}
     zone = timezone.get_current_timezone()
@@ -86,7 +47,7 @@ def invoice_rows(invoices: Iterable[Invoice]) -> SafeString:
             f'\n    <tr><td><a href="{before}{i.pk}{after}">{_escape(i.number)}</a></td>'
             f"<td>{kind}</td>"
             f'<td><span class="status">{statuses.get(i.status) or _escape(i.status)}</span></td>'
-            f"<td>{_local(i.issued_at, zone)}</td>"
+            f"<td>{local_minute(i.issued_at, zone)}</td>"
             f"<td>{_escape(order.number) if order is not None else ''}</td>"
             f"<td>{_escape(note.number) if note is not None else ''}</td>"
             f"<td>{_escape(i.buyer_title)}</td>"
@@ -99,9 +60,9 @@ def invoice_rows(invoices: Iterable[Invoice]) -> SafeString:
 @register.simple_tag
 def close_rows(closes: Iterable[DailyClose]) -> SafeString:
     """`{% close_rows closes %}`: the daily-close list's rows."""
-    before, after = _address("billing:close-detail")
+    before, after = address("billing:close-detail")
     statuses = {code: _escape(label) for code, label in DailyClose.Status.choices}
-    number = _Numbers()
+    number = Numbers()
     rows = []
     for c in closes:
         code, day = _escape(c.division.code), c.day.isoformat()

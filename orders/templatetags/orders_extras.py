@@ -4,7 +4,6 @@ countdown of the lists."""
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections.abc import Iterable
 from typing import Any
 
@@ -15,6 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, pgettext
 
 from core import audit_labels
+from core.rows import escape as _escape
 from core.templatetags.money import cny
 
 from ..models import Order
@@ -41,12 +41,6 @@ def due_countdown(due: dt.datetime | None) -> SafeString:
     updates ("03:12" → "overdue"), with its clock in Beijing time. A tag, not an include
     with filters: the lists show it on every row."""
     return mark_safe(_countdown(due, _CountdownWords()))  # noqa: S308 (escaped there)
-
-
-def _escape(value: Any) -> str:
-    """`django.utils.html.escape` (the same replacements) without its check for lazy
-    arguments on every call; a lazy string is translated here."""
-    return html.escape(str(value))
 
 
 class _CountdownWords:

@@ -87,3 +87,45 @@ def test_the_queue_page_shows_the_rows(waiting: Any, make_user: Any) -> None:
     for order in waiting:
         assert f"/fulfilment/orders/{order.pk}/stock-check/" in text
         assert order.number in text
+
+
+# fulfilment/note_list.html's loop before the tag
+NOTE_LOOP = Template(
+    """{% load i18n %}{% for n in notes %}
+    <tr><td><a href="{% url 'fulfilment:note-detail' n.pk %}">{{ n.number }}</a></td><td>{{ n.order.number }}</td><td>{{ n.get_kind_display }}</td><td><span class="status">{{ n.get_status_display }}</span></td><td>{{ n.warehouse.code }}</td><td>{{ n.ship_by|date:"Y-m-d" }}</td><td class="num">{{ n.units }}</td><td>{{ n.invoice_number|default:"—" }}</td><td>{{ n.created_at|date:"Y-m-d H:i" }}</td></tr>
+  {% endfor %}"""  # noqa: E501
+)
+NOTE_TAG = Template("{% load fulfilment_extras %}{% note_rows notes %}")
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_note_rows_are_the_html_of_the_template_loop(
+    confirmed: Any, stock: Any, product: Any, make_user: Any, language: str
+) -> None:
+    from fulfilment.models import DeliveryNote
+    from fulfilment.services import delivery_note_create, delivery_note_mark_invoiced
+    from fulfilment.views.notes import NOTE_LIST_FIELDS, _note_units
+
+    stock(product, 20)
+    [waiting] = delivery_note_create(order=confirmed(quantity=1200), by=None)
+    [reserved] = delivery_note_create(order=confirmed(quantity=3), by=None)
+    [invoiced] = delivery_note_create(order=confirmed(quantity=2), by=None)
+    delivery_note_mark_invoiced(note=invoiced, by=None, invoice_number="FP-2026-0001")
+    # created a few microseconds before a minute turns, in Beijing time
+    DeliveryNote.objects.filter(pk=reserved.pk).update(
+        created_at=dt.datetime(2026, 3, 1, 15, 59, 59, 999_999, tzinfo=dt.UTC)
+    )
+    support = make_user("parts_support")
+    notes = list(
+        DeliveryNote.objects.filter(division__in=support.divisions.all())
+        .select_related("order", "warehouse")
+        .only(*NOTE_LIST_FIELDS)
+        .annotate(units=_note_units())
+        .order_by("-created_at", "-pk")
+    )
+    assert {n.pk for n in notes} == {waiting.pk, reserved.pk, invoiced.pk}
+    with translation.override(language):
+        written = NOTE_TAG.render(Context({"notes": notes}))
+        assert written == NOTE_LOOP.render(Context({"notes": notes}))
+    assert written.count("<tr>") == 3 and "<td>FP-2026-0001</td>" in written
+    assert '<td class="num">1200</td>' in written and "2026-03-01 23:59" in written
