@@ -60,11 +60,12 @@ def divisions_and_warehouses(user: Any) -> tuple[list[Division], list[Warehouse]
 @functools.cache
 def _places_sql(everything: bool) -> str:
     division, warehouse = rawsql.table(Division), rawsql.table(Warehouse)
+    key = rawsql.column(Division, "id")
     through = User.divisions.through
     scope = (
         ""
         if everything
-        else f" AND d.id IN (SELECT {rawsql.column(through, 'division')} "  # noqa: S608
+        else f" AND d.{key} IN (SELECT {rawsql.column(through, 'division')} "  # noqa: S608
         f"FROM {rawsql.table(through)} WHERE {rawsql.column(through, 'user')} = %s)"
     )
     # one column list for both kinds of row (a division's missing columns are NULL),
@@ -76,7 +77,7 @@ def _places_sql(everything: bool) -> str:
         "UNION ALL "
         f"SELECT 1, {rawsql.columns(Warehouse, WAREHOUSE_FIELDS, 'w')} "
         f"FROM {warehouse} w JOIN {division} d "
-        f"ON d.id = w.{rawsql.column(Warehouse, 'division')} "
+        f"ON d.{key} = w.{rawsql.column(Warehouse, 'division')} "
         f"WHERE w.{rawsql.column(Warehouse, 'is_active')} "
         f"AND d.{rawsql.column(Division, 'is_active')}{scope} "
         "ORDER BY 1, 3"
