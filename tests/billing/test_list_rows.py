@@ -142,3 +142,48 @@ def test_the_pages_show_the_rows_and_say_when_nothing_matches(
     assert 'data-testid="close-GQ-2026-11-23"' in text
     empty = client.get("/billing/daily-close/?date_from=2030-01-01").content.decode()
     assert "没有符合条件的日结。" in empty and "<tr data-testid" not in empty
+
+
+# billing/includes/_invoice_due_table.html's loop before the tag
+DUE_LOOP = Template(
+    """{% load i18n %}{% for n in notes %}
+    <tr{% if n.breached %} class="breached"{% endif %} data-testid="due-row"><td><a href="{% url 'fulfilment:note-detail' n.pk %}">{{ n.number }}</a></td><td>{{ n.order.number }}</td><td>{{ n.order.invoice_title }}</td><td>{{ n.warehouse.code }}</td><td>{{ n.ship_by|date:"Y-m-d" }}</td>
+      <td>{{ n.due_at|date:"Y-m-d H:i"|default:"—" }}{% if n.breached %} <span class="tag warning" data-testid="breached">{% translate "Breached" %}</span>{% endif %}</td></tr>
+  {% endfor %}"""  # noqa: E501
+)
+DUE_TAG = Template("{% load billing_extras %}{% due_rows notes %}")
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_due_rows_are_the_html_of_the_template_loop(
+    reserved_note: Any, finance: Any, language: str
+) -> None:
+    from billing.views.invoices import notes_to_invoice
+
+    late = reserved_note()
+    titled = reserved_note(quantity=3)
+    undated = reserved_note()
+    Order.objects.filter(pk=late.order_id).update(
+        invoice_due_at=timezone.now() - dt.timedelta(minutes=1, microseconds=7)
+    )
+    Order.objects.filter(pk=titled.order_id).update(invoice_title="<b>\"甲&乙\"</b> 'x' 公司")
+    Order.objects.filter(pk=undated.order_id).update(invoice_due_at=None)
+    notes = list(notes_to_invoice(user=finance))
+    assert len(notes) == 3 and notes[0].pk == late.pk  # breached first
+    with translation.override(language):
+        written = DUE_TAG.render(Context({"notes": notes}))
+        assert written == DUE_LOOP.render(Context({"notes": notes}))
+    assert written.count('class="breached"') == 1 and written.count('data-testid="breached"') == 1
+    assert "&lt;b&gt;&quot;甲&amp;乙&quot;&lt;/b&gt; &#x27;x&#x27; 公司" in written
+    assert "<td>—" in written  # no invoice due time
+
+
+def test_the_due_page_shows_the_rows_and_says_when_nothing_is_due(
+    reserved_note: Any, finance: Any
+) -> None:
+    client = Client()
+    client.force_login(finance)
+    assert 'data-testid="due-row"' not in client.get("/billing/invoices/due/").content.decode()
+    note = reserved_note()
+    text = client.get("/billing/invoices/due/").content.decode()
+    assert note.number in text and text.count('data-testid="due-row"') == 1
