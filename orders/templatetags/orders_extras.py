@@ -8,12 +8,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import template
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, pgettext
 
 from core import audit_labels
+from core.rows import address
 from core.rows import escape as _escape
 from core.templatetags.money import cny
 
@@ -116,10 +116,6 @@ def history_details(data: Any) -> list[str]:
     return texts
 
 
-# The detail address of every row comes from one reversal with this number in its place.
-_PK_PLACEHOLDER = 987654321
-
-
 @register.simple_tag
 def order_rows(orders: Iterable[Order], now: dt.datetime) -> SafeString:
     """`{% order_rows orders now %}`: the triage list's rows (order_list.html), the same HTML
@@ -128,8 +124,7 @@ def order_rows(orders: Iterable[Order], now: dt.datetime) -> SafeString:
     page), while here every word, the countdown's labels and the detail address are looked
     up once per list. A row is marked breached at the view's clock (`Order.is_breached`),
     as the "breached" filter lists it."""
-    detail = reverse("orders:order-detail", args=[_PK_PLACEHOLDER])
-    before, after = (_escape(part) for part in detail.split(str(_PK_PLACEHOLDER), 1))
+    before, after = address("orders:order-detail")
     flag = (
         ' <span class="tag warning" title="'
         + _escape(gettext("Look before confirming"))
