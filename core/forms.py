@@ -70,9 +70,21 @@ class InstanceChoiceField(forms.ModelChoiceField):
     (`set_instances`): they are both the choices shown and the values accepted. Django's
     field reads its queryset twice per request — through a server-side cursor (three round
     trips on PostgreSQL) to render the options and once more to check the value sent;
-    this one reads it once. Same options, same errors."""
+    this one reads it once. Same options, same errors.
+
+    The field is declared with the model's empty queryset (`Model.objects.none()`); once
+    the instances are set, `queryset` answers with exactly them (built when asked, never
+    on the way to a page: a form need not compile a scoped queryset it never runs)."""
 
     instances: dict[Any, Model]
+
+    def _get_queryset(self) -> Any:
+        instances = self.__dict__.get("instances")
+        if instances is None:
+            return self._queryset
+        return self._queryset.model._default_manager.filter(pk__in=list(instances))
+
+    queryset = property(_get_queryset, forms.ModelChoiceField._set_queryset)
 
     def set_instances(self, instances: Iterable[Model]) -> None:
         self.instances = {obj.pk: obj for obj in instances}
@@ -86,8 +98,7 @@ class InstanceChoiceField(forms.ModelChoiceField):
         if value in self.empty_values:
             return None
         self.validate_no_null_characters(value)
-        assert self.queryset is not None
-        model = self.queryset.model
+        model = self._queryset.model
         try:
             key = value.pk if isinstance(value, model) else model._meta.pk.to_python(value)
             return self.instances[key]

@@ -76,13 +76,8 @@ class OrderFilterForm(RenderingKept, CleanTextForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # the querysets say what is offered (unevaluated); the instances are read once,
-        # both kinds in one fixed statement
-        divisions = divisions_for_user(user)
-        self.fields["division"].queryset = divisions  # type: ignore[attr-defined]
-        self.fields["warehouse"].queryset = Warehouse.objects.filter(  # type: ignore[attr-defined]
-            division__in=divisions, is_active=True
-        )
+        # what is offered, both kinds in one fixed statement (the fields' querysets then
+        # answer with exactly these)
         division_list, warehouse_list = divisions_and_warehouses(user)
         self.fields["division"].set_instances(division_list)  # type: ignore[attr-defined]
         self.fields["warehouse"].set_instances(warehouse_list)  # type: ignore[attr-defined]

@@ -21,7 +21,7 @@ from core.actions import PostActionView, query_string_without_page
 from core.audit import audit_history
 from core.forms import CleanTextForm, InstanceChoiceField
 from core.models import Division
-from core.scoping import divisions_and_warehouses, divisions_for_user, scope_to_user_divisions
+from core.scoping import divisions_and_warehouses, scope_to_user_divisions
 from core.views import PermissionGateMixin
 from orders.models import Order
 
@@ -51,7 +51,6 @@ class CloseFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["division"].queryset = divisions_for_user(user)  # type: ignore[attr-defined]
         divisions, _warehouses = divisions_and_warehouses(user)
         self.fields["division"].set_instances(divisions)  # type: ignore[attr-defined]
 

@@ -80,7 +80,6 @@ class QueueFilterForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         warehouses = scoped(Warehouse.objects.filter(is_active=True), user=user).order_by("code")
-        self.fields["warehouse"].queryset = warehouses  # type: ignore[attr-defined]
         self.fields["warehouse"].set_instances(warehouses)  # type: ignore[attr-defined]
 
 

@@ -13,6 +13,7 @@ from django.utils import translation
 
 from core.forms import InstanceChoiceField
 from core.models import Division, Warehouse
+from core.scoping import divisions_for_user
 from orders.forms import OrderFilterForm
 from tests.factories import WarehouseFactory
 
@@ -41,12 +42,21 @@ class ByQueryset(forms.Form):
     warehouse = forms.ModelChoiceField(queryset=Warehouse.objects.none(), required=False)
 
 
-def _by_queryset(data: dict[str, str], filters: OrderFilterForm) -> ByQueryset:
+def _by_queryset(data: dict[str, str], user: Any) -> ByQueryset:
+    """What the user may filter by, as querysets: the active divisions in reach and their
+    active warehouses, each by code."""
     form = ByQueryset(data)
-    for name in ("division", "warehouse"):
+    divisions = divisions_for_user(user).order_by("code")
+    querysets = {
+        "division": divisions,
+        "warehouse": Warehouse.objects.filter(division__in=divisions, is_active=True).order_by(
+            "code"
+        ),
+    }
+    for name, queryset in querysets.items():
         field = form.fields[name]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = filters.fields[name].queryset  # type: ignore[attr-defined]
+        field.queryset = queryset
     return form
 
 
@@ -68,7 +78,7 @@ def test_same_options_values_and_errors_as_a_model_choice_field(
     data = {name: value.format(**ids) for name, value in data.items()}
     rep = make_user("sales_rep")
     filters = _form(rep, "&".join(f"{k}={v}" for k, v in data.items()))
-    reference = _by_queryset(data, filters)
+    reference = _by_queryset(data, rep)
 
     with translation.override("en"):
         assert filters.is_valid() == reference.is_valid()
@@ -107,3 +117,16 @@ def test_the_field_takes_an_instance_and_refuses_one_it_did_not_offer(
     assert field.clean("") is None
     with pytest.raises(forms.ValidationError):
         field.clean(other_division)
+
+
+def test_the_fields_queryset_answers_with_the_instances_offered(
+    make_user: Any, places: Any, division: Any, other_division: Any
+) -> None:
+    rep = make_user("sales_rep")
+    form = _form(rep, "")
+    offered = form.fields["warehouse"].queryset  # type: ignore[attr-defined]
+
+    assert set(offered) == {places["main"], places["central"]}
+    assert set(form.fields["division"].queryset) == {division}  # type: ignore[attr-defined]
+    # the declared field (the class's) still has its empty queryset, for the next form
+    assert not OrderFilterForm.base_fields["warehouse"].queryset.exists()  # type: ignore[attr-defined]
