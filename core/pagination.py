@@ -7,6 +7,11 @@ the list says "more than 10,000", a page holds `per_page` rows read with one row
 "next" is known without a count), and the last page (`?page=last`) is read backwards — the
 reversed ordering from its start, which the same index serves — instead of skipping every
 row before it.
+
+The list's filters are compiled once per page (compiling a year's list with its filters
+costs more than running it): the statement of the list's ids, compiled once, is the count's
+subquery (`LIMIT cap + 1`) and, with the page's `LIMIT`/`OFFSET`, the subquery that picks the
+page's rows — still two statements, the count and the rows.
 """
 
 from __future__ import annotations
@@ -16,7 +21,10 @@ from collections.abc import Sequence
 from functools import cached_property
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db import connections
+from django.db.models.expressions import RawSQL
 
 CAP = 10_000
 # The number a capped list gives its last page: ListView turns `?page=last` into
@@ -63,13 +71,36 @@ class CappedPaginator(Paginator):
     cap = CAP
 
     @cached_property
+    def _ids(self) -> tuple[str, tuple[Any, ...], str] | None:
+        """The list's ids in the list's order, compiled once: (SQL, parameters, database);
+        None for a list that is not an unsliced queryset, ("", (), db) for one that can
+        match nothing."""
+        object_list: Any = self.object_list
+        if not hasattr(object_list, "query") or object_list.query.is_sliced:
+            return None
+        ids = object_list.values_list("pk", flat=True)
+        try:
+            sql, params = ids.query.get_compiler(ids.db).as_sql()
+        except EmptyResultSet:
+            return "", (), ids.db
+        return sql, tuple(params), ids.db
+
+    @cached_property
     def count(self) -> int:
         """The rows, counted up to `cap` + 1 (`capped` says whether there are more)."""
         object_list: Any = self.object_list
+        compiled = self._ids
+        if compiled is not None:
+            sql, params, db = compiled
+            if not sql:
+                return 0
+            # ordered as listed: the index that serves the list serves the count
+            # Django's compiled statement (values as parameters) and an integer
+            counting = f"SELECT COUNT(*) FROM ({sql} LIMIT {int(self.cap) + 1}) capped"  # noqa: S608
+            with connections[db].cursor() as cursor:
+                cursor.execute(counting, params)
+                return min(int(cursor.fetchone()[0]), self.cap + 1)
         if hasattr(object_list, "query"):
-            if not object_list.query.is_sliced:
-                # ordered as listed: the index that serves the list serves the count
-                object_list = object_list[: self.cap + 1]
             return min(int(object_list.count()), self.cap + 1)
         return min(len(object_list), self.cap + 1)
 
@@ -114,11 +145,18 @@ class CappedPaginator(Paginator):
     def _slice(self, bottom: int, top: int) -> Any:
         """The rows from `bottom` to `top`: the page's ids are picked first (an index-only
         scan skips the rows before the page, and the rows after it are never joined) and
-        only the page's rows are read and joined; the statement stays one."""
+        only the page's rows are read and joined; the statement stays one, and the ids'
+        subquery is the statement compiled for the count."""
         object_list: Any = self.object_list
-        if not hasattr(object_list, "query") or object_list.query.is_sliced:
+        compiled = self._ids
+        if compiled is None:
             return object_list[bottom:top]
-        return object_list.filter(pk__in=object_list.values("pk")[bottom:top])
+        sql, params, _db = compiled
+        if not sql or top <= bottom:
+            return object_list.none()
+        # Django's compiled statement (values as parameters) and two integers
+        page_ids = RawSQL(f"{sql} LIMIT {int(top - bottom)} OFFSET {int(bottom)}", params)  # noqa: S611
+        return object_list.filter(pk__in=page_ids)
 
     @property
     def pages_known(self) -> int | None:
