@@ -10,6 +10,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import (
     BooleanField,
+    CharField,
     Count,
     Exists,
     F,
@@ -21,12 +22,13 @@ from django.db.models import (
     Subquery,
     Sum,
 )
-from django.db.models.functions import Abs, Coalesce, Length
+from django.db.models.functions import Abs, Cast, Coalesce, Length
 from django.http import Http404
 from django.utils import timezone
 
 from catalog.models import Product
 from catalog.rules import normalise_sku
+from core.models import AuditRecord
 from core.roles import user_sees_all_divisions
 from core.scoping import scope_to_user_divisions, user_division_ids
 from core.working_calendar import at_local
@@ -202,15 +204,16 @@ def customer_queryset_for_user(*, user: Any) -> QuerySet[Customer]:
 
 
 def customer_get_for_user(*, user: Any, pk: int) -> Customer:
-    customer = (
+    # one row by its key: no ordering to compile or sort (first() would order by name)
+    found = list(
         customer_queryset_for_user(user=user)
         .select_related("division", "merged_into")
         .filter(pk=pk)
-        .first()
+        .order_by()[:1]
     )
-    if customer is None:
+    if not found:
         raise Http404("No such customer.")
-    return customer
+    return found[0]
 
 
 def customer_list_for_user(*, user: Any, query: str = "") -> QuerySet[Customer]:
@@ -368,18 +371,36 @@ CONFLICT_DIVISOR = 4
 
 
 def customer_orders(*, customer: Customer, user: Any) -> QuerySet[Order]:
-    """The customer's orders in the user's divisions (a customer may buy through several)."""
+    """The customer's orders in the user's divisions (a customer may buy through several):
+    what the customer page lists of each — not the order's seventy columns, whose buyer
+    phone and ID number would be decrypted for every row."""
     return (
         order_queryset_for_user(user=user)
         .filter(customer=customer)
-        .select_related("division")
+        .only(*CUSTOMER_ORDER_FIELDS)
         .order_by("-placed_at", "-id")
     )
 
 
-def customer_history_objects(*, customer: Customer) -> list[Customer]:
-    """The customer and every duplicate merged into it (their histories belong together)."""
-    return [customer, *Customer.objects.filter(merged_into=customer)]
+# the customer page's orders: the link, the number, the time, the status (the FSM field: a
+# deferred state is read again per row), the total
+CUSTOMER_ORDER_FIELDS = ("id", "number", "placed_at", "status", "goods_amount", "freight")
+
+
+def customer_history(*, customer: Customer) -> QuerySet[AuditRecord]:
+    """The audit rows of the customer and of every duplicate merged into it (their
+    histories belong together), oldest first, with their actors — one statement."""
+    duplicates = (
+        Customer.objects.filter(merged_into=customer)
+        .annotate(key=Cast("pk", CharField()))
+        .values("key")
+    )
+    return (
+        AuditRecord.objects.filter(object_type=Customer._meta.label_lower)
+        .filter(Q(object_id=str(customer.pk)) | Q(object_id__in=duplicates))
+        .select_related("actor")
+        .order_by("at", "id")
+    )
 
 
 # --- catalog sales source ----------------------------------------------------------------

@@ -13,7 +13,6 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from core.actions import query_string_without_page
-from core.audit import audit_history
 from core.views import PermissionGateMixin
 
 from .. import selectors, services
@@ -61,15 +60,10 @@ def customer_detail_context(
 ) -> dict[str, Any]:
     """What the customer page shows; a refused merge passes its bound form back in."""
     user = request.user
-    history = [
-        row
-        for obj in selectors.customer_history_objects(customer=customer)
-        for row in audit_history(obj)
-    ]
     return {
         "customer": customer,
         "orders": selectors.customer_orders(customer=customer, user=user)[:50],
-        "history": sorted(history, key=lambda r: (r.at, r.pk)),
+        "history": list(selectors.customer_history(customer=customer)),
         "merge_form": merge_form or CustomerMergeForm(),
         "can_merge": user.has_perm("orders.merge_customer") and customer.is_active,
         "can_correct": customer.is_active and services.user_can_correct_customer(user, customer),

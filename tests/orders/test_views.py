@@ -636,6 +636,31 @@ def test_customer_page_lists_only_orders_of_the_users_divisions(
     assert there.number not in response.content.decode()
 
 
+def test_customer_page_rows_cost_no_query_each(
+    rep_client: Client, platform: Any, product: Any, warehouses: Any, division: Any
+) -> None:
+    """Its orders are read with what the rows show (status included: a deferred state is
+    a query per row); three orders or one, the same statements."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    customer = CustomerFactory(division=division, org_code=credit_code("24682468"))
+    first = receive(platform, **{"buyer.org_code": customer.org_code})
+    url = reverse("orders:customer-detail", args=[customer.pk])
+    rep_client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        rep_client.get(url)
+    more = [receive(platform, **{"buyer.org_code": customer.org_code}) for _ in range(2)]
+    with CaptureQueriesContext(connection) as three:
+        response = rep_client.get(url)
+
+    html = response.content.decode()
+    assert len(three) == len(one)
+    for order in (first, *more):
+        order.refresh_from_db()
+        assert order.number in html and f"{order.total_amount}" in html
+
+
 def test_warehouse_sees_the_reveal_button_for_the_recipient_phone_only(
     make_user: Any, platform: Any, product: Any, warehouses: Any
 ) -> None:
