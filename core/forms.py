@@ -79,12 +79,13 @@ class InstanceChoiceField(forms.ModelChoiceField):
     instances: dict[Any, Model]
 
     def _get_queryset(self) -> Any:
+        declared = self.__dict__["_queryset"]  # set by ModelChoiceField's queryset setter
         instances = self.__dict__.get("instances")
         if instances is None:
-            return self._queryset
-        return self._queryset.model._default_manager.filter(pk__in=list(instances))
+            return declared
+        return declared.model._default_manager.filter(pk__in=list(instances))
 
-    queryset = property(_get_queryset, forms.ModelChoiceField._set_queryset)
+    queryset = property(_get_queryset, forms.ModelChoiceField.queryset.fset)  # type: ignore[union-attr,misc]
 
     def set_instances(self, instances: Iterable[Model]) -> None:
         self.instances = {obj.pk: obj for obj in instances}
@@ -98,7 +99,7 @@ class InstanceChoiceField(forms.ModelChoiceField):
         if value in self.empty_values:
             return None
         self.validate_no_null_characters(value)
-        model = self._queryset.model
+        model = self.__dict__["_queryset"].model
         try:
             key = value.pk if isinstance(value, model) else model._meta.pk.to_python(value)
             return self.instances[key]

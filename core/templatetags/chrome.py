@@ -102,7 +102,8 @@ def topbar(context: Any) -> SafeString:
             f'aria-label="{escape(gettext("Language"))}">\n'
             f"        {options}\n"
             "      </select>\n"
-            f"      <noscript><button type=\"submit\">{escape(gettext('Switch'))}</button></noscript>\n"
+            '      <noscript><button type="submit">'
+            f"{escape(gettext('Switch'))}</button></noscript>\n"
             "    </form>\n"
             f"    {admin}\n"
             f'    <form method="post" action="{urls["logout"]}" class="inline">{csrf}'
