@@ -280,10 +280,13 @@ def customer_candidates(*, order: Order, user: Any, limit: int = 5) -> list[Cand
     person = normalise_name(
         order.buyer_contact_name or ("" if corporate else order.buyer_name), corporate=False
     )
+    # the pool (up to 300 customers) is read with what scores them only — not their
+    # encrypted phone and ID number, decrypted for every row; the few shown are read whole
     customers = (
         customer_queryset_for_user(user=user)
         .filter(merged_into__isnull=True)
         .filter(kind=order.buyer_kind)
+        .only(*CANDIDATE_SCORING_FIELDS)
     )
     exact = list(
         customers.filter(_exact_condition(order, wanted)).order_by("pk")[:CANDIDATE_EXACT_LIMIT]
@@ -291,7 +294,23 @@ def customer_candidates(*, order: Order, user: Any, limit: int = 5) -> list[Cand
     pool = exact + _similar_names(customers, wanted, exclude=[c.pk for c in exact])
     ranked = [_score(customer, wanted, person, order) for customer in pool]
     ranked = [c for c in ranked if c.score > 0]
-    return sorted(ranked, key=lambda c: (-c.score, c.customer.pk))[:limit]
+    best = sorted(ranked, key=lambda c: (-c.score, c.customer.pk))[:limit]
+    whole = Customer.objects.in_bulk([c.customer.pk for c in best])
+    for candidate in best:
+        candidate.customer = whole.get(candidate.customer.pk, candidate.customer)
+    return best
+
+
+# what _score reads of a customer
+CANDIDATE_SCORING_FIELDS = (
+    "id",
+    "name_normalised",
+    "contact_name",
+    "phone_index",
+    "org_code",
+    "org_code_core",
+    "id_number_index",
+)
 
 
 def _exact_condition(order: Order, wanted: str) -> Q:

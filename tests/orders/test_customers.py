@@ -6,8 +6,10 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from core.audit import audit_history
+from core.crypto import mask_phone
 from core.models import AuditRecord
 from orders import selectors, services
 from orders.exceptions import CustomerConflict, OrderError, PermissionDenied
@@ -81,6 +83,22 @@ def test_candidates_are_ranked_by_name_person_and_phone(
     assert candidates[2].score == 50 // 4
     assert all(c.conflicts for c in candidates)
     assert "same responsible person" in candidates[1].reasons
+
+
+def test_the_candidates_shown_are_whole_and_the_pool_is_read_without_personal_data(
+    new_order: Order, rep: Any, division: Any, django_assert_num_queries: Any
+) -> None:
+    shown = CustomerFactory(
+        division=division, name=new_order.buyer_name, phone="13900000009", street="长安街 9 号"
+    )
+    with CaptureQueriesContext(connection) as read:
+        candidates = selectors.customer_candidates(order=new_order, user=rep)
+    with django_assert_num_queries(0):
+        assert [c.customer.pk for c in candidates] == [shown.pk]
+        assert candidates[0].customer.phone_masked == mask_phone("13900000009")
+        assert candidates[0].customer.street == "长安街 9 号"
+    pool_reads = [q["sql"] for q in read.captured_queries if "LIMIT" in q["sql"]]
+    assert pool_reads and not any('"phone",' in sql or '"id_number",' in sql for sql in pool_reads)
 
 
 def test_candidates_leave_out_merged_and_other_kind(
