@@ -29,6 +29,7 @@ from django.utils import timezone
 from catalog.models import Product
 from catalog.rules import normalise_sku
 from core.models import AuditRecord
+from core.queries import one
 from core.roles import user_sees_all_divisions
 from core.scoping import scope_to_user_divisions, user_division_ids
 from core.working_calendar import at_local
@@ -45,7 +46,7 @@ def order_queryset_for_user(*, user: Any) -> QuerySet[Order]:
 
 def order_get_for_user(*, user: Any, pk: int) -> Order:
     """One order, or the same 404 for "does not exist" and "not yours"."""
-    order = (
+    order = one(
         order_queryset_for_user(user=user)
         .select_related(
             "division",
@@ -57,7 +58,6 @@ def order_get_for_user(*, user: Any, pk: int) -> Order:
             "confirmed_by",
         )
         .filter(pk=pk)
-        .first()
     )
     if order is None:
         raise Http404("No such order.")
@@ -204,16 +204,14 @@ def customer_queryset_for_user(*, user: Any) -> QuerySet[Customer]:
 
 
 def customer_get_for_user(*, user: Any, pk: int) -> Customer:
-    # one row by its key: no ordering to compile or sort (first() would order by name)
-    found = list(
+    customer = one(
         customer_queryset_for_user(user=user)
         .select_related("division", "merged_into")
         .filter(pk=pk)
-        .order_by()[:1]
     )
-    if not found:
+    if customer is None:
         raise Http404("No such customer.")
-    return found[0]
+    return customer
 
 
 def customer_list_for_user(*, user: Any, query: str = "") -> QuerySet[Customer]:

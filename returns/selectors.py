@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from core.crypto import mask, mask_phone
 from core.models import AuditRecord, SmsMessage
+from core.queries import one
 from core.roles import ROLE_LABELS, Role, role_names
 from core.scoping import scope_to_user_divisions
 from orders.models import Order
@@ -43,7 +44,7 @@ def return_queryset_for_user(*, user: Any) -> QuerySet[ReturnRequest]:
 def return_get_for_user(*, user: Any, pk: int) -> ReturnRequest:
     """The return with its order, division, warehouse and replacement note (the people
     who worked on it: `return_people_load`)."""
-    request = (
+    request = one(
         return_queryset_for_user(user=user)
         .select_related(
             "order",
@@ -54,7 +55,6 @@ def return_get_for_user(*, user: Any, pk: int) -> ReturnRequest:
             "replacement_note",
         )
         .filter(pk=pk)
-        .first()
     )
     if request is None:
         raise Http404("No such return.")
@@ -86,10 +86,10 @@ def return_people_load(request: ReturnRequest) -> ReturnRequest:
 
 
 def refund_of(request: ReturnRequest) -> Refund | None:
-    return (
-        Refund.objects.filter(request=request)
-        .select_related("requested_by", "reviewed_by", "paid_by")
-        .first()
+    return one(
+        Refund.objects.filter(request=request).select_related(
+            "requested_by", "reviewed_by", "paid_by"
+        )
     )
 
 

@@ -17,6 +17,7 @@ from django.views.generic import ListView, TemplateView
 from core.actions import form_error_from, query_string_without_page
 from core.exceptions import DomainError
 from core.pagination import CappedPaginator
+from core.queries import one
 from core.views import PermissionGateMixin
 from orders.selectors import order_get_for_user
 
@@ -77,7 +78,7 @@ class ReturnDetailView(PermissionGateMixin, TemplateView):
             lines=selectors.return_lines(request),
             evidence=list(request.evidence.all()) if _sees_evidence(user) else None,
             window_end=selectors.window_end_of(request.order),
-            resolution=ReturnResolution.objects.filter(request=request).first(),
+            resolution=one(ReturnResolution.objects.filter(request=request)),
             credit_notes=list(request.credit_notes.order_by("number")),
             approvals=selectors.approvals_of(refund),
             sms=selectors.sms_of(request),
