@@ -21,7 +21,7 @@ from core.rows import Numbers, address, local_minute
 from core.rows import escape as _escape
 from core.templatetags.money import cny
 
-from ..models import DailyClose, Invoice
+from ..models import DailyClose, Invoice, Settlement
 
 register = template.Library()
 
@@ -115,5 +115,36 @@ def due_rows(notes: Iterable[Any]) -> SafeString:
             f"<td>{_escape(warehouse.code) if warehouse is not None else ''}</td>"
             f"<td>{n.ship_by.isoformat() if n.ship_by else ''}</td>\n"
             f"      <td>{due}{breached_tag if breached else ''}</td></tr>\n  "
+        )
+    return mark_safe("".join(rows))  # noqa: S308 (every value escaped above)
+
+
+@register.simple_tag
+def settlement_rows(settlements: Iterable[Any]) -> SafeString:
+    """`{% settlement_rows settlements %}`: the monthly settlements' rows (each settlement
+    carries `role_rows`: (role, label, signed) per signing role, SettlementListView)."""
+    before, after = address("billing:settlement-detail")
+    statuses = {code: _escape(label) for code, label in Settlement.Status.choices}
+    signed_word, unsigned_word = _escape(gettext("signed")), _escape(gettext("not signed"))
+    number = Numbers()
+    rows = []
+    for s in settlements:
+        status = _escape(s.status)
+        tags = "".join(
+            f'<span class="tag" title="{signed_word}">✓ {_escape(label)}</span> '
+            if signed
+            else f'<span class="tag muted" title="{unsigned_word}">· {_escape(label)}</span> '
+            for _role, label, signed in s.role_rows
+        )
+        rows.append(
+            f'\n      <tr data-testid="settlement-{s.pk}">\n'
+            f"        <td>{_escape(s.division.code)}</td>\n"
+            f'        <td><a href="{before}{s.pk}{after}">{s.first_day.isoformat()} – '
+            f"{s.last_day.isoformat()}</a></td>\n"
+            f'        <td><span class="status status-{status}">'
+            f"{statuses.get(s.status) or status}</span></td>\n"
+            f'        <td class="num">{number(s.net_due) if s.computed_at else "—"}</td>\n'
+            f"        <td>{tags}</td>\n"
+            "      </tr>\n    "
         )
     return mark_safe("".join(rows))  # noqa: S308 (every value escaped above)

@@ -22,7 +22,7 @@ from django.views.generic import ListView
 from core.actions import PostActionView, query_string_without_page, run_service
 from core.audit import audit_history
 from core.roles import ROLE_LABELS, user_has_role
-from core.scoping import divisions_for_user, scope_to_user_divisions
+from core.scoping import divisions_and_warehouses, divisions_for_user, scope_to_user_divisions
 from core.views import PermissionGateMixin
 
 from ..models import Settlement, SettlementSignature
@@ -91,9 +91,11 @@ class SettlementListView(PermissionGateMixin, ListView):
                 (role, ROLE_LABELS[role], role in signed) for role in services.SIGNING_ROLES
             ]
         today = timezone.localdate()
+        can_open = self.request.user.has_perm(COMPUTE)
         context.update(
-            can_open=self.request.user.has_perm(COMPUTE),
-            divisions=list(divisions_for_user(self.request.user).order_by("code")),
+            can_open=can_open,
+            # the form's divisions (active, in reach, by code), read only for who may open one
+            divisions=divisions_and_warehouses(self.request.user)[0] if can_open else [],
             today=today,
             current_period=services.period_of(today),
             statuses=Settlement.Status.choices,

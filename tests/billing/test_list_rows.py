@@ -187,3 +187,59 @@ def test_the_due_page_shows_the_rows_and_says_when_nothing_is_due(
     note = reserved_note()
     text = client.get("/billing/invoices/due/").content.decode()
     assert note.number in text and text.count('data-testid="due-row"') == 1
+
+
+# billing/settlement_list.html's loop before the tag
+SETTLEMENT_LOOP = Template(
+    """{% load i18n %}{% for s in settlements %}
+      <tr data-testid="settlement-{{ s.pk }}">
+        <td>{{ s.division.code }}</td>
+        <td><a href="{% url 'billing:settlement-detail' s.pk %}">{{ s.first_day|date:"Y-m-d" }} – {{ s.last_day|date:"Y-m-d" }}</a></td>
+        <td><span class="status status-{{ s.status }}">{{ s.get_status_display }}</span></td>
+        <td class="num">{% if s.computed_at %}{{ s.net_due }}{% else %}—{% endif %}</td>
+        <td>{% for role, label, signed in s.role_rows %}<span class="tag{% if not signed %} muted{% endif %}" title="{% if signed %}{% translate 'signed' %}{% else %}{% translate 'not signed' %}{% endif %}">{% if signed %}✓{% else %}·{% endif %} {{ label }}</span> {% endfor %}</td>
+      </tr>
+    {% endfor %}"""  # noqa: E501
+)
+SETTLEMENT_TAG = Template("{% load billing_extras %}{% settlement_rows settlements %}")
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_settlement_rows_are_the_html_of_the_template_loop(language: str) -> None:
+    from billing.models import Settlement
+    from core.models import Division
+    from core.roles import ROLE_LABELS
+
+    hostile = Division(pk=7, code='<b>"G&Q"</b>', name="x")
+    roles = ("sales_lead", "division_finance", "hq_finance")
+    listed = []
+    for pk, (status, computed, net, signed) in enumerate(
+        [
+            (Settlement.Status.COMPUTED, True, Decimal("1234567.80"), {"sales_lead"}),
+            (Settlement.Status.OPEN, False, Decimal("0"), set()),
+            (Settlement.Status.LOCKED, True, Decimal("-12.05"), set(roles)),
+            ("strange<&>", True, Decimal("99999999.99"), {"hq_finance"}),
+        ],
+        start=1,
+    ):
+        settlement = Settlement(
+            pk=pk,
+            division=hostile,
+            first_day=dt.date(2026, 10, 26),
+            last_day=dt.date(2026, 11, 25),
+            status=status,
+            computed_at=timezone.now() if computed else None,
+            net_due=net,
+        )
+        settlement.role_rows = [  # type: ignore[attr-defined]
+            (role, ROLE_LABELS[role], role in signed) for role in roles
+        ]
+        listed.append(settlement)
+    with translation.override(language):
+        written = SETTLEMENT_TAG.render(Context({"settlements": listed}))
+        assert written == SETTLEMENT_LOOP.render(Context({"settlements": listed}))
+    assert (
+        "&lt;b&gt;&quot;G&amp;Q&quot;&lt;/b&gt;" in written
+        and "status-strange&lt;&amp;&gt;" in written
+    )
+    assert "1234567.80" in written and "-12.05" in written and "—" in written
