@@ -341,9 +341,15 @@ def order_can_start_return(user: Any, order: Order, *, now: dt.datetime | None =
 
 
 def _anything_returnable(order: Order) -> bool:
-    from .services import returnable_by_line
+    """Whether some line has units shipped and not yet returned (what returnable_by_line
+    says of every line, without reading the lines: a line never shipped has none)."""
+    from .services import returned_by_line, shipped_by_line
 
-    return any(units > 0 for units in returnable_by_line(order).values())
+    shipped = shipped_by_line(order)
+    if not shipped:
+        return False
+    returned = returned_by_line(order)
+    return any(units - returned.get(line, 0) > 0 for line, units in shipped.items())
 
 
 def order_section(request: Any, order: Any) -> tuple[str, dict[str, Any]] | None:
