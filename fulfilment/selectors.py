@@ -54,7 +54,7 @@ def order_section(request: Any, order: Any) -> tuple[str, dict[str, Any]] | None
             "order": order,
             "notes": notes,
             "shipments": shipments_of_order(order) if notes else [],
-            "progress": progress_of(order),
+            "progress": progress_of(order, notes=notes),
             "can_check": can_check,
         },
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
@@ -83,17 +83,23 @@ def order_remaining(order: Order) -> dict[int, int]:
     }
 
 
-def progress_of(order: Order) -> Progress:
-    """fulfilment.progress over the order's notes, read from the database."""
+def progress_of(order: Order, *, notes: Iterable[DeliveryNote] | None = None) -> Progress:
+    """fulfilment.progress over the order's notes, read from the database — or over
+    `notes`, every note of the order already read with `units` (the sum of its lines'
+    quantities), as the order page's section has them."""
     ordered = order.lines.aggregate(total=Sum("quantity"))["total"] or 0
-    notes = (
-        DeliveryNote.objects.filter(order=order)
-        .exclude(kind=DeliveryNote.Kind.EXCHANGE)  # a replacement is not the order's progress
-        .annotate(units=Sum("lines__quantity"))
-        .values_list("status", "units")
-    )
+    exchange = DeliveryNote.Kind.EXCHANGE  # a replacement is not the order's progress
+    if notes is None:
+        states = (
+            DeliveryNote.objects.filter(order=order)
+            .exclude(kind=exchange)
+            .annotate(units=Sum("lines__quantity"))
+            .values_list("status", "units")
+        )
+    else:
+        states = [(n.status, n.units) for n in notes if n.kind != exchange]  # type: ignore[attr-defined]
     return order_progress(
-        ordered=ordered, notes=[NoteState(status, units or 0) for status, units in notes]
+        ordered=ordered, notes=[NoteState(status, units or 0) for status, units in states]
     )
 
 

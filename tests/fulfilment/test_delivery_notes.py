@@ -126,6 +126,9 @@ def test_partial_delivery_needs_agreement_and_leaves_a_back_order(
     progress = progress_of(order)
     assert order.status == Order.Status.INVOICED and progress.partially_shipped
     assert (progress.shipped, progress.waiting) == (3, 2)
+    # the order page's section passes the notes it read (with their units): the same figures
+    read = list(DeliveryNote.objects.filter(order=order).annotate(units=Sum("lines__quantity")))
+    assert progress_of(order, notes=read) == progress
 
     stock(product, 2)
     [released] = waiting_notes_release(warehouse=warehouses["main"])
