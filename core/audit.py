@@ -70,6 +70,21 @@ def audit_record_many(rows: list[AuditRecord]) -> list[AuditRecord]:
     return rows
 
 
+def audit_rows(obj: models.Model) -> list[AuditRecord]:
+    """`audit_history` read for a page, its statement compiled once (core.queries)."""
+    from .queries import compiled
+
+    return compiled(_history_of, _object_type(obj), str(obj.pk))
+
+
+def _history_of(object_type: str, object_id: str) -> models.QuerySet[AuditRecord]:
+    return (
+        AuditRecord.objects.filter(object_type=object_type, object_id=object_id)
+        .select_related("actor")
+        .order_by("at", "id")
+    )
+
+
 def audit_history(obj: models.Model) -> models.QuerySet[AuditRecord]:
     """The audit rows of one object, oldest first, with their actors."""
     return (

@@ -1,10 +1,26 @@
-"""Small query helpers shared by the apps' selectors."""
+"""Small query helpers shared by the apps' selectors.
+
+`one` reads the row a unique condition finds. `compiled` runs a queryset whose SQL was
+compiled once per process (and connection) and shape: a detail page runs a dozen small
+statements, and compiling each (Django's `as_sql`: the joins, the select list of every
+related model, the ordering) costs more CPU than PostgreSQL needs to run it — a fifth of
+the order page's time on the benchmark machine (issue 12).
+"""
 
 from __future__ import annotations
 
-from typing import TypeVar
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
+from django.core.exceptions import EmptyResultSet
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
+from django.db.models.query import (
+    FlatValuesListIterable,
+    ModelIterable,
+    ValuesListIterable,
+    get_related_populators,
+)
 
 M = TypeVar("M", bound=Model)
 
@@ -16,3 +32,214 @@ def one(queryset: QuerySet[M]) -> M | None:
     and sorted, for a single row, on every detail page; this reads the row unordered."""
     rows = list(queryset.order_by()[:1])
     return rows[0] if rows else None
+
+
+# --- statements compiled once -------------------------------------------------------------------
+# `compiled(build, *values)` is `list(build(*values))`, with the SQL of `build`'s queryset
+# compiled once per shape of the values: `build` is called with stand-ins for the values
+# (twice, with two different sets), the statement's text must come out the same and the
+# stand-ins must be parameters of their own (not inlined, not transformed as `icontains`
+# does, not dropped); the real values then take their places in the parameters. Anything
+# else — `values()` dicts, named tuples, prefetches, a statement that varies — runs
+# through the ORM as usual, so `compiled` is never wrong, at worst not faster.
+#
+# The shape of the values: an int or a str is a parameter; a tuple or list of them is as many
+# parameters (its length is part of the shape: `division__in=scope`); None and booleans are
+# part of the shape itself (`filter(x=None)` compiles to IS NULL), passed to `build` as they
+# are. `build` must be a plain function of its arguments only — no closure — or a value it
+# captured would be frozen into the first compile's statement.
+
+Build = Callable[..., QuerySet[Any]]
+_FALLBACK = "fallback"
+_EMPTY = "empty"
+# Distinct shapes kept per connection; past it, a shape is compiled as usual (a `build`
+# called with tuples of ever-new lengths must not grow the cache without end).
+MAX_SHAPES = 512
+# Stand-ins for ints: inside every integer column's range (Django turns an out-of-range
+# lookup into an empty or full condition), far above any key or quantity the portal stores.
+_INT_STAND_IN = 2_000_000_000
+
+
+class _Statement:
+    """One compiled shape: its SQL, its parameters with the values' places, and what turns
+    a row into what the queryset yields — model instances (ModelIterable's steps, computed
+    once), tuples (`values_list`) or single values (`values_list(flat=True)`)."""
+
+    __slots__ = (
+        "annotations",
+        "col_count",
+        "compiler",
+        "converters",
+        "db",
+        "init_list",
+        "iterable",
+        "model",
+        "model_slice",
+        "params",
+        "populators",
+        "slots",
+        "sql",
+    )
+
+    def __init__(
+        self, iterable: type, compiler: Any, sql: str, params: Sequence[Any], slots: list[Any]
+    ) -> None:
+        self.iterable = iterable
+        self.compiler = compiler
+        self.sql = sql
+        self.params = list(params)
+        self.slots = slots
+        self.db = compiler.using
+        self.col_count = compiler.col_count
+        select = compiler.select
+        self.converters = compiler.get_converters([s[0] for s in select[0 : self.col_count]])
+        if iterable is ModelIterable:
+            klass_info = compiler.klass_info
+            self.annotations = dict(compiler.annotation_col_map or {})
+            self.model = klass_info["model"]
+            fields = klass_info["select_fields"]
+            self.model_slice = slice(fields[0], fields[-1] + 1)
+            self.init_list = [f[0].target.attname for f in select[self.model_slice]]
+            # django-stubs describe a later Django's signature (fetch_mode)
+            self.populators = get_related_populators(klass_info, select, self.db)  # type: ignore[call-arg]
+
+    def run(self, cursor: Any, values: Sequence[Any]) -> list[Any]:
+        params = list(self.params)
+        for position, (index, item) in self.slots:
+            params[position] = values[index] if item is None else values[index][item]
+        cursor.execute(self.sql, params)
+        rows: Any = cursor.fetchall()
+        if self.converters:
+            rows = self.compiler.apply_converters(rows, self.converters)
+        if self.iterable is FlatValuesListIterable:
+            return [row[0] for row in rows]
+        if self.iterable is ValuesListIterable:
+            return [tuple(row[: self.col_count]) for row in rows]
+        found = []
+        for row in rows:
+            obj = self.model.from_db(self.db, self.init_list, row[self.model_slice])
+            for populator in self.populators:
+                populator.populate(row, obj)
+            for name, position in self.annotations.items():
+                setattr(obj, name, row[position])
+            found.append(obj)
+        return found
+
+
+def compiled(build: Build, *values: Any) -> list[Any]:
+    """`list(build(*values))`, its statement compiled once per process and shape."""
+    if getattr(build, "__closure__", None):
+        raise TypeError(f"{build.__qualname__}: compiled() takes no closure (values only)")
+    db = connections[DEFAULT_DB_ALIAS]
+    known: dict[Any, Any] = db.__dict__.setdefault("_compiled_statements", {})
+    key = (build, *(_shape(value) for value in values))
+    statement = known.get(key)
+    if statement is None:
+        statement = _compile(build, values)
+        if len(known) < MAX_SHAPES:
+            known[key] = statement
+    if statement == _EMPTY:
+        return []
+    if statement == _FALLBACK:
+        return list(build(*values))
+    with db.cursor() as cursor:
+        return statement.run(cursor, values)
+
+
+def _shape(value: Any) -> Any:
+    if value is None or isinstance(value, bool):
+        return ("=", value)
+    if isinstance(value, int | str):
+        return type(value)
+    if isinstance(value, tuple | list):
+        kinds = {type(item) for item in value}
+        if kinds <= {int, str} and len(kinds) <= 1:
+            return (type(value), len(value), *kinds)
+    raise TypeError(f"compiled(): unsupported value {value!r} (int, str, a tuple of them, None)")
+
+
+def _stand_ins(values: Sequence[Any], variant: int) -> tuple[list[Any], dict[Any, Any]]:
+    """Values of the same shape no row holds, and the place each stands for."""
+    counter = 0
+    places: dict[Any, Any] = {}
+
+    def make(kind: type, place: Any) -> Any:
+        nonlocal counter
+        counter += 1
+        stand_in: Any = (
+            _INT_STAND_IN + variant * 10_000 + counter
+            if kind is int
+            else f"\x1fstand-in {variant}:{counter}\x1f"
+        )
+        places[stand_in] = place
+        return stand_in
+
+    made: list[Any] = []
+    for index, value in enumerate(values):
+        if value is None or isinstance(value, bool):
+            made.append(value)
+        elif isinstance(value, int | str):
+            made.append(make(type(value), (index, None)))
+        else:
+            items = [make(type(item), (index, i)) for i, item in enumerate(value)]
+            made.append(type(value)(items))
+    return made, places
+
+
+def _compile(build: Build, values: Sequence[Any]) -> Any:
+    texts: list[Any] = []
+    for variant in (1, 2):
+        stand_ins, places = _stand_ins(values, variant)
+        try:
+            queryset = build(*stand_ins)
+            iterable = queryset._iterable_class
+            if (
+                iterable not in (ModelIterable, ValuesListIterable, FlatValuesListIterable)
+                or queryset._prefetch_related_lookups  # type: ignore[attr-defined]
+                or queryset._known_related_objects  # type: ignore[attr-defined]
+                or queryset.db != DEFAULT_DB_ALIAS
+            ):
+                return _FALLBACK
+            compiler = queryset.query.get_compiler(using=queryset.db)
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:  # e.g. an empty IN list: nothing to run
+            texts.append(_EMPTY)
+            continue
+        except Exception:  # noqa: BLE001 — the ORM raises the real error on the usual path
+            return _FALLBACK
+        texts.append((sql, list(params), places, compiler))
+    if texts == [_EMPTY, _EMPTY]:
+        return _EMPTY
+    if _EMPTY in texts or texts[0][0] != texts[1][0] or len(texts[0][1]) != len(texts[1][1]):
+        return _FALLBACK
+    (sql, first, places, compiler), (_sql, second, other_places, _compiler) = texts
+    slots = []
+    for position, (a, b) in enumerate(zip(first, second, strict=True)):
+        if _same(a, b):
+            if _hashable(a) and (a in places or b in other_places):
+                return _FALLBACK  # cannot be: a stand-in equal in both variants
+            continue
+        place = places.get(a) if _hashable(a) else None
+        if place is None or (other_places.get(b) if _hashable(b) else None) != place:
+            return _FALLBACK  # a value the ORM transformed, or a parameter that varies
+        slots.append((position, place))
+    if {place for _position, place in slots} != set(places.values()):
+        return _FALLBACK  # a stand-in inlined into the text, or dropped
+    if compiler.has_composite_fields([s[0] for s in compiler.select[0 : compiler.col_count]]):
+        return _FALLBACK
+    try:
+        return _Statement(iterable, compiler, sql, first, slots)
+    except Exception:  # noqa: BLE001 — Django's internals moved: right, if not faster
+        return _FALLBACK
+
+
+def _same(a: Any, b: Any) -> bool:
+    return type(a) is type(b) and a == b
+
+
+def _hashable(value: Any) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True

@@ -25,6 +25,16 @@ def scope_to_user_divisions(
     return queryset.filter(**{f"{division_field}__in": user_division_ids(user)})
 
 
+def division_scope(user: Any) -> tuple[int, ...] | None:
+    """`scope_to_user_divisions` as a value (for `core.queries.compiled`): None for every
+    division, else the ids of the user's divisions (none for a visitor or an inactive user)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ()
+    if user_sees_all_divisions(user):
+        return None
+    return tuple(user_division_ids(user))
+
+
 def user_division_ids(user: Any) -> list[int]:
     cached = getattr(user, "_division_ids", None)
     if cached is None:

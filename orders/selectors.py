@@ -29,9 +29,8 @@ from django.utils import timezone
 from catalog.models import Product
 from catalog.rules import normalise_sku
 from core.models import AuditRecord
-from core.queries import one
-from core.roles import user_sees_all_divisions
-from core.scoping import scope_to_user_divisions, user_division_ids
+from core.queries import compiled
+from core.scoping import division_scope, scope_to_user_divisions
 from core.working_calendar import at_local
 
 from .matching import id_number_index, name_similarity, normalise_name, phone_index
@@ -45,23 +44,34 @@ def order_queryset_for_user(*, user: Any) -> QuerySet[Order]:
 
 
 def order_get_for_user(*, user: Any, pk: int) -> Order:
-    """One order, or the same 404 for "does not exist" and "not yours"."""
-    order = one(
-        order_queryset_for_user(user=user)
-        .select_related(
-            "division",
-            "warehouse",
-            "platform",
-            "customer",
-            "keyed_in_by",
-            "identified_by",
-            "confirmed_by",
-        )
-        .filter(pk=pk)
-    )
-    if order is None:
+    """One order, or the same 404 for "does not exist" and "not yours"; with who did each
+    step (the page's SLA clocks), its statement compiled once (core.queries)."""
+    found = compiled(_order_for_page, division_scope(user), pk)
+    if not found:
         raise Http404("No such order.")
-    return order
+    return found[0]
+
+
+def _order_for_page(divisions: tuple[int, ...] | None, pk: int) -> QuerySet[Order]:
+    orders = (
+        Order.objects.all() if divisions is None else Order.objects.filter(division__in=divisions)
+    )
+    return orders.filter(pk=pk).select_related(*ORDER_PAGE_RELATED).order_by()[:1]
+
+
+# what the order page shows of the order's relations (the steps' users: STEP_FIELDS)
+ORDER_PAGE_RELATED = (
+    "division",
+    "warehouse",
+    "platform",
+    "customer",
+    "keyed_in_by",
+    "identified_by",
+    "confirmed_by",
+    "delivery_note_by",
+    "invoiced_by",
+    "shipped_by",
+)
 
 
 def order_get_for_platform(*, platform: Platform, platform_order_no: str) -> Order | None:
@@ -75,6 +85,21 @@ def order_get_for_platform(*, platform: Platform, platform_order_no: str) -> Ord
 
 def order_lines(*, order: Order) -> QuerySet[OrderLine]:
     return order.lines.select_related("product").order_by("position")
+
+
+def order_line_rows(*, order: Order) -> list[OrderLine]:
+    """`order_lines` read for the order page, its statement compiled once, each line's
+    order the one given."""
+    lines: list[OrderLine] = compiled(_lines_of, order.pk)
+    for line in lines:
+        line.order = order
+    return lines
+
+
+def _lines_of(order_id: int) -> QuerySet[OrderLine]:
+    return (
+        OrderLine.objects.filter(order_id=order_id).select_related("product").order_by("position")
+    )
 
 
 def _search(queryset: QuerySet[Order], text: str) -> QuerySet[Order]:
@@ -194,24 +219,29 @@ def customer_queryset_for_user(*, user: Any) -> QuerySet[Customer]:
     """Customers of the user's divisions: created there, or with an order there (an
     EXISTS per customer through the orders' customer index, not the set of every
     customer the divisions ever sold to)."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Customer.objects.none()
-    if user_sees_all_divisions(user):
+    return _customers_in(division_scope(user))
+
+
+def _customers_in(divisions: tuple[int, ...] | None) -> QuerySet[Customer]:
+    if divisions is None:
         return Customer.objects.all()
-    divisions = user_division_ids(user)
+    if not divisions:
+        return Customer.objects.none()
     ordered = Order.objects.filter(customer=OuterRef("pk"), division__in=divisions)
     return Customer.objects.filter(Q(division__in=divisions) | Exists(ordered))
 
 
 def customer_get_for_user(*, user: Any, pk: int) -> Customer:
-    customer = one(
-        customer_queryset_for_user(user=user)
-        .select_related("division", "merged_into")
-        .filter(pk=pk)
-    )
-    if customer is None:
+    """One customer (its statement compiled once, core.queries), or a 404."""
+    found = compiled(_customer_for_page, division_scope(user), pk)
+    if not found:
         raise Http404("No such customer.")
-    return customer
+    return found[0]
+
+
+def _customer_for_page(divisions: tuple[int, ...] | None, pk: int) -> QuerySet[Customer]:
+    customers = _customers_in(divisions).select_related("division", "merged_into")
+    return customers.filter(pk=pk).order_by()[:1]
 
 
 def customer_list_for_user(*, user: Any, query: str = "") -> QuerySet[Customer]:
@@ -280,23 +310,62 @@ def customer_candidates(*, order: Order, user: Any, limit: int = 5) -> list[Cand
     )
     # the pool (up to 300 customers) is read with what scores them only — not their
     # encrypted phone and ID number, decrypted for every row; the few shown are read whole
-    customers = (
-        customer_queryset_for_user(user=user)
-        .filter(merged_into__isnull=True)
-        .filter(kind=order.buyer_kind)
-        .only(*CANDIDATE_SCORING_FIELDS)
+    scope = division_scope(user)
+    exact: list[Customer] = compiled(
+        _exact_matches,
+        scope,
+        order.buyer_kind,
+        wanted or None,
+        order.buyer_phone_index or None,
+        order.buyer_contact_name.strip() or None,
+        organisation_code_core(order.buyer_org_code) if order.buyer_org_code else None,
+        order.buyer_id_number_index or None,
     )
-    exact = list(
-        customers.filter(_exact_condition(order, wanted)).order_by("pk")[:CANDIDATE_EXACT_LIMIT]
+    pool = exact + _similar_names(
+        _candidates_in(scope, order.buyer_kind), wanted, exclude=[c.pk for c in exact]
     )
-    pool = exact + _similar_names(customers, wanted, exclude=[c.pk for c in exact])
     ranked = [_score(customer, wanted, person, order) for customer in pool]
     ranked = [c for c in ranked if c.score > 0]
     best = sorted(ranked, key=lambda c: (-c.score, c.customer.pk))[:limit]
-    whole = Customer.objects.in_bulk([c.customer.pk for c in best])
+    whole = {c.pk: c for c in compiled(_customers_by_pk, tuple(c.customer.pk for c in best))}
     for candidate in best:
         candidate.customer = whole.get(candidate.customer.pk, candidate.customer)
     return best
+
+
+def _candidates_in(divisions: tuple[int, ...] | None, kind: str) -> QuerySet[Customer]:
+    """Active customers of the buyer's kind the user may see, their scoring columns only."""
+    customers = _customers_in(divisions).filter(merged_into__isnull=True, kind=kind)
+    return customers.only(*CANDIDATE_SCORING_FIELDS)
+
+
+def _exact_matches(
+    divisions: tuple[int, ...] | None,
+    kind: str,
+    name: str | None,
+    phone_index: str | None,
+    contact: str | None,
+    org_code_core: str | None,
+    id_number_index: str | None,
+) -> QuerySet[Customer]:
+    """Same normalised name, phone, responsible person, organisation code or ID number
+    (each only when the order has it)."""
+    condition = Q(pk__in=[])
+    for field_name, value in (
+        ("name_normalised", name),
+        ("phone_index", phone_index),
+        ("contact_name", contact),
+        ("org_code_core", org_code_core),
+        ("id_number_index", id_number_index),
+    ):
+        if value is not None:
+            condition |= Q(**{field_name: value})
+    found = _candidates_in(divisions, kind).filter(condition)
+    return found.order_by("pk")[:CANDIDATE_EXACT_LIMIT]
+
+
+def _customers_by_pk(pks: tuple[int, ...]) -> QuerySet[Customer]:
+    return Customer.objects.filter(pk__in=pks)
 
 
 # what _score reads of a customer
@@ -309,21 +378,6 @@ CANDIDATE_SCORING_FIELDS = (
     "org_code_core",
     "id_number_index",
 )
-
-
-def _exact_condition(order: Order, wanted: str) -> Q:
-    condition = Q(pk__in=[])
-    if wanted:
-        condition |= Q(name_normalised=wanted)
-    if order.buyer_phone_index:
-        condition |= Q(phone_index=order.buyer_phone_index)
-    if order.buyer_contact_name.strip():
-        condition |= Q(contact_name=order.buyer_contact_name.strip())
-    if order.buyer_org_code:
-        condition |= Q(org_code_core=organisation_code_core(order.buyer_org_code))
-    if order.buyer_id_number_index:
-        condition |= Q(id_number_index=order.buyer_id_number_index)
-    return condition
 
 
 def _similar_names(customers: QuerySet[Customer], wanted: str, *, exclude: list[int]) -> list[Any]:
@@ -387,34 +441,42 @@ def _score(customer: Customer, wanted: str, person: str, order: Order) -> Candid
 CONFLICT_DIVISOR = 4
 
 
-def customer_orders(*, customer: Customer, user: Any) -> QuerySet[Order]:
-    """The customer's orders in the user's divisions (a customer may buy through several):
-    what the customer page lists of each — not the order's seventy columns, whose buyer
-    phone and ID number would be decrypted for every row."""
-    return (
-        order_queryset_for_user(user=user)
-        .filter(customer=customer)
-        .only(*CUSTOMER_ORDER_FIELDS)
-        .order_by("-placed_at", "-id")
-    )
+def customer_orders(*, customer: Customer, user: Any) -> list[Order]:
+    """The customer's latest orders in the user's divisions (a customer may buy through
+    several): what the customer page lists of each — not the order's seventy columns, whose
+    buyer phone and ID number would be decrypted for every row."""
+    return compiled(_orders_of_customer, division_scope(user), customer.pk)
+
+
+def _orders_of_customer(divisions: tuple[int, ...] | None, customer_id: int) -> QuerySet[Order]:
+    orders = Order.objects.all()
+    if divisions is not None:
+        orders = orders.filter(division__in=divisions)
+    orders = orders.filter(customer_id=customer_id).only(*CUSTOMER_ORDER_FIELDS)
+    return orders.order_by("-placed_at", "-id")[:CUSTOMER_ORDERS_SHOWN]
 
 
 # the customer page's orders: the link, the number, the time, the status (the FSM field: a
 # deferred state is read again per row), the total
 CUSTOMER_ORDER_FIELDS = ("id", "number", "placed_at", "status", "goods_amount", "freight")
+CUSTOMER_ORDERS_SHOWN = 50
 
 
-def customer_history(*, customer: Customer) -> QuerySet[AuditRecord]:
+def customer_history(*, customer: Customer) -> list[AuditRecord]:
     """The audit rows of the customer and of every duplicate merged into it (their
     histories belong together), oldest first, with their actors — one statement."""
+    return compiled(_history_of_customer, customer.pk, str(customer.pk))
+
+
+def _history_of_customer(customer_id: int, key: str) -> QuerySet[AuditRecord]:
     duplicates = (
-        Customer.objects.filter(merged_into=customer)
+        Customer.objects.filter(merged_into_id=customer_id)
         .annotate(key=Cast("pk", CharField()))
         .values("key")
     )
     return (
         AuditRecord.objects.filter(object_type=Customer._meta.label_lower)
-        .filter(Q(object_id=str(customer.pk)) | Q(object_id__in=duplicates))
+        .filter(Q(object_id=key) | Q(object_id__in=duplicates))
         .select_related("actor")
         .order_by("at", "id")
     )

@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from core.crypto import mask, mask_phone
 from core.models import AuditRecord, SmsMessage
-from core.queries import one
+from core.queries import compiled, one
 from core.roles import ROLE_LABELS, Role, role_names
-from core.scoping import scope_to_user_divisions
+from core.scoping import division_scope, scope_to_user_divisions
 from orders.models import Order
 from orders.models.conditions import return_window_ends_at
 
@@ -352,17 +352,19 @@ def _anything_returnable(order: Order) -> bool:
     return any(units - returned.get(line, 0) > 0 for line, units in shipped.items())
 
 
+def _returns_of_order(divisions: tuple[int, ...] | None, order_id: int) -> QuerySet[ReturnRequest]:
+    returns = ReturnRequest.objects.all()
+    if divisions is not None:
+        returns = returns.filter(division__in=divisions)
+    return returns.filter(order_id=order_id).select_related("refund").order_by("requested_at", "pk")
+
+
 def order_section(request: Any, order: Any) -> tuple[str, dict[str, Any]] | None:
     """The order page's returns section (orders.hooks.register_order_section)."""
     user = request.user
     if not user.has_perm("returns.view_returnrequest"):
         return None
-    returns = list(
-        return_queryset_for_user(user=user)
-        .filter(order=order)
-        .select_related("refund")
-        .order_by("requested_at", "pk")
-    )
+    returns: list[ReturnRequest] = compiled(_returns_of_order, division_scope(user), order.pk)
     can_start = order_can_start_return(user, order) and _anything_returnable(order)
     if not returns and not can_start:
         return None

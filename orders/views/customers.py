@@ -62,8 +62,8 @@ def customer_detail_context(
     user = request.user
     return {
         "customer": customer,
-        "orders": selectors.customer_orders(customer=customer, user=user)[:50],
-        "history": list(selectors.customer_history(customer=customer)),
+        "orders": selectors.customer_orders(customer=customer, user=user),
+        "history": selectors.customer_history(customer=customer),
         "merge_form": merge_form or CustomerMergeForm(),
         "can_merge": user.has_perm("orders.merge_customer") and customer.is_active,
         "can_correct": customer.is_active and services.user_can_correct_customer(user, customer),

@@ -14,7 +14,7 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from core.actions import PostActionView
-from core.audit import audit_history
+from core.audit import audit_rows
 from core.pagination import CappedPaginator
 from core.roles import user_has_role
 from core.views import PermissionGateMixin
@@ -105,12 +105,12 @@ def order_detail_context(
         name: services.transition_allowed(order=order, name=name, user=user)
         for name in ("identify", "confirm", "deliver", "close", "cancel")
     }
-    lines = list(selectors.order_lines(order=order))
+    lines = selectors.order_line_rows(order=order)
     now = timezone.now()
     context: dict[str, Any] = {
         "order": order,
         "lines": lines,
-        "history": audit_history(order),
+        "history": audit_rows(order),
         "allowed": allowed,
         "now": now,
         "steps": _steps(order, now),

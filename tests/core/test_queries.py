@@ -1,15 +1,20 @@
-"""`core.queries.one`: the row a unique condition finds, read without an ORDER BY."""
+"""`core.queries`: `one` reads the row a unique condition finds without an ORDER BY;
+`compiled` runs a statement compiled once per shape, with what the ORM would read."""
 
 from __future__ import annotations
 
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.db import connection
+from django.db.models import Count, QuerySet
+from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 
-from core.models import Division
-from core.queries import one
+from core.audit import audit_record
+from core.models import AuditRecord, Division, Warehouse
+from core.queries import MAX_SHAPES, compiled, one
 
 pytestmark = pytest.mark.django_db
 
@@ -21,3 +26,148 @@ def test_the_row_or_none_and_no_sort(division: Any) -> None:
 
     assert found == division and missing is None
     assert len(read) == 2 and not any("ORDER BY" in q["sql"] for q in read.captured_queries)
+
+
+# --- compiled: statements compiled once per shape -------------------------------------------
+def _history(object_type: str, object_id: str) -> QuerySet[AuditRecord]:
+    return (
+        AuditRecord.objects.filter(object_type=object_type, object_id=object_id)
+        .select_related("actor")
+        .order_by("at", "id")
+    )
+
+
+def _warehouses(divisions: tuple[int, ...] | None, active: bool | None) -> QuerySet[Warehouse]:
+    found = Warehouse.objects.select_related("division").annotate(n=Count("division__warehouses"))
+    if divisions is not None:
+        found = found.filter(division__in=divisions)
+    if active is not None:
+        found = found.filter(is_active=active)
+    return found.order_by("code")
+
+
+def _codes(division_id: int) -> QuerySet[Warehouse]:
+    return Warehouse.objects.filter(division_id=division_id).order_by("code")
+
+
+def _code_list(division_id: int) -> Any:
+    return _codes(division_id).values_list("code", flat=True)
+
+
+def _pairs(division_id: int) -> Any:
+    return _codes(division_id).values_list("pk", "code")
+
+
+def _containing(text: str) -> QuerySet[Warehouse]:
+    return Warehouse.objects.filter(name__icontains=text)
+
+
+def _first_n(division_id: int, n: int) -> QuerySet[Warehouse]:
+    return _codes(division_id)[:n]
+
+
+def _as_dicts(division_id: int) -> Any:
+    return _codes(division_id).values("code")
+
+
+def _fields(objects: list[Any], *names: str) -> list[tuple[Any, ...]]:
+    return [tuple(getattr(obj, name) for name in names) for obj in objects]
+
+
+@pytest.fixture
+def compile_count() -> Any:
+    """How many statements Django compiled (SQLCompiler.as_sql at the top level)."""
+    with mock.patch.object(SQLCompiler, "as_sql", autospec=True, side_effect=SQLCompiler.as_sql):
+        yield SQLCompiler.as_sql
+
+
+def test_the_rows_the_orm_reads_models_related_and_converted(division: Any, make_user: Any) -> None:
+    actor = make_user("sales_rep", first_name="王", last_name="五")
+    audit_record(obj=division, action="created", by=actor, data={"a": [1, "二"]})
+    audit_record(obj=division, action="changed", by=None, note="system\x01")
+    audit_record(obj=actor, action="other", by=actor)
+
+    got = compiled(_history, "core.division", str(division.pk))
+    expected = list(_history("core.division", str(division.pk)))
+
+    assert _fields(got, "pk", "at", "action", "note", "data", "actor_id") == _fields(
+        expected, "pk", "at", "action", "note", "data", "actor_id"
+    )
+    assert got[0].actor == actor and got[0].actor.get_full_name() == actor.get_full_name()
+    assert got[1].actor is None and got[0].at.tzinfo is not None
+    assert compiled(_history, "core.division", "0") == []
+
+
+def test_values_lists_flat_and_tuples(warehouses: dict[str, Any], division: Any) -> None:
+    assert compiled(_code_list, division.pk) == ["GQ-CENTRAL", "GQ-MAIN"]
+    assert compiled(_pairs, division.pk) == list(_pairs(division.pk))
+
+
+def test_scopes_and_shapes(warehouses: dict[str, Any], division: Any, other_division: Any) -> None:
+    there = Warehouse.objects.create(
+        code="DQ-MAIN", name="电气总仓", division=other_division, kind="main", is_active=False
+    )
+    for divisions in (None, (division.pk,), (other_division.pk,), (division.pk, other_division.pk)):
+        for active in (None, True, False):
+            got = compiled(_warehouses, divisions, active)
+            expected = list(_warehouses(divisions, active))
+            assert _fields(got, "pk", "code", "n") == _fields(expected, "pk", "code", "n")
+            assert [w.division.code for w in got] == [w.division.code for w in expected]
+    assert [w.code for w in compiled(_warehouses, (other_division.pk,), None)] == [there.code]
+    assert compiled(_warehouses, (), None) == []  # an empty scope: nothing, no statement
+
+
+def test_compiled_once_per_shape_and_run_every_time(
+    warehouses: dict[str, Any], division: Any, other_division: Any, compile_count: Any
+) -> None:
+    compiled(_codes, division.pk)
+    compiles = compile_count.call_count
+    assert compiles >= 1  # the stand-ins' two compiles
+    with CaptureQueriesContext(connection) as read:
+        first = compiled(_codes, division.pk)
+        second = compiled(_codes, other_division.pk)
+    assert compile_count.call_count == compiles  # nothing compiled again
+    assert [w.code for w in first] == ["GQ-CENTRAL", "GQ-MAIN"] and second == []
+    assert len(read) == 2  # each run is a statement of its own, logged like the ORM's
+
+
+def test_what_it_cannot_keep_runs_through_the_orm(
+    warehouses: dict[str, Any], division: Any, compile_count: Any
+) -> None:
+    # icontains wraps the value (%…%), a slice's bound is inlined into the text, values()
+    # yields dicts: each compiled the usual way on every call, with the ORM's result
+    assert [w.code for w in compiled(_containing, "总")] == ["GQ-MAIN"]
+    assert [w.code for w in compiled(_containing, "中心")] == ["GQ-CENTRAL"]
+    assert [w.code for w in compiled(_first_n, division.pk, 1)] == ["GQ-CENTRAL"]
+    assert [w.code for w in compiled(_first_n, division.pk, 2)] == ["GQ-CENTRAL", "GQ-MAIN"]
+    assert compiled(_as_dicts, division.pk) == [{"code": "GQ-CENTRAL"}, {"code": "GQ-MAIN"}]
+    before = compile_count.call_count
+    compiled(_containing, "仓")
+    assert compile_count.call_count > before
+
+
+def test_closures_and_unknown_values_are_refused(division: Any) -> None:
+    captured = division.pk
+
+    def closure(pk: int) -> QuerySet[Warehouse]:
+        return Warehouse.objects.filter(division_id=captured, pk=pk)
+
+    with pytest.raises(TypeError, match="closure"):
+        compiled(closure, 1)
+    with pytest.raises(TypeError, match="unsupported value"):
+        compiled(_codes, 1.5)
+    with pytest.raises(TypeError, match="unsupported value"):
+        compiled(_warehouses, (1, "2"), None)
+
+
+def test_shapes_kept_are_bounded(division: Any) -> None:
+    known = connection.__dict__.setdefault("_compiled_statements", {})
+    saved = dict(known)
+    try:
+        known.clear()
+        known.update({("filler", i): "fallback" for i in range(MAX_SHAPES)})
+        assert compiled(_code_list, division.pk) == []  # still right, only not kept
+        assert len(known) == MAX_SHAPES
+    finally:
+        known.clear()
+        known.update(saved)

@@ -735,3 +735,41 @@ def test_pages_and_revealed_values_are_never_cached(
     assert revealed.status_code == 200, revealed.content
     assert "no-store" in revealed["Cache-Control"]
     assert revealed.json()["value"] == "13912345678"
+
+
+def test_order_page_reads_who_did_each_step_with_the_order(
+    rep_client: Client,
+    make_user: Any,
+    platform: Any,
+    product: Any,
+    warehouses: Any,
+    division: Any,
+) -> None:
+    """The SLA clocks' "by" column (identified, confirmed, delivery note, invoice,
+    handover): the users come with the order's own statement, not one statement each."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    order = order_in_state(Order.Status.SHIPPED, platform=platform, division=division)
+    url = reverse("orders:order-detail", args=[order.pk])
+    rep_client.get(url)
+    with CaptureQueriesContext(connection) as by_nobody:
+        rep_client.get(url)
+    people = {
+        field: make_user("sales_rep", username=f"step-{field}")
+        for field in (
+            "identified_by",
+            "confirmed_by",
+            "delivery_note_by",
+            "invoiced_by",
+            "shipped_by",
+        )
+    }
+    Order.objects.filter(pk=order.pk).update(**people)
+    with CaptureQueriesContext(connection) as by_five:
+        response = rep_client.get(url)
+
+    html = response.content.decode()
+    assert len(by_five) == len(by_nobody)
+    for user in people.values():
+        assert f"<td>{user.username}</td>" in html
