@@ -55,9 +55,14 @@ _EMPTY = "empty"
 # Distinct shapes kept per connection; past it, a shape is compiled as usual (a `build`
 # called with tuples of ever-new lengths must not grow the cache without end).
 MAX_SHAPES = 512
-# Stand-ins for ints: inside every integer column's range (Django turns an out-of-range
-# lookup into an empty or full condition), far above any key or quantity the portal stores.
-_INT_STAND_IN = 2_000_000_000
+# Stand-ins for ints: inside every integer column's range, the small ones' too (Django turns
+# an out-of-range lookup into an empty or full condition, which would be kept as the
+# statement). A constant of the statement equal to a stand-in is seen (it does not change
+# with the variant) and the statement is left to the ORM.
+_INT_STAND_IN = 30_000
+_STAND_INS_PER_VARIANT = 1_000
+# what the driver takes as an integer everywhere (SQLite's is 64 bits)
+_INT_RANGE = (-(2**63), 2**63 - 1)
 
 
 class _Statement:
@@ -133,6 +138,10 @@ def compiled(build: Build, *values: Any) -> list[Any]:
     db = connections[DEFAULT_DB_ALIAS]
     known: dict[Any, Any] = db.__dict__.setdefault("_compiled_statements", {})
     key = (build, *(_shape(value) for value in values))
+    if any(_out_of_range(value) for value in values) or _too_many(values):
+        # a key from an address past every integer column (/orders/99999999999999999999/):
+        # the ORM's own handling (no row, never an overflow in the driver)
+        return list(build(*values))
     statement = known.get(key)
     if statement is None:
         statement = _compile(build, values)
@@ -144,6 +153,21 @@ def compiled(build: Build, *values: Any) -> list[Any]:
         return list(build(*values))
     with db.cursor() as cursor:
         return statement.run(cursor, values)
+
+
+def _out_of_range(value: Any) -> bool:
+    items = value if isinstance(value, tuple | list) else (value,)
+    low, high = _INT_RANGE
+    return any(
+        isinstance(item, int) and not isinstance(item, bool) and not low <= item <= high
+        for item in items
+    )
+
+
+def _too_many(values: Sequence[Any]) -> bool:
+    """More parameters than one variant has stand-ins for (a long list: the ORM's path)."""
+    count = sum(len(v) if isinstance(v, tuple | list) else 1 for v in values)
+    return count >= _STAND_INS_PER_VARIANT
 
 
 def _shape(value: Any) -> Any:
@@ -167,7 +191,7 @@ def _stand_ins(values: Sequence[Any], variant: int) -> tuple[list[Any], dict[Any
         nonlocal counter
         counter += 1
         stand_in: Any = (
-            _INT_STAND_IN + variant * 10_000 + counter
+            _INT_STAND_IN + variant * _STAND_INS_PER_VARIANT + counter
             if kind is int
             else f"\x1fstand-in {variant}:{counter}\x1f"
         )
@@ -209,7 +233,11 @@ def _compile(build: Build, values: Sequence[Any]) -> Any:
             return _FALLBACK
         texts.append((sql, list(params), places, compiler))
     if texts == [_EMPTY, _EMPTY]:
-        return _EMPTY
+        # nothing to run whatever the values — trusted only from an empty list (IN ()),
+        # the one way the stand-ins' shape itself can be empty
+        if any(isinstance(v, tuple | list) and not v for v in values):
+            return _EMPTY
+        return _FALLBACK
     if _EMPTY in texts or texts[0][0] != texts[1][0] or len(texts[0][1]) != len(texts[1][1]):
         return _FALLBACK
     (sql, first, places, compiler), (_sql, second, other_places, _compiler) = texts

@@ -16,13 +16,20 @@ from django.utils import timezone
 
 from core.crypto import mask, mask_phone
 from core.models import AuditRecord, SmsMessage
-from core.queries import compiled, one
+from core.queries import compiled
 from core.roles import ROLE_LABELS, Role, role_names
 from core.scoping import division_scope, scope_to_user_divisions
 from orders.models import Order
 from orders.models.conditions import return_window_ends_at
 
-from .models import Refund, RefundApproval, ReturnEvidence, ReturnLine, ReturnRequest
+from .models import (
+    Refund,
+    RefundApproval,
+    ReturnEvidence,
+    ReturnLine,
+    ReturnRequest,
+    ReturnResolution,
+)
 
 Status = ReturnRequest.Status
 RefundStatus = Refund.Status
@@ -44,8 +51,19 @@ def return_queryset_for_user(*, user: Any) -> QuerySet[ReturnRequest]:
 def return_get_for_user(*, user: Any, pk: int) -> ReturnRequest:
     """The return with its order, division, warehouse and replacement note (the people
     who worked on it: `return_people_load`)."""
-    request = one(
-        return_queryset_for_user(user=user)
+    scope = division_scope(user) if user.has_perm("returns.view_returnrequest") else ()
+    found: list[ReturnRequest] = compiled(_return_for_page, scope, pk)
+    if not found:
+        raise Http404("No such return.")
+    return found[0]
+
+
+def _return_for_page(divisions: tuple[int, ...] | None, pk: int) -> QuerySet[ReturnRequest]:
+    requests = ReturnRequest.objects.all()
+    if divisions is not None:
+        requests = requests.filter(division__in=divisions)
+    return (
+        requests.filter(pk=pk)
         .select_related(
             "order",
             "order__platform",
@@ -54,11 +72,8 @@ def return_get_for_user(*, user: Any, pk: int) -> ReturnRequest:
             "warehouse",
             "replacement_note",
         )
-        .filter(pk=pk)
+        .order_by()[:1]
     )
-    if request is None:
-        raise Http404("No such return.")
-    return request
 
 
 # Who worked on a return, as its page names them.
@@ -77,7 +92,7 @@ def return_people_load(request: ReturnRequest) -> ReturnRequest:
     return's own query: six more joins (thirteen tables) cost PostgreSQL about 15 ms of
     planning at every view and step, the query itself well under one."""
     ids = {getattr(request, f"{name}_id") for name in PEOPLE} - {None}
-    people = get_user_model().objects.in_bulk(ids) if ids else {}
+    people = {user.pk: user for user in compiled(_users, tuple(sorted(ids)))} if ids else {}
     for name in PEOPLE:
         pk = getattr(request, f"{name}_id")
         if pk is not None:
@@ -85,12 +100,18 @@ def return_people_load(request: ReturnRequest) -> ReturnRequest:
     return request
 
 
+def _users(pks: tuple[int, ...]) -> QuerySet[Any]:
+    return get_user_model().objects.filter(pk__in=pks)
+
+
 def refund_of(request: ReturnRequest) -> Refund | None:
-    return one(
-        Refund.objects.filter(request=request).select_related(
-            "requested_by", "reviewed_by", "paid_by"
-        )
-    )
+    found: list[Refund] = compiled(_refund_of, request.pk)
+    return found[0] if found else None
+
+
+def _refund_of(request_id: int) -> QuerySet[Refund]:
+    refunds = Refund.objects.filter(request_id=request_id)
+    return refunds.select_related("requested_by", "reviewed_by", "paid_by").order_by()[:1]
 
 
 def evidence_get_for_user(*, user: Any, request_pk: int, pk: int) -> ReturnEvidence:
@@ -285,8 +306,15 @@ def actions_for(user: Any, request: ReturnRequest, refund: Refund | None) -> dic
 
 # --- the page's parts -------------------------------------------------------------------------
 def return_lines(request: ReturnRequest) -> list[ReturnLine]:
-    return list(
-        ReturnLine.objects.filter(request=request)
+    lines: list[ReturnLine] = compiled(_lines_of_return, request.pk)
+    for line in lines:
+        line.request = request
+    return lines
+
+
+def _lines_of_return(request_id: int) -> QuerySet[ReturnLine]:
+    return (
+        ReturnLine.objects.filter(request_id=request_id)
         .select_related("order_line")
         .order_by("order_line__position", "pk")
     )
@@ -296,7 +324,7 @@ def approvals_of(refund: Refund | None) -> dict[str, Any]:
     """Required, recorded (who, when) and missing approvals of a refund."""
     if refund is None:
         return {"required": [], "recorded": [], "missing": []}
-    recorded = list(RefundApproval.objects.filter(refund=refund).select_related("by"))
+    recorded: list[RefundApproval] = compiled(_approvals_of, refund.pk)
     for approval in recorded:
         approval.role_label = ROLE_LABELS.get(approval.role, approval.role)  # type: ignore[attr-defined]
     missing = refund.approvals_missing({a.role for a in recorded})
@@ -307,22 +335,61 @@ def approvals_of(refund: Refund | None) -> dict[str, Any]:
     }
 
 
-def return_history(request: ReturnRequest, refund: Refund | None) -> QuerySet[AuditRecord]:
+def _approvals_of(refund_id: int) -> QuerySet[RefundApproval]:
+    return RefundApproval.objects.filter(refund_id=refund_id).select_related("by")
+
+
+def return_history(request: ReturnRequest, refund: Refund | None) -> list[AuditRecord]:
     """The audit rows of the return and of its refund, oldest first."""
-    q = Q(object_type="returns.returnrequest", object_id=str(request.pk))
-    if refund is not None:
-        q |= Q(object_type="returns.refund", object_id=str(refund.pk))
+    return compiled(_history_of_return, str(request.pk), str(refund.pk) if refund else None)
+
+
+def _history_of_return(request_key: str, refund_key: str | None) -> QuerySet[AuditRecord]:
+    q = Q(object_type="returns.returnrequest", object_id=request_key)
+    if refund_key is not None:
+        q |= Q(object_type="returns.refund", object_id=refund_key)
     return AuditRecord.objects.filter(q).select_related("actor").order_by("at", "id")
 
 
 def sms_of(request: ReturnRequest) -> list[dict[str, Any]]:
     """What the customer was told about this return, newest first, phones masked."""
+    messages: list[SmsMessage] = compiled(_sms_about, request.number)
     return [
         {"at": sms.sent_at or sms.created_at, "phone": masked_phone(sms.phone), "text": sms.text}
-        for sms in SmsMessage.objects.filter(reference=request.number).order_by(
-            "-created_at", "-pk"
-        )
+        for sms in messages
     ]
+
+
+def _sms_about(reference: str) -> QuerySet[SmsMessage]:
+    return SmsMessage.objects.filter(reference=reference).order_by("-created_at", "-pk")
+
+
+def evidence_of(request: ReturnRequest) -> list[ReturnEvidence]:
+    return compiled(_evidence_of, request.pk)
+
+
+def _evidence_of(request_id: int) -> QuerySet[ReturnEvidence]:
+    return ReturnEvidence.objects.filter(request_id=request_id).order_by("pk")
+
+
+def credit_notes_of(request: ReturnRequest) -> list[Any]:
+    """The red-letter invoices issued for the return, by number."""
+    return compiled(_credit_notes_of, request.pk)
+
+
+def _credit_notes_of(request_id: int) -> QuerySet[Any]:
+    # the many-to-many has no reverse name (related_name="+"): read through the return's
+    # own manager, which joins the link table as request.credit_notes does
+    return ReturnRequest(pk=request_id).credit_notes.order_by("number")
+
+
+def resolution_of(request: ReturnRequest) -> ReturnResolution | None:
+    found: list[ReturnResolution] = compiled(_resolution_of, request.pk)
+    return found[0] if found else None
+
+
+def _resolution_of(request_id: int) -> QuerySet[ReturnResolution]:
+    return ReturnResolution.objects.filter(request_id=request_id).order_by()[:1]
 
 
 def window_end_of(order: Order) -> dt.datetime | None:

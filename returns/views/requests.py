@@ -17,7 +17,6 @@ from django.views.generic import ListView, TemplateView
 from core.actions import form_error_from, query_string_without_page
 from core.exceptions import DomainError
 from core.pagination import CappedPaginator
-from core.queries import one
 from core.views import PermissionGateMixin
 from orders.selectors import order_get_for_user
 
@@ -36,7 +35,6 @@ from ..forms import (
     ReturnFilterForm,
     ReviewForm,
 )
-from ..models import ReturnResolution
 from ..services import RequestInput, return_request_submit, returnable_by_line
 
 
@@ -76,10 +74,10 @@ class ReturnDetailView(PermissionGateMixin, TemplateView):
             refund=refund,
             allowed=allowed,
             lines=selectors.return_lines(request),
-            evidence=list(request.evidence.all()) if _sees_evidence(user) else None,
+            evidence=selectors.evidence_of(request) if _sees_evidence(user) else None,
             window_end=selectors.window_end_of(request.order),
-            resolution=one(ReturnResolution.objects.filter(request=request)),
-            credit_notes=list(request.credit_notes.order_by("number")),
+            resolution=selectors.resolution_of(request),
+            credit_notes=selectors.credit_notes_of(request),
             approvals=selectors.approvals_of(refund),
             sms=selectors.sms_of(request),
             history=selectors.return_history(request, refund),

@@ -13,7 +13,7 @@ from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 
 from core.audit import audit_record
-from core.models import AuditRecord, Division, Warehouse
+from core.models import AuditRecord, Division, Notification, Warehouse
 from core.queries import MAX_SHAPES, compiled, one
 
 pytestmark = pytest.mark.django_db
@@ -171,3 +171,66 @@ def test_shapes_kept_are_bounded(division: Any) -> None:
     finally:
         known.clear()
         known.update(saved)
+
+
+def _by_key(pk: int) -> QuerySet[Warehouse]:
+    return Warehouse.objects.filter(pk=pk)
+
+
+def _attempted(recipient_id: int, attempts: int) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient_id=recipient_id, email_attempts=attempts)
+
+
+def test_a_small_integer_column_and_keys_past_every_column(make_user: Any) -> None:
+    """A stand-in must fit a small column (else Django compiles an empty condition, which
+    would be kept for every value); a key past 64 bits (an address anyone can type) reads
+    nothing through the ORM's own handling, never an overflow in the driver."""
+    user = make_user("sales_rep")
+    sent = Notification.objects.create(recipient=user, subject="s", email_attempts=2)
+
+    assert compiled(_attempted, user.pk, 2) == [sent]
+    assert compiled(_attempted, user.pk, 3) == []
+    assert compiled(_by_key, 2**70) == [] and compiled(_by_key, -(2**70)) == []
+
+
+def test_the_pages_reads_are_kept_compiled(division: Any) -> None:
+    """Each read the detail pages run through `compiled` compiles to a kept statement for
+    every shape it is called with (a change that made one fall back to the ORM — a
+    transformed value, an inlined bound — would cost every page view its compile again)."""
+    from core.audit import _history_of
+    from core.queries import _compile, _Statement
+    from fulfilment.selectors import _notes_of, _shipments_of
+    from orders import selectors as orders
+    from returns import selectors as returns
+
+    scopes = (None, (division.pk,), (division.pk, division.pk + 1))
+    reads: list[tuple[Any, tuple[Any, ...]]] = [
+        (_history_of, ("orders.order", "1")),
+        (orders._lines_of, (1,)),
+        (orders._history_of_customer, (1, "1")),
+        (orders._customers_by_pk, ((1, 2, 3),)),
+        (_notes_of, (1,)),
+        (_shipments_of, (1,)),
+        (returns._users, ((1, 2),)),
+        (returns._refund_of, (1,)),
+        (returns._lines_of_return, (1,)),
+        (returns._approvals_of, (1,)),
+        (returns._history_of_return, ("1", None)),
+        (returns._history_of_return, ("1", "2")),
+        (returns._sms_about, ("RR-1",)),
+        (returns._evidence_of, (1,)),
+        (returns._resolution_of, (1,)),
+        (returns._credit_notes_of, (1,)),
+    ]
+    for scope in scopes:
+        reads += [
+            (orders._order_for_page, (scope, 1)),
+            (orders._customer_for_page, (scope, 1)),
+            (orders._orders_of_customer, (scope, 1)),
+            (orders._exact_matches, (scope, "corporate", "name", None, None, "core", None)),
+            (orders._exact_matches, (scope, "individual", "n", "p", "c", None, "i")),
+            (returns._returns_of_order, (scope, 1)),
+            (returns._return_for_page, (scope, 1)),
+        ]
+    for build, values in reads:
+        assert isinstance(_compile(build, values), _Statement), build.__qualname__

@@ -773,3 +773,12 @@ def test_order_page_reads_who_did_each_step_with_the_order(
     assert len(by_five) == len(by_nobody)
     for user in people.values():
         assert f"<td>{user.username}</td>" in html
+
+
+@pytest.mark.parametrize(
+    "name", ["orders:order-detail", "orders:customer-detail", "returns:detail"]
+)
+def test_detail_pages_answer_404_for_a_key_past_every_column(make_user: Any, name: str) -> None:
+    client = client_for(make_user("sales_rep", "warehouse_receiver"))
+    for key in (2**31, 2**63, 10**30):
+        assert client.get(reverse(name, args=[key])).status_code == 404
