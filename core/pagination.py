@@ -11,7 +11,10 @@ row before it.
 The list's filters are compiled once per page (compiling a year's list with its filters
 costs more than running it): the statement of the list's ids, compiled once, is the count's
 subquery (`LIMIT cap + 1`) and, with the page's `LIMIT`/`OFFSET`, the subquery that picks the
-page's rows — still two statements, the count and the rows.
+page's rows — still two statements, the count and the rows. The rows' statement around
+those ids (the list's related rows, its columns, its ordering; not its filters again) is the
+same for every page and filter of a list: it is compiled once per process
+(`core.queries.rows_by_ids`), and lists it cannot read so go through the ORM.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
 from django.db.models.expressions import RawSQL
+
+from .queries import rows_by_ids
 
 CAP = 10_000
 # The number a capped list gives its last page: ListView turns `?page=last` into
@@ -155,8 +160,11 @@ class CappedPaginator(Paginator):
         if not sql or top <= bottom:
             return object_list.none()
         # Django's compiled statement (values as parameters) and two integers
-        page_ids = RawSQL(f"{sql} LIMIT {int(top - bottom)} OFFSET {int(bottom)}", params)  # noqa: S611
-        return object_list.filter(pk__in=page_ids)
+        page_sql = f"{sql} LIMIT {int(top - bottom)} OFFSET {int(bottom)}"
+        rows = rows_by_ids(object_list, page_sql, params)
+        if rows is not None:
+            return rows
+        return object_list.filter(pk__in=RawSQL(page_sql, params))  # noqa: S611
 
     @property
     def pages_known(self) -> int | None:

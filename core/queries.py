@@ -9,12 +9,15 @@ the order page's time on the benchmark machine (issue 12).
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
+from django.db.models.base import DEFERRED
+from django.db.models.expressions import RawSQL
 from django.db.models.query import (
     FlatValuesListIterable,
     ModelIterable,
@@ -72,6 +75,7 @@ class _Statement:
 
     __slots__ = (
         "annotations",
+        "build",
         "col_count",
         "compiler",
         "converters",
@@ -107,12 +111,16 @@ class _Statement:
             self.init_list = [f[0].target.attname for f in select[self.model_slice]]
             # django-stubs describe a later Django's signature (fetch_mode)
             self.populators = get_related_populators(klass_info, select, self.db)  # type: ignore[call-arg]
+            self.build = _instance_builder(self.model, self.init_list, self.db)
 
     def run(self, cursor: Any, values: Sequence[Any]) -> list[Any]:
         params = list(self.params)
         for position, (index, item) in self.slots:
             params[position] = values[index] if item is None else values[index][item]
-        cursor.execute(self.sql, params)
+        return self.fetch(cursor, self.sql, params)
+
+    def fetch(self, cursor: Any, sql: str, params: Sequence[Any]) -> list[Any]:
+        cursor.execute(sql, params)
         rows: Any = cursor.fetchall()
         if self.converters:
             rows = self.compiler.apply_converters(rows, self.converters)
@@ -121,14 +129,129 @@ class _Statement:
         if self.iterable is ValuesListIterable:
             return [tuple(row[: self.col_count]) for row in rows]
         found = []
+        build, model_slice = self.build, self.model_slice
         for row in rows:
-            obj = self.model.from_db(self.db, self.init_list, row[self.model_slice])
+            obj = build(row[model_slice])
             for populator in self.populators:
                 populator.populate(row, obj)
             for name, position in self.annotations.items():
                 setattr(obj, name, row[position])
             found.append(obj)
         return found
+
+
+def _instance_builder(model: Any, init_list: list[str], db: str) -> Callable[[Any], Any]:
+    """`model.from_db(db, init_list, values)`, with the places of a partial row's values
+    among the model's fields found once: `from_db` looks each of the model's fields up in
+    the list of the read ones for every row (an order has ~70; a list page builds 25–50)."""
+    if getattr(model.from_db, "__func__", None) is not Model.from_db.__func__:  # type: ignore[attr-defined]
+        return lambda values: model.from_db(db, init_list, values)
+    concrete = [f.attname for f in model._meta.concrete_fields]
+    if init_list == concrete:
+        places = None
+    else:
+        where = {name: i for i, name in enumerate(concrete)}
+        places = [where[name] for name in init_list]
+    blank = [DEFERRED] * len(concrete)
+
+    def build(values: Any) -> Any:
+        if places is None:
+            obj = model(*values)
+        else:
+            full = blank.copy()
+            for place, value in zip(places, values, strict=True):
+                full[place] = value
+            obj = model(*full)
+        obj._state.adding = False
+        obj._state.db = db
+        return obj
+
+    return build
+
+
+# --- a list's page: its rows by the ids its filters chose ---------------------------------------
+_PAGE_IDS = "__ecomops_page_ids__"
+
+
+def rows_by_ids(
+    queryset: QuerySet[Any], ids_sql: str, ids_params: Sequence[Any]
+) -> list[Any] | None:
+    """The rows of `queryset` whose keys `ids_sql` selects — its filters applied there,
+    with the page's LIMIT/OFFSET —, joined and ordered as `queryset` says, as one statement.
+
+    The statement around the ids (the select list of the list's related rows, the only()
+    columns, the ordering) is the same for every page and every filter of a list, so it is
+    compiled once per process and shape; the filters are not compiled a second time for the
+    rows (the ids' statement is compiled once per page, core.pagination). None for a
+    queryset this cannot read so (annotations, DISTINCT, extra(), values(), prefetches,
+    row locks): the caller reads it through the ORM."""
+    query: Any = queryset.query
+    if (
+        queryset._iterable_class is not ModelIterable
+        or queryset._prefetch_related_lookups  # type: ignore[attr-defined]
+        or queryset._known_related_objects  # type: ignore[attr-defined]
+        or queryset.db != DEFAULT_DB_ALIAS
+        or query.annotations
+        or query.distinct
+        or query.extra
+        or query.combinator
+        or query.select_for_update
+        or query.is_sliced
+    ):
+        return None
+    try:
+        key = (
+            rows_by_ids,
+            queryset.model,
+            repr(query.select_related),
+            query.deferred_loading[0] and frozenset(query.deferred_loading[0]),
+            query.deferred_loading[1],
+            repr(query.order_by),
+            repr(query.extra_order_by),
+            query.default_ordering,
+            query.standard_ordering,
+        )
+        hash(key)
+    except TypeError:
+        return None
+    db = connections[DEFAULT_DB_ALIAS]
+    known: dict[Any, Any] = db.__dict__.setdefault("_compiled_statements", {})
+    entry = known.get(key)
+    if entry is None:
+        entry = _compile_rows_by_ids(queryset)
+        if len(known) < MAX_SHAPES:
+            known[key] = entry
+    if entry == _FALLBACK:
+        return None
+    statement, before, after, at = entry
+    params = [*statement.params[:at], *ids_params, *statement.params[at:]]
+    with db.cursor() as cursor:
+        found: list[Any] = statement.fetch(cursor, f"{before}{ids_sql}{after}", params)
+        return found
+
+
+def _compile_rows_by_ids(queryset: QuerySet[Any]) -> Any:
+    query: Any = queryset.query
+    shell: Any = queryset.model._base_manager.all()
+    shell.query.select_related = copy.deepcopy(query.select_related)
+    shell.query.deferred_loading = query.deferred_loading
+    shell.query.order_by = query.order_by
+    shell.query.extra_order_by = query.extra_order_by
+    shell.query.default_ordering = query.default_ordering
+    shell.query.standard_ordering = query.standard_ordering
+    shell = shell.filter(pk__in=RawSQL(_PAGE_IDS, ()))  # noqa: S611 — a marker, replaced
+    try:
+        compiler = shell.query.get_compiler(using=shell.db)
+        sql, params = compiler.as_sql()
+        if sql.count(_PAGE_IDS) != 1:
+            return _FALLBACK
+        before, after = sql.split(_PAGE_IDS)
+        # the ids' parameters go where their statement goes: after the %s placeholders
+        # before it (a literal % is written %% in Django's SQL)
+        at = before.replace("%%", "").count("%s")
+        return _Statement(ModelIterable, compiler, sql, params, []), before, after, at
+    except Exception:  # noqa: BLE001 — Django's internals moved: the ORM reads it
+        return _FALLBACK
 
 
 def compiled(build: Build, *values: Any) -> list[Any]:

@@ -9,12 +9,13 @@ from unittest import mock
 import pytest
 from django.db import connection
 from django.db.models import Count, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
 
 from core.audit import audit_record
 from core.models import AuditRecord, Division, Notification, Warehouse
-from core.queries import MAX_SHAPES, compiled, one
+from core.queries import MAX_SHAPES, compiled, one, rows_by_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -234,3 +235,82 @@ def test_the_pages_reads_are_kept_compiled(division: Any) -> None:
         ]
     for build, values in reads:
         assert isinstance(_compile(build, values), _Statement), build.__qualname__
+
+
+def _slim(division_id: int) -> QuerySet[Warehouse]:
+    return Warehouse.objects.filter(division_id=division_id).only("code", "division_id")
+
+
+def test_partial_rows_are_built_as_the_orm_builds_them(warehouses: dict[str, Any]) -> None:
+    division = warehouses["main"].division
+    got = compiled(_slim, division.pk)
+    expected = list(_slim(division.pk))
+
+    assert [w.get_deferred_fields() for w in got] == [w.get_deferred_fields() for w in expected]
+    assert {"name", "kind", "address"} <= got[0].get_deferred_fields()
+    assert [(w.pk, w.code, w.division_id) for w in got] == [
+        (w.pk, w.code, w.division_id) for w in expected
+    ]
+    assert got[0].name == expected[0].name  # a deferred column is read when asked, as usual
+    assert not got[0]._state.adding and got[0]._state.db == "default"
+
+
+# --- rows_by_ids: a list's page read by the ids its filters chose ------------------------------
+def _page_ids(queryset: QuerySet[Any], limit: int, offset: int) -> tuple[str, tuple[Any, ...]]:
+    ids = queryset.values_list("pk", flat=True)
+    sql, params = ids.query.get_compiler(ids.db).as_sql()
+    return f"{sql} LIMIT {limit} OFFSET {offset}", tuple(params)
+
+
+def test_a_page_by_ids_is_the_orms_page(division: Any, other_division: Any, make_user: Any) -> None:
+    actor = make_user("sales_rep", first_name="赵")
+    for i in range(7):
+        audit_record(
+            obj=division if i % 2 else other_division,
+            action=f"a{i}",
+            by=actor if i % 3 else None,
+            note="100%",
+        )
+    lists = [
+        AuditRecord.objects.select_related("actor").order_by("-at", "-id"),
+        AuditRecord.objects.filter(note__contains="%", object_type="core.division")
+        .select_related("actor")
+        .only("action", "at", "actor__username")
+        .order_by("action"),
+        AuditRecord.objects.filter(actor__first_name="赵").order_by("id"),  # a filter's join
+        Warehouse.objects.filter(division__code__in=["GQ", "DQ"]).select_related("division"),
+    ]
+    for listed in lists:
+        for limit, offset in ((3, 0), (3, 3), (5, 5), (2, 50)):
+            sql, params = _page_ids(listed, limit, offset)
+            got = rows_by_ids(listed, sql, params)
+            expected = list(listed.filter(pk__in=RawSQL(sql, params)))
+            assert got is not None
+            assert [(r.pk, str(r)) for r in got] == [(r.pk, str(r)) for r in expected]
+    first = rows_by_ids(lists[0], *_page_ids(lists[0], 7, 0))
+    assert first is not None and {r.actor for r in first} == {actor, None}
+
+
+def test_a_page_by_ids_is_compiled_once_per_list(division: Any, compile_count: Any) -> None:
+    for i in range(3):
+        audit_record(obj=division, action=f"a{i}", by=None)
+    listed = AuditRecord.objects.select_related("actor").order_by("-at", "-id")
+    rows_by_ids(listed, *_page_ids(listed, 2, 0))
+    before = compile_count.call_count
+    other_filter = listed.filter(action="a1")
+    sql, params = "SELECT %s", (0,)  # any ids' statement: the caller compiled it
+    assert rows_by_ids(other_filter, sql, params) == []
+    assert compile_count.call_count == before
+
+
+def test_what_a_page_by_ids_cannot_read_is_left_to_the_orm(division: Any) -> None:
+    base = Warehouse.objects.all()
+    sql, params = _page_ids(base, 5, 0)
+    for listed in (
+        base.annotate(n=Count("division__warehouses")),
+        base.distinct(),
+        base.values("code"),
+        base.prefetch_related("division"),
+        base.extra(select={"one": "1"}),
+    ):
+        assert rows_by_ids(listed, sql, params) is None
