@@ -10,7 +10,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -20,9 +20,15 @@ from django.views import View
 from django.views.generic import ListView
 
 from core.actions import PostActionView, query_string_without_page, run_service
-from core.audit import audit_history
+from core.audit import audit_rows
+from core.queries import compiled
 from core.roles import ROLE_LABELS, user_has_role
-from core.scoping import divisions_and_warehouses, divisions_for_user, scope_to_user_divisions
+from core.scoping import (
+    division_scope,
+    divisions_and_warehouses,
+    divisions_for_user,
+    scope_to_user_divisions,
+)
 from core.views import PermissionGateMixin
 
 from ..models import Settlement, SettlementSignature
@@ -55,7 +61,23 @@ def settlements_for(user: Any) -> QuerySet[Settlement]:
 
 
 def _load(request: HttpRequest, pk: int) -> Settlement:
-    return get_object_or_404(settlements_for(request.user), pk=pk)
+    """The settlement of one of the user's divisions (its statement compiled once), or 404."""
+    found = compiled(_settlement, division_scope(request.user), pk)
+    if not found:
+        raise Http404("No such settlement.")
+    return found[0]
+
+
+def _settlement(divisions: tuple[int, ...] | None, pk: int) -> QuerySet[Settlement]:
+    settlements = Settlement.objects.all()
+    if divisions is not None:
+        settlements = settlements.filter(division__in=divisions)
+    return settlements.filter(pk=pk).select_related("division").order_by()[:1]
+
+
+def _signatures(settlement_id: int) -> QuerySet[SettlementSignature]:
+    signatures = SettlementSignature.objects.filter(settlement_id=settlement_id)
+    return signatures.select_related("signed_by").order_by("signed_at")
 
 
 class SignForm(forms.Form):
@@ -116,7 +138,7 @@ class SettlementDetailView(PermissionGateMixin, View):
 
 def detail_context(request: HttpRequest, settlement: Settlement) -> dict[str, Any]:
     user = request.user
-    signatures = list(settlement.signatures.select_related("signed_by").order_by("signed_at"))
+    signatures: list[SettlementSignature] = compiled(_signatures, settlement.pk)
     live = {s.role: s for s in signatures if s.withdrawn_at is None}
     own = next((s for s in live.values() if s.signed_by_id == user.pk), None)
     status = settlement.status
@@ -140,7 +162,7 @@ def detail_context(request: HttpRequest, settlement: Settlement) -> dict[str, An
         "sign_roles": sign_roles,
         "can_withdraw": own is not None and not is_locked,
         "own_signature": own,
-        "history": audit_history(settlement),
+        "history": audit_rows(settlement),
     }
 
 
