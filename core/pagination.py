@@ -139,8 +139,7 @@ class CappedPaginator(Paginator):
                 top = self.count
             return Page(self._slice(bottom, top), number, self)
         if number == LAST:
-            rows = list(self.object_list.reverse()[: self.per_page])  # type: ignore[attr-defined]
-            return CappedPage(rows[::-1], LAST, self, more=False)
+            return CappedPage(self._last_rows(), LAST, self, more=False)
         bottom = (number - 1) * self.per_page
         rows = list(self._slice(bottom, bottom + self.per_page + 1))
         if not rows and number > 1:
@@ -165,6 +164,21 @@ class CappedPaginator(Paginator):
         if rows is not None:
             return rows
         return object_list.filter(pk__in=RawSQL(page_sql, params))  # noqa: S611
+
+    def _last_rows(self) -> list[Any]:
+        """The last `per_page` rows in the list's order: their ids read backwards (the
+        reversed ordering from its start, which the same index serves), the rows around
+        them through the statement every page of the list shares (`rows_by_ids`)."""
+        backwards: Any = self.object_list.reverse()  # type: ignore[attr-defined]
+        ids = backwards.values_list("pk", flat=True)
+        try:
+            sql, params = ids.query.get_compiler(ids.db).as_sql()
+        except EmptyResultSet:
+            return []
+        rows = rows_by_ids(self.object_list, f"{sql} LIMIT {int(self.per_page)}", params)  # type: ignore[arg-type]
+        if rows is not None:
+            return rows
+        return list(backwards[: self.per_page])[::-1]
 
     @property
     def pages_known(self) -> int | None:

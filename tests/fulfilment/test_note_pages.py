@@ -353,3 +353,74 @@ def test_shipment_list_shows_a_beijing_day_and_only_the_users_division(
     outsider = client_for(make_user("warehouse", divisions=[other]))
     assert "SF0000001" not in outsider.get("/fulfilment/shipments/").content.decode()
     assert "SF0000001" in keeper.get("/fulfilment/shipments/").content.decode()
+
+
+# fulfilment/shipment_list.html's loop before `{% shipment_rows %}`
+SHIPMENT_LOOP = """{% for s in shipments %}
+    <tr><td><a href="{% url 'orders:order-detail' s.order.pk %}">{{ s.order.number }}</a></td><td>{{ s.order.platform_order_no }}</td><td><a href="{% url 'fulfilment:note-detail' s.delivery_note.pk %}">{{ s.delivery_note.number }}</a></td><td>{{ s.warehouse.code }}</td><td>{{ s.carrier.name }}</td><td>{{ s.tracking_number }}</td><td class="num">{{ s.parcels }}</td><td class="num">{{ s.weight_kg }}</td><td>{{ s.shipped_at|date:"Y-m-d H:i" }}</td></tr>
+  {% endfor %}"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_shipment_rows_are_the_html_of_the_template_loop(
+    confirmed: Any, stock: Any, product: Any, make_user: Any, language: str
+) -> None:
+    import datetime as dt
+
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from fulfilment.services import shipment_create
+
+    carrier = Carrier.objects.create(code="ZT", name='中通 <b>"快"</b> & Co')
+    stock(product, 5)
+    shipments = []
+    for i, (tracking, weight) in enumerate([("ZT0001", "12.50"), ("ZT0002", "0.05")]):
+        [note] = delivery_note_create(order=confirmed(quantity=1), by=None)
+        delivery_note_mark_invoiced(note=note, by=None, invoice_number=f"I{i}")
+        shipments.append(
+            shipment_create(
+                note=note,
+                by=None,
+                carrier=carrier,
+                tracking_number=tracking,
+                parcels=i + 2,
+                weight_kg=weight,
+            )
+        )
+    # a few microseconds before a Beijing minute turns; markup in a stored number (the
+    # service refuses it: a row written by hand in the database)
+    Shipment.objects.filter(pk=shipments[0].pk).update(
+        shipped_at=dt.datetime(2026, 3, 1, 15, 59, 59, 999_999, tzinfo=dt.UTC),
+        tracking_number="ZT<1>&'2'",
+    )
+    listed = list(
+        Shipment.objects.select_related("order", "carrier", "warehouse", "delivery_note")
+        .only(
+            "tracking_number",
+            "parcels",
+            "weight_kg",
+            "shipped_at",
+            "order__number",
+            "order__platform_order_no",
+            "order__status",
+            "delivery_note__number",
+            "delivery_note__status",
+            "carrier__code",
+            "carrier__name",
+            "warehouse__code",
+            "warehouse__name",
+        )
+        .order_by("-shipped_at", "-pk")
+    )
+    with translation.override(language):
+        context = Context({"shipments": listed})
+        written = Template("{% load fulfilment_extras %}{% shipment_rows shipments %}").render(
+            context
+        )
+        assert written == Template(SHIPMENT_LOOP).render(context)
+    assert written.count("<tr>") == 2 and "2026-03-01 23:59" in written
+    assert "ZT&lt;1&gt;&amp;&#x27;2&#x27;" in written and "&lt;b&gt;&quot;快&quot;" in written
+    assert '<td class="num">12.50</td>' in written or '<td class="num">12,50</td>' in written
+    page = client_for(make_user("warehouse")).get("/fulfilment/shipments/").content.decode()
+    assert "ZT0002" in page and "No shipments" not in page
