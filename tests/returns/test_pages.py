@@ -773,6 +773,43 @@ def test_home_panels_show_each_role_its_queue(delivered: Any, people: dict[str, 
     assert accepted.number not in home("ecom_leader")  # below the threshold
 
 
+def test_home_panel_rows_cost_no_statement_each(delivered: Any, people: dict[str, Any]) -> None:
+    """The panels read what their rows show (PANEL_FIELDS, the state machines' fields
+    included): one waiting return or four, the same statements; the rows' extras — the
+    return window, the refund's amount — still shown."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = submit(delivered())
+    review = bring("review", delivered(), people)
+    rep, finance = client_for(people["sales_rep"]), client_for(people["division_finance"])
+    rep.get("/")
+    finance.get("/")
+    with CaptureQueriesContext(connection) as rep_one, CaptureQueriesContext(connection):
+        rep.get("/")
+    with CaptureQueriesContext(connection) as finance_one:
+        finance.get("/")
+    more = [submit(delivered()) for _ in range(3)]
+    more_review = [bring("review", delivered(), people) for _ in range(2)]
+    with CaptureQueriesContext(connection) as rep_four:
+        rep_html = rep.get("/").content.decode()
+    with CaptureQueriesContext(connection) as finance_three:
+        finance_html = finance.get("/").content.decode()
+
+    assert len(rep_four) == len(rep_one) and len(finance_three) == len(finance_one)
+    for request in (first, *more):
+        assert request.number in rep_html
+    from django.utils import timezone
+
+    from returns.selectors import window_end_of
+
+    end = window_end_of(first.order)
+    assert end is not None and timezone.localtime(end).strftime("%m-%d %H:%M") in rep_html
+    for request in (review, *more_review):
+        assert request.number in finance_html
+        assert str(Refund.objects.get(request=request).amount) in finance_html
+
+
 def test_menu_entries_follow_the_permissions(people: dict[str, Any], make_user: Any) -> None:
     rep = client_for(people["sales_rep"]).get("/").content.decode()
     assert 'href="/returns/"' in rep and 'href="/sms/"' in rep
