@@ -47,11 +47,18 @@ def my_applications_panel(user: Any) -> Panel | None:
         _("My listing applications"),
         "catalog/includes/_my_applications_panel.html",
         {
-            "latest": list(mine[:5]),
+            "latest": list(
+                mine.select_related(None).select_related("product").only(*PANEL_FIELDS)[:5]
+            ),
             "counts": selectors.application_counts_for_applicant(user=user),
         },
         order=21,
     )
 
+
+# what the panel's rows show (the number and link come from the key; the product's SKU and
+# name; the state) — not the product's, the applicant's and the reviewer's every column;
+# the state machines' fields included (a deferred state is read again per row)
+PANEL_FIELDS = ("status", "updated_at", "product__sku", "product__name", "product__status")
 
 PANELS = [review_queue_panel, my_applications_panel]

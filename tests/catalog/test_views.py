@@ -611,6 +611,31 @@ def test_home_shows_my_applications_to_division_sales(
     assert "Rejected 1" in html
 
 
+def test_my_applications_panel_rows_cost_no_statement_each(
+    users: dict[str, Any], make_application: Any
+) -> None:
+    """The panel reads what its rows show (PANEL_FIELDS, the state machines' fields
+    included): one application or five, the same statements; number, link, SKU, name and
+    state still shown."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = make_application(A.REJECTED)
+    client = client_for(users["division_sales"])
+    client.get("/")
+    with CaptureQueriesContext(connection) as one:
+        client.get("/")
+    more = [make_application(A.DRAFT) for _ in range(4)]
+    with CaptureQueriesContext(connection) as five:
+        html = client.get("/").content.decode()
+
+    assert len(five) == len(one)
+    for application in (first, *more):
+        assert application.number in html and application.get_absolute_url() in html
+        assert application.product.sku in html and application.product.name in html
+    assert "Rejected</span>" in html and "Draft</span>" in html
+
+
 @pytest.mark.parametrize(
     ("role", "labels"),
     [
