@@ -35,6 +35,7 @@ from core.working_calendar import at_local
 
 from .matching import id_number_index, name_similarity, normalise_name, phone_index
 from .models import Customer, Order, OrderLine, Platform, SlaBreach
+from .models.order import USER_FIELDS
 from .models.querysets import breached_condition
 from .validators import RuleViolation, clean_mobile, clean_resident_id, organisation_code_core
 
@@ -59,18 +60,14 @@ def _order_for_page(divisions: tuple[int, ...] | None, pk: int) -> QuerySet[Orde
     return orders.filter(pk=pk).select_related(*ORDER_PAGE_RELATED).order_by()[:1]
 
 
-# what the order page shows of the order's relations (the steps' users: STEP_FIELDS)
+# what the order page shows of the order's relations: who did each step (the SLA clocks'
+# "by" column, STEP_FIELDS, and who keyed it in; a cancellation shows its reason only)
 ORDER_PAGE_RELATED = (
     "division",
     "warehouse",
     "platform",
     "customer",
-    "keyed_in_by",
-    "identified_by",
-    "confirmed_by",
-    "delivery_note_by",
-    "invoiced_by",
-    "shipped_by",
+    *(name for name in USER_FIELDS if name != "cancelled_by"),
 )
 
 

@@ -454,6 +454,25 @@ class BackOrderCancelView(_NoteAction):
         return _("Back-order %(note)s cancelled.") % {"note": note.number}
 
 
+# what a shipment row shows (and the order's and note's state fields, read when a row is
+# built), not every column of the order and the note
+SHIPMENT_LIST_FIELDS = (
+    "tracking_number",
+    "parcels",
+    "weight_kg",
+    "shipped_at",
+    "order__number",
+    "order__platform_order_no",
+    "order__status",
+    "delivery_note__number",
+    "delivery_note__status",
+    "carrier__code",
+    "carrier__name",
+    "warehouse__code",
+    "warehouse__name",
+)
+
+
 class ShipmentListView(PermissionGateMixin, ListView):
     permission_required = "fulfilment.view_shipment"
     template_name = "fulfilment/shipment_list.html"
@@ -467,23 +486,8 @@ class ShipmentListView(PermissionGateMixin, ListView):
         # from its own warehouses (SPEC §3) — which the list's index holds, instead of
         # joining every listed shipment's order
         shipments = scoped(
-            Shipment.objects.select_related("order", "carrier", "warehouse", "delivery_note")
-            # what a row shows (and the order's and note's state fields, read when a row is
-            # built), not every column of the order and the note
-            .only(
-                "tracking_number",
-                "parcels",
-                "weight_kg",
-                "shipped_at",
-                "order__number",
-                "order__platform_order_no",
-                "order__status",
-                "delivery_note__number",
-                "delivery_note__status",
-                "carrier__code",
-                "carrier__name",
-                "warehouse__code",
-                "warehouse__name",
+            Shipment.objects.select_related("order", "carrier", "warehouse", "delivery_note").only(
+                *SHIPMENT_LIST_FIELDS
             ),
             user=self.request.user,
             division_field="warehouse__division",

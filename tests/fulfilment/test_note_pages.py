@@ -394,23 +394,11 @@ def test_shipment_rows_are_the_html_of_the_template_loop(
         shipped_at=dt.datetime(2026, 3, 1, 15, 59, 59, 999_999, tzinfo=dt.UTC),
         tracking_number="ZT<1>&'2'",
     )
+    from fulfilment.views.notes import SHIPMENT_LIST_FIELDS
+
     listed = list(
         Shipment.objects.select_related("order", "carrier", "warehouse", "delivery_note")
-        .only(
-            "tracking_number",
-            "parcels",
-            "weight_kg",
-            "shipped_at",
-            "order__number",
-            "order__platform_order_no",
-            "order__status",
-            "delivery_note__number",
-            "delivery_note__status",
-            "carrier__code",
-            "carrier__name",
-            "warehouse__code",
-            "warehouse__name",
-        )
+        .only(*SHIPMENT_LIST_FIELDS)
         .order_by("-shipped_at", "-pk")
     )
     with translation.override(language):
