@@ -35,6 +35,16 @@ def division_scope(user: Any) -> tuple[int, ...] | None:
     return tuple(user_division_ids(user))
 
 
+def scope_to_divisions(
+    queryset: QuerySet[M], divisions: tuple[int, ...] | None, *, division_field: str = "division"
+) -> QuerySet[M]:
+    """`scope_to_user_divisions` with the scope as a value (`division_scope`): None for
+    every division, else these (none for an empty tuple)."""
+    if divisions is None:
+        return queryset
+    return queryset.filter(**{f"{division_field}__in": divisions})
+
+
 def user_division_ids(user: Any) -> list[int]:
     cached = getattr(user, "_division_ids", None)
     if cached is None:

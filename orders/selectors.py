@@ -30,7 +30,7 @@ from catalog.models import Product
 from catalog.rules import normalise_sku
 from core.models import AuditRecord
 from core.queries import compiled
-from core.scoping import division_scope, scope_to_user_divisions
+from core.scoping import division_scope, scope_to_divisions, scope_to_user_divisions
 from core.working_calendar import at_local
 
 from .matching import id_number_index, name_similarity, normalise_name, phone_index
@@ -54,9 +54,7 @@ def order_get_for_user(*, user: Any, pk: int) -> Order:
 
 
 def _order_for_page(divisions: tuple[int, ...] | None, pk: int) -> QuerySet[Order]:
-    orders = (
-        Order.objects.all() if divisions is None else Order.objects.filter(division__in=divisions)
-    )
+    orders = scope_to_divisions(Order.objects.all(), divisions)
     return orders.filter(pk=pk).select_related(*ORDER_PAGE_RELATED).order_by()[:1]
 
 
@@ -446,9 +444,7 @@ def customer_orders(*, customer: Customer, user: Any) -> list[Order]:
 
 
 def _orders_of_customer(divisions: tuple[int, ...] | None, customer_id: int) -> QuerySet[Order]:
-    orders = Order.objects.all()
-    if divisions is not None:
-        orders = orders.filter(division__in=divisions)
+    orders = scope_to_divisions(Order.objects.all(), divisions)
     orders = orders.filter(customer_id=customer_id).only(*CUSTOMER_ORDER_FIELDS)
     return orders.order_by("-placed_at", "-id")[:CUSTOMER_ORDERS_SHOWN]
 

@@ -18,7 +18,7 @@ from core.crypto import mask, mask_phone
 from core.models import AuditRecord, SmsMessage
 from core.queries import compiled
 from core.roles import ROLE_LABELS, Role, role_names
-from core.scoping import division_scope, scope_to_user_divisions
+from core.scoping import division_scope, scope_to_divisions, scope_to_user_divisions
 from orders.models import Order
 from orders.models.conditions import return_window_ends_at
 
@@ -59,9 +59,7 @@ def return_get_for_user(*, user: Any, pk: int) -> ReturnRequest:
 
 
 def _return_for_page(divisions: tuple[int, ...] | None, pk: int) -> QuerySet[ReturnRequest]:
-    requests = ReturnRequest.objects.all()
-    if divisions is not None:
-        requests = requests.filter(division__in=divisions)
+    requests = scope_to_divisions(ReturnRequest.objects.all(), divisions)
     return (
         requests.filter(pk=pk)
         .select_related(
@@ -420,9 +418,7 @@ def _anything_returnable(order: Order) -> bool:
 
 
 def _returns_of_order(divisions: tuple[int, ...] | None, order_id: int) -> QuerySet[ReturnRequest]:
-    returns = ReturnRequest.objects.all()
-    if divisions is not None:
-        returns = returns.filter(division__in=divisions)
+    returns = scope_to_divisions(ReturnRequest.objects.all(), divisions)
     return returns.filter(order_id=order_id).select_related("refund").order_by("requested_at", "pk")
 
 

@@ -27,6 +27,7 @@ from core.scoping import (
     division_scope,
     divisions_and_warehouses,
     divisions_for_user,
+    scope_to_divisions,
     scope_to_user_divisions,
 )
 from core.views import PermissionGateMixin
@@ -69,9 +70,7 @@ def _load(request: HttpRequest, pk: int) -> Settlement:
 
 
 def _settlement(divisions: tuple[int, ...] | None, pk: int) -> QuerySet[Settlement]:
-    settlements = Settlement.objects.all()
-    if divisions is not None:
-        settlements = settlements.filter(division__in=divisions)
+    settlements = scope_to_divisions(Settlement.objects.all(), divisions)
     return settlements.filter(pk=pk).select_related("division").order_by()[:1]
 
 
