@@ -49,10 +49,32 @@ def one(queryset: QuerySet[M]) -> M | None:
 # The shape of the values: an int or a str is a parameter; a tuple or list of them is as many
 # parameters (its length is part of the shape: `division__in=scope`); None and booleans are
 # part of the shape itself (`filter(x=None)` compiles to IS NULL), passed to `build` as they
-# are. `build` must be a plain function of its arguments only — no closure — or a value it
-# captured would be frozen into the first compile's statement.
+# are, and so is any hashable value wrapped in `Fixed` (the name of a group of filters, a
+# list of roles the statement's text depends on). `build` must be a plain function of its
+# arguments only — no closure — or a value it captured would be frozen into the first
+# compile's statement.
+#
+# `compiled_count(build, *values)` is `build(*values).count()` kept the same way: the
+# statement Django sends for the count (its COUNT(*), around a subquery when the queryset
+# is sliced or distinct) is captured on its way to the database during the two compiles.
 
 Build = Callable[..., QuerySet[Any]]
+
+
+class Fixed:
+    """A value of `compiled`'s that is part of the statement's shape, passed to `build` as
+    it is (never a stand-in): each distinct value is a statement of its own."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        hash(value)  # part of the key of the statements kept
+        self.value = value
+
+    def __repr__(self) -> str:
+        return f"Fixed({self.value!r})"
+
+
 _FALLBACK = "fallback"
 _EMPTY = "empty"
 # Distinct shapes kept per connection; past it, a shape is compiled as usual (a `build`
@@ -256,26 +278,50 @@ def _compile_rows_by_ids(queryset: QuerySet[Any]) -> Any:
 
 def compiled(build: Build, *values: Any) -> list[Any]:
     """`list(build(*values))`, its statement compiled once per process and shape."""
+    found: list[Any] = _kept(build, values, _ROWS)
+    return found
+
+
+def compiled_count(build: Build, *values: Any) -> int:
+    """`build(*values).count()`, its statement compiled once per process and shape."""
+    number: int = _kept(build, values, _COUNT)
+    return number
+
+
+_ROWS = "rows"
+_COUNT = "count"
+
+
+def _kept(build: Build, values: Sequence[Any], mode: str) -> Any:
     if getattr(build, "__closure__", None):
         raise TypeError(f"{build.__qualname__}: compiled() takes no closure (values only)")
     db = connections[DEFAULT_DB_ALIAS]
     known: dict[Any, Any] = db.__dict__.setdefault("_compiled_statements", {})
-    key = (build, *(_shape(value) for value in values))
+    key = (build, mode, *(_shape(value) for value in values))
     if any(_out_of_range(value) for value in values) or _too_many(values):
         # a key from an address past every integer column (/orders/99999999999999999999/):
         # the ORM's own handling (no row, never an overflow in the driver)
-        return list(build(*values))
+        return _through_orm(build, values, mode)
     statement = known.get(key)
     if statement is None:
-        statement = _compile(build, values)
+        statement = _compile(build, values, mode)
         if len(known) < MAX_SHAPES:
             known[key] = statement
     if statement == _EMPTY:
-        return []
+        return [] if mode == _ROWS else 0
     if statement == _FALLBACK:
-        return list(build(*values))
+        return _through_orm(build, values, mode)
     with db.cursor() as cursor:
         return statement.run(cursor, values)
+
+
+def _through_orm(build: Build, values: Sequence[Any], mode: str) -> Any:
+    queryset = build(*_plain(values))
+    return list(queryset) if mode == _ROWS else queryset.count()
+
+
+def _plain(values: Sequence[Any]) -> list[Any]:
+    return [value.value if isinstance(value, Fixed) else value for value in values]
 
 
 def _out_of_range(value: Any) -> bool:
@@ -296,13 +342,17 @@ def _too_many(values: Sequence[Any]) -> bool:
 def _shape(value: Any) -> Any:
     if value is None or isinstance(value, bool):
         return ("=", value)
+    if isinstance(value, Fixed):
+        return (Fixed, value.value)
     if isinstance(value, int | str):
         return type(value)
     if isinstance(value, tuple | list):
         kinds = {type(item) for item in value}
         if kinds <= {int, str} and len(kinds) <= 1:
             return (type(value), len(value), *kinds)
-    raise TypeError(f"compiled(): unsupported value {value!r} (int, str, a tuple of them, None)")
+    raise TypeError(
+        f"compiled(): unsupported value {value!r} (int, str, a tuple of them, None, Fixed)"
+    )
 
 
 def _stand_ins(values: Sequence[Any], variant: int) -> tuple[list[Any], dict[Any, Any]]:
@@ -325,6 +375,8 @@ def _stand_ins(values: Sequence[Any], variant: int) -> tuple[list[Any], dict[Any
     for index, value in enumerate(values):
         if value is None or isinstance(value, bool):
             made.append(value)
+        elif isinstance(value, Fixed):
+            made.append(value.value)
         elif isinstance(value, int | str):
             made.append(make(type(value), (index, None)))
         else:
@@ -333,22 +385,27 @@ def _stand_ins(values: Sequence[Any], variant: int) -> tuple[list[Any], dict[Any
     return made, places
 
 
-def _compile(build: Build, values: Sequence[Any]) -> Any:
+def _compile(build: Build, values: Sequence[Any], mode: str = _ROWS) -> Any:
     texts: list[Any] = []
     for variant in (1, 2):
         stand_ins, places = _stand_ins(values, variant)
         try:
             queryset = build(*stand_ins)
-            iterable = queryset._iterable_class
-            if (
-                iterable not in (ModelIterable, ValuesListIterable, FlatValuesListIterable)
-                or queryset._prefetch_related_lookups  # type: ignore[attr-defined]
-                or queryset._known_related_objects  # type: ignore[attr-defined]
-                or queryset.db != DEFAULT_DB_ALIAS
-            ):
+            if queryset.db != DEFAULT_DB_ALIAS:
                 return _FALLBACK
-            compiler = queryset.query.get_compiler(using=queryset.db)
-            sql, params = compiler.as_sql()
+            if mode == _COUNT:
+                sql, params = _count_statement(queryset)
+                compiler = None
+            else:
+                iterable = queryset._iterable_class
+                if (
+                    iterable not in (ModelIterable, ValuesListIterable, FlatValuesListIterable)
+                    or queryset._prefetch_related_lookups  # type: ignore[attr-defined]
+                    or queryset._known_related_objects  # type: ignore[attr-defined]
+                ):
+                    return _FALLBACK
+                compiler = queryset.query.get_compiler(using=queryset.db)
+                sql, params = compiler.as_sql()
         except EmptyResultSet:  # e.g. an empty IN list: nothing to run
             texts.append(_EMPTY)
             continue
@@ -376,12 +433,54 @@ def _compile(build: Build, values: Sequence[Any]) -> Any:
         slots.append((position, place))
     if {place for _position, place in slots} != set(places.values()):
         return _FALLBACK  # a stand-in inlined into the text, or dropped
+    if compiler is None:
+        return _Count(sql, first, slots)
     if compiler.has_composite_fields([s[0] for s in compiler.select[0 : compiler.col_count]]):
         return _FALLBACK
     try:
         return _Statement(iterable, compiler, sql, first, slots)
     except Exception:  # noqa: BLE001 — Django's internals moved: right, if not faster
         return _FALLBACK
+
+
+class _Captured(Exception):  # noqa: N818 — not an error: the statement, stopped on its way
+    def __init__(self, sql: str, params: Any) -> None:
+        super().__init__(sql)
+        self.sql, self.params = sql, params
+
+
+def _count_statement(queryset: QuerySet[Any]) -> tuple[str, Any]:
+    """The statement `queryset.count()` sends, caught before it reaches the database (the
+    ORM builds a count's statement in several ways: a plain COUNT(*), around a subquery
+    for a slice or DISTINCT, …); EmptyResultSet when it would send none."""
+
+    def catch(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        raise _Captured(sql, params)
+
+    connection = connections[queryset.db]
+    try:
+        with connection.execute_wrapper(catch):
+            queryset.count()
+    except _Captured as captured:
+        return captured.sql, captured.params or ()
+    raise EmptyResultSet  # counted without a statement: nothing to run whatever the values
+
+
+class _Count:
+    """A kept count: its statement, its parameters with the values' places."""
+
+    __slots__ = ("params", "slots", "sql")
+
+    def __init__(self, sql: str, params: Sequence[Any], slots: list[Any]) -> None:
+        self.sql, self.params, self.slots = sql, list(params), slots
+
+    def run(self, cursor: Any, values: Sequence[Any]) -> int:
+        params = list(self.params)
+        for position, (index, item) in self.slots:
+            params[position] = values[index] if item is None else values[index][item]
+        cursor.execute(self.sql, params)
+        row = cursor.fetchone()
+        return int(row[0] or 0) if row else 0
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -12,7 +12,9 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.dashboard import Panel
+from core.queries import Fixed, compiled, compiled_count
 from core.roles import Role, user_has_role
+from core.scoping import division_scope, scope_to_divisions
 
 from .models import ReturnRequest
 from .selectors import approval_queue_q, return_queryset_for_user, window_end_of
@@ -23,15 +25,26 @@ SHOWN = 6
 
 def _group(
     label: Any,
-    requests: QuerySet[ReturnRequest],
+    requests: QuerySet[ReturnRequest] | tuple[Any, ...],
     *,
     testid: str,
     extra: Callable[[ReturnRequest], Any] | None = None,
 ) -> dict[str, Any]:
-    total = requests.count()
-    shown = requests.select_related("order", "refund").only(*PANEL_FIELDS)[:SHOWN]
+    """A group of a panel: its first SHOWN rows and how many there are. `requests` is a
+    kept group — (scope, name of its filters in GROUPS, its values…), two statements
+    compiled once per process — or a queryset, read through the ORM."""
+    if isinstance(requests, tuple):
+        total = compiled_count(_group_requests, *requests)
+        shown = compiled(_group_rows, *requests)
+    else:
+        total = requests.count()
+        shown = list(_panel_rows(requests))
     rows = [{"request": r, "extra": extra(r) if extra else ""} for r in shown]
     return {"label": label, "rows": rows, "total": total, "testid": testid}
+
+
+def _panel_rows(requests: QuerySet[ReturnRequest]) -> QuerySet[ReturnRequest]:
+    return requests.select_related("order", "refund").only(*PANEL_FIELDS)[:SHOWN]
 
 
 # what a panel's row shows (returns/includes/_panel.html and the groups' extras: the order's
@@ -50,6 +63,58 @@ PANEL_FIELDS = (
     "refund__status",
 )
 
+# The groups' filters and order, by name: with the user's scope as a value they are kept
+# statements (core.queries.compiled), the count and the rows of each compiled once.
+GROUPS: dict[str, Callable[..., QuerySet[ReturnRequest]]] = {
+    "review": lambda r: r.filter(status=Status.REQUESTED).order_by("requested_at", "pk"),
+    "refused": lambda r: r.filter(status=Status.REFUSED).order_by("inspected_at", "pk"),
+    "feedback_parts": lambda r: r.filter(
+        status=Status.ACCEPTED, feedback_parts_at__isnull=True
+    ).order_by("decided_at", "pk"),
+    "replacements": lambda r: r.filter(
+        status=Status.RECEIVED, kind=ReturnRequest.Kind.EXCHANGE, replacement_note__isnull=True
+    ).order_by("restocked_at", "pk"),
+    "feedback_warehouse": lambda r: r.filter(
+        status=Status.ACCEPTED, feedback_warehouse_at__isnull=True
+    ).order_by("decided_at", "pk"),
+    "expected": lambda r, warehouse_id: r.filter(
+        status=Status.AWAITING_GOODS, warehouse_id=warehouse_id
+    ).order_by("requested_at", "pk"),
+    "invoices": lambda r: r.filter(status=Status.RECEIVED, invoice_handling="").order_by(
+        "restocked_at", "pk"
+    ),
+    "refunds_review": lambda r: (
+        r.filter(refund__status="approved", status__in=[Status.RECEIVED, Status.CLOSED])
+        .exclude(invoice_handling="")
+        .order_by("refund__approved_at", "pk")
+    ),
+    "refunds_pay": lambda r: r.filter(refund__status="reviewed").order_by(
+        "refund__reviewed_at", "pk"
+    ),
+}
+
+
+def _group_requests(
+    divisions: tuple[int, ...] | None, name: str, *values: Any
+) -> QuerySet[ReturnRequest]:
+    requests = scope_to_divisions(ReturnRequest.objects.all(), divisions)
+    return GROUPS[name](requests, *values)
+
+
+def _group_rows(
+    divisions: tuple[int, ...] | None, name: str, *values: Any
+) -> QuerySet[ReturnRequest]:
+    return _panel_rows(_group_requests(divisions, name, *values))
+
+
+def _expected_warehouses(divisions: tuple[int, ...] | None) -> Any:
+    expected = scope_to_divisions(ReturnRequest.objects.all(), divisions)
+    return (
+        expected.filter(status=Status.AWAITING_GOODS)
+        .order_by("warehouse__code")
+        .values_list("warehouse_id", "warehouse__code", "warehouse__name")
+    )
+
 
 def _panel(title: Any, groups: list[dict[str, Any]], testid: str, order: int) -> Panel:
     return Panel(title, "returns/includes/_panel.html", {"groups": groups, "testid": testid}, order)
@@ -59,22 +124,31 @@ def _mine(user: Any) -> QuerySet[ReturnRequest]:
     return return_queryset_for_user(user=user)
 
 
+def _scope(user: Any) -> tuple[int, ...] | None:
+    """`return_queryset_for_user`'s rows as a value: the user's divisions, none without
+    the permission to see returns."""
+    return division_scope(user) if user.has_perm("returns.view_returnrequest") else ()
+
+
+def _kept(user: Any, name: str, *values: Any) -> tuple[Any, ...]:
+    return (_scope(user), Fixed(name), *values)
+
+
 def rep_panel(user: Any) -> Panel | None:
     if not user_has_role(user, Role.SALES_REP):
         return None
-    requests = _mine(user)
     return _panel(
         _("Returns to handle"),
         [
             _group(
                 _("Requests to review (oldest first)"),
-                requests.filter(status=Status.REQUESTED).order_by("requested_at", "pk"),
+                _kept(user, "review"),
                 testid="panel-returns-review",
                 extra=lambda r: window_end_of(r.order),
             ),
             _group(
                 _("Refused at inspection: settle with the customer"),
-                requests.filter(status=Status.REFUSED).order_by("inspected_at", "pk"),
+                _kept(user, "refused"),
                 testid="panel-returns-refused",
             ),
         ],
@@ -85,25 +159,18 @@ def rep_panel(user: Any) -> Panel | None:
 
 def feedback_panel(user: Any) -> Panel | None:
     groups = []
-    accepted = _mine(user).filter(status=Status.ACCEPTED).order_by("decided_at", "pk")
     if user_has_role(user, Role.PARTS_SUPPORT):
         groups.append(
             _group(
                 _("Abnormal-receipt feedback: your part (parts support)"),
-                accepted.filter(feedback_parts_at__isnull=True),
+                _kept(user, "feedback_parts"),
                 testid="panel-feedback-parts",
             )
         )
         groups.append(
             _group(
                 _("Exchanges: replacements to write"),
-                _mine(user)
-                .filter(
-                    status=Status.RECEIVED,
-                    kind=ReturnRequest.Kind.EXCHANGE,
-                    replacement_note__isnull=True,
-                )
-                .order_by("restocked_at", "pk"),
+                _kept(user, "replacements"),
                 testid="panel-replacements",
             )
         )
@@ -111,7 +178,7 @@ def feedback_panel(user: Any) -> Panel | None:
         groups.append(
             _group(
                 _("Abnormal-receipt feedback: your part (warehouse lead)"),
-                accepted.filter(feedback_warehouse_at__isnull=True),
+                _kept(user, "feedback_warehouse"),
                 testid="panel-feedback-warehouse",
             )
         )
@@ -121,46 +188,37 @@ def feedback_panel(user: Any) -> Panel | None:
 def expected_panel(user: Any) -> Panel | None:
     if not user_has_role(user, Role.WAREHOUSE_RECEIVER):
         return None
-    expected = _mine(user).filter(status=Status.AWAITING_GOODS)
     groups = []
-    warehouses = expected.order_by("warehouse__code").values_list(
-        "warehouse_id", "warehouse__code", "warehouse__name"
-    )
+    warehouses = compiled(_expected_warehouses, _scope(user))
     for warehouse_id, code, name in list(dict.fromkeys(warehouses))[:6]:
         groups.append(
             _group(
                 f"{code} {name}",
-                expected.filter(warehouse_id=warehouse_id).order_by("requested_at", "pk"),
+                _kept(user, "expected", warehouse_id),
                 testid="panel-expected-warehouse",
                 extra=lambda r: r.return_order_number,
             )
         )
     if not groups:
-        groups.append(_group(_("Nothing expected."), expected.none(), testid="panel-expected"))
+        nothing = ReturnRequest.objects.none()
+        groups.append(_group(_("Nothing expected."), nothing, testid="panel-expected"))
     return _panel(_("Returned goods expected"), groups, "panel-returns-expected", 15)
 
 
 def finance_panel(user: Any) -> Panel | None:
     if not user_has_role(user, Role.DIVISION_FINANCE):
         return None
-    requests = _mine(user)
     return _panel(
         _("Returns: invoices and refunds"),
         [
             _group(
                 _("Invoices to record (recovered or credit note)"),
-                requests.filter(status=Status.RECEIVED, invoice_handling="").order_by(
-                    "restocked_at", "pk"
-                ),
+                _kept(user, "invoices"),
                 testid="panel-invoices",
             ),
             _group(
                 _("Refunds to review"),
-                requests.filter(
-                    refund__status="approved", status__in=[Status.RECEIVED, Status.CLOSED]
-                )
-                .exclude(invoice_handling="")
-                .order_by("refund__approved_at", "pk"),
+                _kept(user, "refunds_review"),
                 testid="panel-refunds-review",
                 extra=lambda r: r.refund.amount,
             ),
@@ -178,7 +236,7 @@ def payout_panel(user: Any) -> Panel | None:
         [
             _group(
                 _("Reviewed refunds"),
-                _mine(user).filter(refund__status="reviewed").order_by("refund__reviewed_at", "pk"),
+                _kept(user, "refunds_pay"),
                 testid="panel-refunds-pay",
                 extra=lambda r: r.refund.amount,
             )

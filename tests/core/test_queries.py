@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from core.audit import audit_record
 from core.models import AuditRecord, Division, Notification, Warehouse
-from core.queries import MAX_SHAPES, compiled, one, rows_by_ids
+from core.queries import MAX_SHAPES, Fixed, compiled, compiled_count, one, rows_by_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -192,6 +192,73 @@ def test_a_small_integer_column_and_keys_past_every_column(make_user: Any) -> No
     assert compiled(_attempted, user.pk, 2) == [sent]
     assert compiled(_attempted, user.pk, 3) == []
     assert compiled(_by_key, 2**70) == [] and compiled(_by_key, -(2**70)) == []
+
+
+_ORDERINGS = {"code": ("code",), "newest": ("-pk",)}
+
+
+def _ordered(divisions: tuple[int, ...] | None, ordering: str) -> QuerySet[Warehouse]:
+    found = Warehouse.objects.all()
+    if divisions is not None:
+        found = found.filter(division__in=divisions)
+    return found.order_by(*_ORDERINGS[ordering])
+
+
+def _first_two(divisions: tuple[int, ...] | None, ordering: str) -> QuerySet[Warehouse]:
+    return _ordered(divisions, ordering)[:2]
+
+
+def _distinct_kinds(division_id: int) -> Any:
+    return Warehouse.objects.filter(division_id=division_id).values("kind").distinct()
+
+
+def test_fixed_values_are_part_of_the_shape(
+    warehouses: dict[str, Any], division: Any, compile_count: Any
+) -> None:
+    """A Fixed value reaches `build` as it is and makes a statement of its own: the two
+    orderings are two statements, each compiled once and each with its own rows."""
+    by_code = compiled(_ordered, (division.pk,), Fixed("code"))
+    newest = compiled(_ordered, (division.pk,), Fixed("newest"))
+    assert [w.code for w in by_code] == ["GQ-CENTRAL", "GQ-MAIN"]
+    assert [w.pk for w in newest] == sorted((w.pk for w in by_code), reverse=True)
+    compiles = compile_count.call_count
+    assert compiled(_ordered, None, Fixed("newest"))[0].pk == newest[0].pk
+    assert compiled(_ordered, (division.pk,), Fixed("code")) == by_code
+    assert compile_count.call_count == compiles + 2  # only the new shape (None) compiled
+    with pytest.raises(TypeError):
+        Fixed(["a list"])  # unhashable: it is part of the kept statements' key
+
+
+def test_counts_kept_are_the_orms_counts(
+    warehouses: dict[str, Any], division: Any, other_division: Any, compile_count: Any
+) -> None:
+    Warehouse.objects.create(code="DQ-MAIN", name="电气总仓", division=other_division, kind="main")
+    shapes = (None, (division.pk,), (other_division.pk,), (division.pk, other_division.pk))
+    for divisions in shapes:
+        for ordering in ("code", "newest"):
+            for build in (_ordered, _first_two):
+                expected = build(divisions, ordering).count()
+                assert compiled_count(build, divisions, Fixed(ordering)) == expected
+    assert compiled_count(_ordered, None, Fixed("code")) == 3
+    assert compiled_count(_first_two, None, Fixed("code")) == 2  # a slice: counted within it
+    kinds = _distinct_kinds(division.pk).count()
+    assert compiled_count(_distinct_kinds, division.pk) == kinds == 2  # DISTINCT: a subquery
+    assert compiled_count(_ordered, (), Fixed("code")) == 0  # empty scope: no statement
+
+    compiles = compile_count.call_count
+    with CaptureQueriesContext(connection) as read:
+        assert compiled_count(_ordered, (other_division.pk,), Fixed("code")) == 1
+        assert compiled_count(_first_two, (division.pk,), Fixed("newest")) == 2
+        assert compiled_count(_ordered, (), Fixed("code")) == 0
+    assert compile_count.call_count == compiles  # every shape above was kept
+    assert len(read) == 2 and all("COUNT(" in q["sql"].upper() for q in read.captured_queries)
+
+
+def test_a_count_that_cannot_be_kept_is_the_orms(warehouses: dict[str, Any]) -> None:
+    assert compiled_count(_containing, "总") == 1  # icontains transforms the value
+    assert compiled_count(_containing, "仓") == 2
+    assert compiled_count(_by_key, 2**70) == 0  # past every column: the ORM's own path
+    assert compiled_count(_by_key, warehouses["main"].pk) == 1
 
 
 def test_the_pages_reads_are_kept_compiled(division: Any) -> None:

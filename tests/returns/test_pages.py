@@ -810,6 +810,38 @@ def test_home_panel_rows_cost_no_statement_each(delivered: Any, people: dict[str
         assert str(Refund.objects.get(request=request).amount) in finance_html
 
 
+def test_home_panel_groups_are_kept_statements(
+    delivered: Any, people: dict[str, Any], division: Any, other_division: Any
+) -> None:
+    """Each panel group's count and rows are statements compiled once per process
+    (core.queries: kept for every scope), with the ORM's rows and counts."""
+    from core.queries import _COUNT, Fixed, _compile, _Count, _Statement, compiled, compiled_count
+    from returns import dashboard
+
+    submit(delivered())
+    bring("accepted", delivered(), people)
+    expected = bring("awaiting_goods", delivered(), people)
+    bring("received", delivered(), people)
+    bring("review", delivered(), people)
+    bring("pay", delivered(), people)
+    for name in dashboard.GROUPS:
+        extra = (expected.warehouse_id,) if name == "expected" else ()
+        for scope in (None, (division.pk,), (division.pk, other_division.pk), ()):
+            values = (scope, name, *extra)
+            kept = (scope, Fixed(name), *extra)
+            if scope != ():
+                assert isinstance(_compile(dashboard._group_rows, kept), _Statement), name
+                assert isinstance(_compile(dashboard._group_requests, kept, _COUNT), _Count)
+            rows = dashboard._group_rows(*values)
+            assert [r.pk for r in compiled(dashboard._group_rows, *kept)] == [r.pk for r in rows]
+            assert compiled_count(dashboard._group_requests, *kept) == (
+                dashboard._group_requests(*values).count()
+            )
+    warehouses = compiled(dashboard._expected_warehouses, (division.pk,))
+    assert warehouses == [(expected.warehouse_id, "GQ-MAIN", expected.warehouse.name)]
+    assert compiled(dashboard._expected_warehouses, (other_division.pk,)) == []
+
+
 def test_menu_entries_follow_the_permissions(people: dict[str, Any], make_user: Any) -> None:
     rep = client_for(people["sales_rep"]).get("/").content.decode()
     assert 'href="/returns/"' in rep and 'href="/sms/"' in rep
