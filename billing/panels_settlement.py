@@ -6,26 +6,35 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from core.dashboard import Panel
+from core.queries import compiled
 from core.roles import role_names
-from core.scoping import scope_to_user_divisions
+from core.scoping import division_scope, scope_to_divisions
 
 from .models import Settlement, SettlementSignature
 from .services.settlement import SIGNING_ROLES
 
 
-def settlements_to_sign(user: Any) -> Any:
-    roles = sorted(role_names(user) & set(SIGNING_ROLES))
+def settlements_to_sign(user: Any) -> list[Settlement]:
+    """The first eight, oldest period first (a kept statement: core.queries.compiled)."""
+    roles = tuple(sorted(role_names(user) & set(SIGNING_ROLES)))
     if not roles or not user.has_perm("billing.sign_settlement"):
-        return Settlement.objects.none()
+        return []  # no statement at all (not even one compiled to find nothing)
+    found: list[Settlement] = compiled(_to_sign, division_scope(user), user.pk, roles)
+    return found
+
+
+def _to_sign(
+    divisions: tuple[int, ...] | None, user_id: int, roles: tuple[str, ...]
+) -> QuerySet[Settlement]:
     own = SettlementSignature.objects.filter(
-        settlement=OuterRef("pk"), signed_by=user, withdrawn_at__isnull=True
+        settlement=OuterRef("pk"), signed_by_id=user_id, withdrawn_at__isnull=True
     )
     return (
-        scope_to_user_divisions(Settlement.objects.all(), user=user)
+        scope_to_divisions(Settlement.objects.all(), divisions)
         .filter(status=Settlement.Status.COMPUTED)
         .annotate(
             signed_roles=Count(
@@ -36,12 +45,12 @@ def settlements_to_sign(user: Any) -> Any:
         .filter(signed_roles__lt=len(roles))
         .exclude(Exists(own))
         .select_related("division")
-        .order_by("first_day", "division__code")
+        .order_by("first_day", "division__code")[:8]
     )
 
 
 def settlement_panel(user: Any) -> Panel | None:
-    settlements = list(settlements_to_sign(user)[:8])
+    settlements = settlements_to_sign(user)
     if not settlements:
         return None
     return Panel(

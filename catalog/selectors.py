@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from core import rawsql
@@ -188,10 +188,6 @@ def product_application(*, product: Product) -> ListingApplication | None:
     return ListingApplication.objects.filter(product=product).first()
 
 
-def products_awaiting_listing_count(*, user: Any) -> int:
-    return product_list_for_user(user=user, filters={"status": Product.Status.APPROVED}).count()
-
-
 # --- listing applications ----------------------------------------------------------------
 def application_list_for_user(
     *, user: Any, filters: dict[str, Any] | None = None
@@ -232,13 +228,3 @@ def application_review_queue(*, user: Any) -> QuerySet[ListingApplication]:
     return application_list_for_user(
         user=user, filters={"status": ListingApplication.Status.SUBMITTED}
     ).order_by("submitted_at", "id")
-
-
-def application_counts_for_applicant(*, user: Any) -> dict[str, int]:
-    rows = (
-        application_list_for_user(user=user, filters={"mine": True})
-        .order_by()
-        .values("status")
-        .annotate(count=Count("id"))
-    )
-    return {row["status"]: row["count"] for row in rows}

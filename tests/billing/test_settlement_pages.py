@@ -227,3 +227,30 @@ def test_the_home_panel_lists_settlements_waiting_for_the_users_signature(
     settlement_sign(settlement=settlement, by=signers["sales_lead"], role="sales_lead")
     assert settlement_panel(signers["sales_lead"]) is None  # signed
     assert settlement_panel(signers["hq_finance"]) is not None  # still to sign
+
+
+def test_the_home_panels_read_is_kept_and_costs_nothing_without_a_signing_role(
+    division: Any, other_division: Any, signers: dict[str, Any], make_user: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from billing.panels_settlement import _to_sign
+    from core.access import user_access_load
+    from core.queries import _compile, _Statement
+
+    for scope in (None, (division.pk,), (division.pk, other_division.pk)):
+        for roles in (("sales_lead",), ("division_finance", "hq_finance")):
+            assert isinstance(_compile(_to_sign, (scope, 1, roles)), _Statement)
+    settlement = computed_settlement(division, timezone.localdate())
+    warehouse, finance = make_user("warehouse"), signers["division_finance"]
+    for user in (warehouse, finance):
+        user_access_load(user)  # as the middleware does for each request
+    with CaptureQueriesContext(connection) as read:
+        assert settlement_panel(warehouse) is None
+    assert len(read) == 0
+    with CaptureQueriesContext(connection) as read:
+        panel = settlement_panel(finance)
+    assert panel is not None and panel.context["settlements"] == [settlement]
+    assert panel.context["settlements"][0].division.code == division.code
+    assert len(read) == 1  # the settlements with their divisions, one statement

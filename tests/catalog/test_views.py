@@ -636,6 +636,39 @@ def test_my_applications_panel_rows_cost_no_statement_each(
     assert "Rejected</span>" in html and "Draft</span>" in html
 
 
+def test_the_catalog_panels_reads_are_kept_statements_with_the_selectors_rows(
+    users: dict[str, Any], make_application: Any, make_product: Any, division: Any
+) -> None:
+    """The two panels' reads are kept statements (compiled once per process, every scope)
+    and read what the selectors' lists read: the review queue, the applicant's latest and
+    counts by state, the approved products waiting to be listed."""
+    from catalog import dashboard, selectors
+    from core.queries import _COUNT, _compile, _Count, _Statement
+
+    for scope in (None, (division.pk,), (division.pk, division.pk + 1)):
+        for build in (dashboard._review_oldest, dashboard._my_latest, dashboard._my_counts):
+            values = (scope,) if build is dashboard._review_oldest else (scope, 1)
+            assert isinstance(_compile(build, values), _Statement), build.__name__
+        for build in (dashboard._review_queue, dashboard._awaiting_listing):
+            assert isinstance(_compile(build, (scope,), _COUNT), _Count), build.__name__
+    make_application(A.SUBMITTED)
+    make_application(A.REJECTED)
+    make_application(A.DRAFT)
+    make_product(status=P.APPROVED, complete=True)
+    group, sales = users["product_group"], users["division_sales"]
+
+    review = dashboard.review_queue_panel(group)
+    queue = selectors.application_review_queue(user=group)
+    assert review is not None and review.context["count"] == queue.count() == 1
+    assert review.context["oldest"] == list(queue[:5])
+    awaiting = selectors.product_list_for_user(user=group, filters={"status": P.APPROVED})
+    assert review.context["awaiting_listing_text"].startswith(f"{awaiting.count()} approved")
+    mine = dashboard.my_applications_panel(sales)
+    listed = selectors.application_list_for_user(user=sales, filters={"mine": True})
+    assert mine is not None and mine.context["latest"] == list(listed[:5])
+    assert mine.context["counts"] == {"submitted": 1, "rejected": 1, "draft": 1}
+
+
 @pytest.mark.parametrize(
     ("role", "labels"),
     [
