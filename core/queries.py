@@ -10,6 +10,7 @@ the order page's time on the benchmark machine (issue 12).
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -46,17 +47,18 @@ def one(queryset: QuerySet[M]) -> M | None:
 # else — `values()` dicts, named tuples, prefetches, a statement that varies — runs
 # through the ORM as usual, so `compiled` is never wrong, at worst not faster.
 #
-# The shape of the values: an int or a str is a parameter; a tuple or list of them is as many
-# parameters (its length is part of the shape: `division__in=scope`); None and booleans are
-# part of the shape itself (`filter(x=None)` compiles to IS NULL), passed to `build` as they
-# are, and so is any hashable value wrapped in `Fixed` (the name of a group of filters, a
-# list of roles the statement's text depends on). `build` must be a plain function of its
-# arguments only — no closure — or a value it captured would be frozen into the first
-# compile's statement.
+# The shape of the values: an int, a str or a datetime (aware or naive: part of the shape) is
+# a parameter; a tuple or list of them is as many parameters (its length is part of the
+# shape: `division__in=scope`); None and booleans are part of the shape itself
+# (`filter(x=None)` compiles to IS NULL), passed to `build` as they are, and so is any
+# hashable value wrapped in `Fixed` (the name of a group of filters, a slice's bound: what
+# the statement's text depends on). `build` must be a plain function of its arguments only
+# — no closure — or a value it captured would be frozen into the first compile's statement.
 #
 # `compiled_count(build, *values)` is `build(*values).count()` kept the same way: the
 # statement Django sends for the count (its COUNT(*), around a subquery when the queryset
-# is sliced or distinct) is captured on its way to the database during the two compiles.
+# is sliced or distinct) is caught on its way to the database during the two compiles
+# (never sent, never logged).
 
 Build = Callable[..., QuerySet[Any]]
 
@@ -88,6 +90,10 @@ _INT_STAND_IN = 30_000
 _STAND_INS_PER_VARIANT = 1_000
 # what the driver takes as an integer everywhere (SQLite's is 64 bits)
 _INT_RANGE = (-(2**63), 2**63 - 1)
+# Stand-ins for datetimes: seconds into a day no row of the portal's holds. PostgreSQL's
+# driver takes a datetime as it is (kept); SQLite's is sent a text the ORM wrote from the
+# value (transformed: left to the ORM, right if not faster).
+_DATETIME_STAND_IN = dt.datetime(1970, 1, 2, tzinfo=dt.UTC)
 
 
 class _Statement:
@@ -339,19 +345,31 @@ def _too_many(values: Sequence[Any]) -> bool:
     return count >= _STAND_INS_PER_VARIANT
 
 
+def _kind(item: Any) -> Any:
+    """What a parameter is, for its stand-in: int, str, an aware or a naive datetime."""
+    kind = type(item)
+    if kind is int or kind is str:
+        return kind
+    if kind is dt.datetime:
+        return "aware" if item.tzinfo is not None else "naive"
+    return None
+
+
 def _shape(value: Any) -> Any:
     if value is None or isinstance(value, bool):
         return ("=", value)
     if isinstance(value, Fixed):
         return (Fixed, value.value)
-    if isinstance(value, int | str):
-        return type(value)
+    kind = _kind(value)
+    if kind is not None:
+        return kind
     if isinstance(value, tuple | list):
-        kinds = {type(item) for item in value}
-        if kinds <= {int, str} and len(kinds) <= 1:
+        kinds = {_kind(item) for item in value}
+        if None not in kinds and len(kinds) <= 1:
             return (type(value), len(value), *kinds)
     raise TypeError(
-        f"compiled(): unsupported value {value!r} (int, str, a tuple of them, None, Fixed)"
+        f"compiled(): unsupported value {value!r} "
+        "(int, str, datetime, a tuple of them, None, Fixed)"
     )
 
 
@@ -360,14 +378,18 @@ def _stand_ins(values: Sequence[Any], variant: int) -> tuple[list[Any], dict[Any
     counter = 0
     places: dict[Any, Any] = {}
 
-    def make(kind: type, place: Any) -> Any:
+    def make(kind: Any, place: Any) -> Any:
         nonlocal counter
         counter += 1
-        stand_in: Any = (
-            _INT_STAND_IN + variant * _STAND_INS_PER_VARIANT + counter
-            if kind is int
-            else f"\x1fstand-in {variant}:{counter}\x1f"
-        )
+        number = variant * _STAND_INS_PER_VARIANT + counter
+        stand_in: Any
+        if kind is int:
+            stand_in = _INT_STAND_IN + number
+        elif kind is str:
+            stand_in = f"\x1fstand-in {variant}:{counter}\x1f"
+        else:  # a datetime: seconds into the stand-ins' day, aware or naive as the value
+            at = _DATETIME_STAND_IN + dt.timedelta(seconds=number)
+            stand_in = at if kind == "aware" else at.replace(tzinfo=None)
         places[stand_in] = place
         return stand_in
 
@@ -377,10 +399,10 @@ def _stand_ins(values: Sequence[Any], variant: int) -> tuple[list[Any], dict[Any
             made.append(value)
         elif isinstance(value, Fixed):
             made.append(value.value)
-        elif isinstance(value, int | str):
-            made.append(make(type(value), (index, None)))
+        elif _kind(value) is not None:
+            made.append(make(_kind(value), (index, None)))
         else:
-            items = [make(type(item), (index, i)) for i, item in enumerate(value)]
+            items = [make(_kind(item), (index, i)) for i, item in enumerate(value)]
             made.append(type(value)(items))
     return made, places
 
@@ -457,12 +479,17 @@ def _count_statement(queryset: QuerySet[Any]) -> tuple[str, Any]:
     def catch(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         raise _Captured(sql, params)
 
-    connection = connections[queryset.db]
+    connection: Any = connections[queryset.db]
+    # a statement never sent is not logged either (CaptureQueriesContext, DEBUG's log): the
+    # plain cursor for the capture, not the logging one
+    connection.make_debug_cursor = connection.make_cursor
     try:
         with connection.execute_wrapper(catch):
             queryset.count()
     except _Captured as captured:
         return captured.sql, captured.params or ()
+    finally:
+        del connection.make_debug_cursor
     raise EmptyResultSet  # counted without a statement: nothing to run whatever the values
 
 

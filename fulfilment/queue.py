@@ -20,7 +20,8 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.scoping import scope_to_user_divisions
+from core.queries import Fixed, compiled, compiled_count
+from core.scoping import division_scope, scope_to_divisions, scope_to_user_divisions
 from orders.models import Order, OrderLine
 
 WAITING = [Order.Status.CONFIRMED, Order.Status.ON_HOLD]
@@ -98,30 +99,16 @@ def queue_groups(orders: QuerySet[Order], page: Iterable[Order]) -> list[dict[st
 
 def queue_summary_for_user(*, user: Any, windows: int = 4, per_window: int = 3) -> dict[str, Any]:
     """The home panel: how many orders wait (counted up to 10,000), the first `windows`
-    windows with their totals and first `per_window` orders — three queries whatever waits."""
+    windows with their totals and first `per_window` orders — three statements whatever
+    waits, each compiled once per process (core.queries.compiled)."""
     from core.pagination import CAP
 
-    orders = queue_orders_for_user(user=user)
-    total = orders.order_by()[: CAP + 1].count()
-    counts = list(
-        orders.order_by()
-        .values_list("delivery_note_window_at")
-        .annotate(total=Count("pk"))
-        .order_by(F("delivery_note_window_at").asc(nulls_last=True))[:windows]
-    )
+    scope = division_scope(user)
+    total = compiled_count(_waiting_capped, scope, Fixed(CAP + 1))
+    counts = compiled(_window_counts, scope, Fixed(windows))
     shown = [window for window, _count in counts]
-    first = (
-        orders.filter(_in_windows(shown))
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=F("delivery_note_window_at"),
-                order_by=[F("delivery_note_due_at").asc(), F("pk").asc()],
-            )
-        )
-        .filter(rank__lte=per_window)
-        .only("pk", "number", "status", "delivery_note_window_at", "delivery_note_due_at")
-    )
+    dated = tuple(window for window in shown if window is not None)
+    first = compiled(_first_of_windows, scope, dated, None in shown, per_window)
     by_window: dict[Any, list[Order]] = {window: [] for window in shown}
     for order in first:
         by_window[order.delivery_note_window_at].append(order)
@@ -133,3 +120,41 @@ def queue_summary_for_user(*, user: Any, windows: int = 4, per_window: int = 3) 
             for w, n in counts
         ],
     }
+
+
+# the panel's reads, with the user's scope as a value (kept statements)
+def _waiting(divisions: tuple[int, ...] | None) -> QuerySet[Order]:
+    return scope_to_divisions(Order.objects.all(), divisions).filter(status__in=WAITING)
+
+
+def _waiting_capped(divisions: tuple[int, ...] | None, limit: int) -> QuerySet[Order]:
+    return _waiting(divisions).order_by()[:limit]
+
+
+def _window_counts(divisions: tuple[int, ...] | None, windows: int) -> Any:
+    by_window = _waiting(divisions).order_by().values_list("delivery_note_window_at")
+    counted = by_window.annotate(total=Count("pk"))
+    return counted.order_by(F("delivery_note_window_at").asc(nulls_last=True))[:windows]
+
+
+def _first_of_windows(
+    divisions: tuple[int, ...] | None,
+    windows: tuple[dt.datetime, ...],
+    no_window: bool,
+    per_window: int,
+) -> QuerySet[Order]:
+    """The first `per_window` orders of each of these windows (and of "no window")."""
+    return (
+        _waiting(divisions)
+        .filter(_in_windows([*windows, None] if no_window else list(windows)))
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F("delivery_note_window_at"),
+                order_by=[F("delivery_note_due_at").asc(), F("pk").asc()],
+            )
+        )
+        .filter(rank__lte=per_window)
+        .only("pk", "number", "status", "delivery_note_window_at", "delivery_note_due_at")
+        .order_by(*QUEUE_ORDER)
+    )

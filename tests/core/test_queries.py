@@ -244,6 +244,9 @@ def test_counts_kept_are_the_orms_counts(
     kinds = _distinct_kinds(division.pk).count()
     assert compiled_count(_distinct_kinds, division.pk) == kinds == 2  # DISTINCT: a subquery
     assert compiled_count(_ordered, (), Fixed("code")) == 0  # empty scope: no statement
+    with CaptureQueriesContext(connection) as first:  # a new shape: compiled, run once
+        assert compiled_count(_first_two, (other_division.pk,), Fixed("newest")) == 1
+    assert len(first) == 1  # the statements caught while compiling were never sent
 
     compiles = compile_count.call_count
     with CaptureQueriesContext(connection) as read:

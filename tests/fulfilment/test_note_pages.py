@@ -412,3 +412,51 @@ def test_shipment_rows_are_the_html_of_the_template_loop(
     assert '<td class="num">12.50</td>' in written or '<td class="num">12,50</td>' in written
     page = client_for(make_user("warehouse")).get("/fulfilment/shipments/").content.decode()
     assert "ZT0002" in page and "No shipments" not in page
+
+
+def test_the_home_queue_summary_is_the_queues_first_windows(
+    confirmed: Any, make_user: Any, division: Any
+) -> None:
+    """The panel's three kept statements read what the queue reads: the first windows (no
+    window last), each window's total in the whole queue and its first orders by due time."""
+    import datetime as dt
+
+    from django.db import connection
+
+    from core.queries import _COUNT, Fixed, _compile, _Count, _Statement
+    from fulfilment import queue
+
+    placed = ["03-02T10:00", "03-02T10:05", "03-02T10:10", "03-02T13:00", "03-03T10:00"]
+    placed += ["03-03T13:00", "03-04T10:00", "03-04T10:30"]
+    orders = [confirmed(placed_at=f"2026-{at}:00+08:00") for at in placed]
+    Order.objects.filter(pk=orders[-1].pk).update(delivery_note_window_at=None)
+    parts = make_user("parts_support")
+
+    summary = queue.queue_summary_for_user(user=parts, windows=4, per_window=2)
+
+    waiting = list(queue.queue_orders_for_user(user=parts))
+    far = dt.datetime.max.replace(tzinfo=dt.UTC)
+    waiting.sort(key=lambda o: (o.delivery_note_window_at or far, o.delivery_note_due_at, o.pk))
+    windows = list(dict.fromkeys(o.delivery_note_window_at for o in waiting))
+    assert len(windows) == 6 and windows[-1] is None
+    expected = [
+        (w, sum(o.delivery_note_window_at == w for o in waiting))
+        for w in windows[:4]  # the first four: no window is not among them
+    ]
+    assert [(g["window_at"], g["total"]) for g in summary["groups"]] == expected
+    assert summary["groups"][0]["total"] == 3
+    for group in summary["groups"]:
+        first = [o.pk for o in waiting if o.delivery_note_window_at == group["window_at"]][:2]
+        assert [o.pk for o in group["orders"]] == first
+    assert summary["total"] == len(waiting) == 8 and not summary["capped"]
+    everything = queue.queue_summary_for_user(user=parts, windows=10, per_window=1)
+    assert [g["window_at"] for g in everything["groups"]] == windows  # no window, last
+    assert [o.pk for o in everything["groups"][-1]["orders"]] == [orders[-1].pk]
+
+    scope = (division.pk,)
+    assert isinstance(_compile(queue._window_counts, (scope, Fixed(4))), _Statement)
+    assert isinstance(_compile(queue._waiting_capped, (scope, Fixed(10_001)), _COUNT), _Count)
+    first_of = _compile(queue._first_of_windows, (scope, (windows[0], windows[1]), True, 3))
+    # PostgreSQL's driver takes the windows as they are; SQLite's gets the ORM's text of
+    # each (a transformed value: the ORM's path, every time)
+    assert isinstance(first_of, _Statement) == (connection.vendor == "postgresql")
