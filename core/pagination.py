@@ -20,16 +20,17 @@ same for every page and filter of a list: it is compiled once per process
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cached_property
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
+from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
-from .queries import rows_by_ids
+from .queries import Fixed, compiled, compiled_count, rows_by_ids
 
 CAP = 10_000
 # The number a capped list gives its last page: ListView turns `?page=last` into
@@ -184,3 +185,46 @@ class CappedPaginator(Paginator):
     def pages_known(self) -> int | None:
         """The number of pages when the count is exact (templates: "Page 3 of 7")."""
         return None if self.capped else math.ceil(self.count / self.per_page) or 1
+
+
+class KeptRows:
+    """A short list's rows for Django's Paginator as kept statements (core.queries): its
+    count and each page of `build(*values)` compiled once per process — and per page's
+    bounds, a page being a statement of its own (LIMIT/OFFSET are written into Django's
+    text). For the lists that read every row with a small count (the notes to invoice, the
+    settlements, the daily closes), where compiling the list's statement, filters and all,
+    twice per request cost more than running it. `build` is a plain function of `values`
+    (core.queries.compiled's rules)."""
+
+    ordered = True  # Paginator's check: the builds order their rows
+
+    def __init__(
+        self,
+        build: Callable[..., QuerySet[Any]],
+        *values: Any,
+        counted: tuple[Callable[..., QuerySet[Any]], tuple[Any, ...]] | None = None,
+    ) -> None:
+        """`counted`: the build and values to count with, when a value of the rows' is not
+        part of the count's statement (an annotation the count leaves out: a statement
+        kept must use every value it is given)."""
+        for function in (build, counted[0] if counted else None):
+            if getattr(function, "__closure__", None):
+                raise TypeError(f"{build.__qualname__}: KeptRows takes no closure (values only)")
+        self.build, self.values = build, values
+        self.counted = counted or (build, values)
+
+    def count(self) -> int:
+        build, values = self.counted
+        return compiled_count(build, *values)
+
+    def __getitem__(self, bounds: slice) -> list[Any]:
+        if not isinstance(bounds, slice) or bounds.step is not None:
+            raise TypeError("KeptRows: a page's bounds only (rows[bottom:top])")
+        start, stop = Fixed(bounds.start or 0), Fixed(bounds.stop)
+        return compiled(_page_of, Fixed(self.build), start, stop, *self.values)
+
+
+def _page_of(
+    build: Callable[..., QuerySet[Any]], start: int, stop: int | None, *values: Any
+) -> Any:
+    return build(*values)[start:stop]

@@ -22,8 +22,8 @@ from django.views.generic import ListView, TemplateView
 from core.actions import PostActionView, query_string_without_page
 from core.audit import audit_history
 from core.forms import CleanTextForm
-from core.pagination import CappedPaginator
-from core.scoping import scope_to_user_divisions
+from core.pagination import CappedPaginator, KeptRows
+from core.scoping import division_scope, scope_to_divisions, scope_to_user_divisions
 from core.views import PermissionGateMixin
 from core.working_calendar import at_local
 from fulfilment.models import DeliveryNote
@@ -46,10 +46,17 @@ def get_scoped(queryset: QuerySet[M], *, user: Any, pk: int) -> M:
 def notes_to_invoice(*, user: Any, now: dt.datetime | None = None) -> QuerySet[DeliveryNote]:
     """Delivery notes with reserved stock (their invoice is due) in the user's divisions,
     breached first, then by the order's invoice due time."""
-    now = now or timezone.now()
+    return _notes_due(division_scope(user), now or timezone.now())
+
+
+def _reserved(divisions: tuple[int, ...] | None) -> QuerySet[DeliveryNote]:
+    notes = scope_to_divisions(DeliveryNote.objects.all(), divisions)
+    return notes.filter(status=DeliveryNote.Status.RESERVED)
+
+
+def _notes_due(divisions: tuple[int, ...] | None, now: dt.datetime) -> QuerySet[DeliveryNote]:
     return (
-        scope_to_user_divisions(DeliveryNote.objects.all(), user=user)
-        .filter(status=DeliveryNote.Status.RESERVED)
+        _reserved(divisions)
         .select_related("order", "warehouse")
         # what the list and the panel show, the state machines' states included — not the
         # order's seventy columns (its personal numbers decrypted for every row)
@@ -189,7 +196,9 @@ class InvoiceDueView(PermissionGateMixin, ListView):
     paginate_by = 100
 
     def get_queryset(self) -> Any:
-        return notes_to_invoice(user=self.request.user)
+        # the list's statements compiled once per process (its count and first page)
+        scope = division_scope(self.request.user)
+        return KeptRows(_notes_due, scope, timezone.now(), counted=(_reserved, (scope,)))
 
 
 class CreditForm(CleanTextForm):

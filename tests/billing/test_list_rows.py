@@ -189,6 +189,32 @@ def test_the_due_page_shows_the_rows_and_says_when_nothing_is_due(
     assert note.number in text and text.count('data-testid="due-row"') == 1
 
 
+def test_the_due_page_is_the_orms_list_read_by_kept_statements(
+    reserved_note: Any, finance: Any, division: Any
+) -> None:
+    """The due page's count and rows are statements kept per process (on PostgreSQL, whose
+    driver takes the time as it is; SQLite's are the ORM's every time), in the list's
+    order: breached first."""
+    from django.db import connection
+
+    from billing.views.invoices import _notes_due, _reserved, notes_to_invoice
+    from core.queries import _COUNT, _compile, _Count, _Statement
+
+    notes = [reserved_note() for _ in range(3)]
+    Order.objects.filter(pk=notes[2].order_id).update(
+        invoice_due_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+    client = Client()
+    client.force_login(finance)
+    page = client.get("/billing/invoices/due/")
+    expected = list(notes_to_invoice(user=finance))
+    assert [n.pk for n in page.context["notes"]] == [n.pk for n in expected]
+    assert expected[0].pk == notes[2].pk and page.context["paginator"].count == 3
+    assert isinstance(_compile(_reserved, ((division.pk,),), _COUNT), _Count)
+    kept = _compile(_notes_due, ((division.pk,), timezone.now()))
+    assert isinstance(kept, _Statement) == (connection.vendor == "postgresql")
+
+
 # billing/settlement_list.html's loop before the tag
 SETTLEMENT_LOOP = Template(
     """{% load i18n %}{% for s in settlements %}
