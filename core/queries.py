@@ -47,9 +47,9 @@ def one(queryset: QuerySet[M]) -> M | None:
 # else — `values()` dicts, named tuples, prefetches, a statement that varies — runs
 # through the ORM as usual, so `compiled` is never wrong, at worst not faster.
 #
-# The shape of the values: an int, a str or a datetime (aware or naive: part of the shape) is
-# a parameter; a tuple or list of them is as many parameters (its length is part of the
-# shape: `division__in=scope`); None and booleans are part of the shape itself
+# The shape of the values: an int, a str, a date or a datetime (aware or naive: part of the
+# shape) is a parameter; a tuple or list of them is as many parameters (its length is part
+# of the shape: `division__in=scope`); None and booleans are part of the shape itself
 # (`filter(x=None)` compiles to IS NULL), passed to `build` as they are, and so is any
 # hashable value wrapped in `Fixed` (the name of a group of filters, a slice's bound: what
 # the statement's text depends on). `build` must be a plain function of its arguments only
@@ -90,9 +90,9 @@ _INT_STAND_IN = 30_000
 _STAND_INS_PER_VARIANT = 1_000
 # what the driver takes as an integer everywhere (SQLite's is 64 bits)
 _INT_RANGE = (-(2**63), 2**63 - 1)
-# Stand-ins for datetimes: seconds into a day no row of the portal's holds. PostgreSQL's
-# driver takes a datetime as it is (kept); SQLite's is sent a text the ORM wrote from the
-# value (transformed: left to the ORM, right if not faster).
+# Stand-ins for datetimes and dates: seconds into (days from) a day no row of the portal's
+# holds. PostgreSQL's driver takes them as they are (kept); SQLite's is sent a text the ORM
+# wrote from the value (transformed: left to the ORM, right if not faster).
 _DATETIME_STAND_IN = dt.datetime(1970, 1, 2, tzinfo=dt.UTC)
 
 
@@ -352,6 +352,8 @@ def _kind(item: Any) -> Any:
         return kind
     if kind is dt.datetime:
         return "aware" if item.tzinfo is not None else "naive"
+    if kind is dt.date:
+        return kind
     return None
 
 
@@ -369,7 +371,7 @@ def _shape(value: Any) -> Any:
             return (type(value), len(value), *kinds)
     raise TypeError(
         f"compiled(): unsupported value {value!r} "
-        "(int, str, datetime, a tuple of them, None, Fixed)"
+        "(int, str, date, datetime, a tuple of them, None, Fixed)"
     )
 
 
@@ -387,6 +389,8 @@ def _stand_ins(values: Sequence[Any], variant: int) -> tuple[list[Any], dict[Any
             stand_in = _INT_STAND_IN + number
         elif kind is str:
             stand_in = f"\x1fstand-in {variant}:{counter}\x1f"
+        elif kind is dt.date:  # days from the stand-ins' day
+            stand_in = _DATETIME_STAND_IN.date() + dt.timedelta(days=number)
         else:  # a datetime: seconds into the stand-ins' day, aware or naive as the value
             at = _DATETIME_STAND_IN + dt.timedelta(seconds=number)
             stand_in = at if kind == "aware" else at.replace(tzinfo=None)

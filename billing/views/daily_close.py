@@ -3,6 +3,7 @@ ledger with its discrepancies, the two .xlsx files, reconciling and discrepancie
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -21,7 +22,13 @@ from core.actions import PostActionView, query_string_without_page
 from core.audit import audit_history
 from core.forms import CleanTextForm, InstanceChoiceField
 from core.models import Division
-from core.scoping import divisions_and_warehouses, scope_to_user_divisions
+from core.pagination import KeptRows
+from core.scoping import (
+    division_scope,
+    divisions_and_warehouses,
+    scope_to_divisions,
+    scope_to_user_divisions,
+)
 from core.views import PermissionGateMixin
 from orders.models import Order
 
@@ -75,6 +82,10 @@ def closes_for_user(user: Any) -> QuerySet[DailyClose]:
     """The closes of the user's divisions, with their open discrepancies counted per row (a
     join and GROUP BY would count those of every close of the year before the page's
     LIMIT)."""
+    return _closes(division_scope(user))
+
+
+def _closes(divisions: tuple[int, ...] | None) -> QuerySet[DailyClose]:
     open_discrepancies = (
         Discrepancy.objects.filter(close=OuterRef("pk"), resolved_at__isnull=True)
         .order_by()
@@ -83,7 +94,7 @@ def closes_for_user(user: Any) -> QuerySet[DailyClose]:
         .values("count")
     )
     return (
-        scope_to_user_divisions(DailyClose.objects.all(), user=user)
+        scope_to_divisions(DailyClose.objects.all(), divisions)
         .select_related("division", "division_reconciled_by", "hq_reconciled_by")
         .annotate(
             open_discrepancies=Coalesce(
@@ -91,6 +102,26 @@ def closes_for_user(user: Any) -> QuerySet[DailyClose]:
             )
         )
     )
+
+
+def _close_list(
+    divisions: tuple[int, ...] | None,
+    division_id: int | None,
+    status: str | None,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+) -> QuerySet[DailyClose]:
+    """The list's closes filtered (None: that filter unused), the newest day first."""
+    closes = _closes(divisions)
+    if division_id is not None:
+        closes = closes.filter(division_id=division_id)
+    if status is not None:
+        closes = closes.filter(status=status)
+    if date_from is not None:
+        closes = closes.filter(day__gte=date_from)
+    if date_to is not None:
+        closes = closes.filter(day__lte=date_to)
+    return closes.order_by("-day", "division__code")
 
 
 def close_get_for_user(user: Any, pk: int) -> DailyClose:
@@ -106,18 +137,17 @@ class CloseListView(PermissionGateMixin, ListView):
 
     def get_queryset(self) -> Any:
         self.form = CloseFilterForm(self.request.GET or None, user=self.request.user)
-        closes = closes_for_user(self.request.user)
+        chosen: list[Any] = [None] * 4
         if self.form.is_valid():
             data = self.form.cleaned_data
-            if data["division"]:
-                closes = closes.filter(division=data["division"])
-            if data["status"]:
-                closes = closes.filter(status=data["status"])
-            if data["date_from"]:
-                closes = closes.filter(day__gte=data["date_from"])
-            if data["date_to"]:
-                closes = closes.filter(day__lte=data["date_to"])
-        return closes.order_by("-day", "division__code")
+            chosen = [
+                data["division"].pk if data["division"] else None,
+                data["status"] or None,
+                data["date_from"],
+                data["date_to"],
+            ]
+        # the list's statements compiled once per process and choice of filters
+        return KeptRows(_close_list, division_scope(self.request.user), *chosen)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

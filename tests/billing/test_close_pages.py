@@ -139,6 +139,44 @@ def test_list_filters_by_status_and_date(finance: Any, division: Any) -> None:
     assert "close-GQ-2026-11-19" not in from_20 and "close-GQ-2026-11-21" not in from_20
 
 
+def test_the_lists_filters_read_what_the_orm_reads_by_kept_statements(
+    finance: Any, division: Any, other_division: Any
+) -> None:
+    """Every choice of filters (division, status, from, to) reads the rows and count the
+    ORM's filtered list reads; each is a statement kept per process on PostgreSQL (SQLite's
+    dates are texts the ORM writes: its path every time)."""
+    from billing.views.daily_close import _close_list, closes_for_user
+    from core.queries import _COUNT, _compile, _Count, _Statement
+
+    reconciled = close_of(division, "2026-11-19", status=DailyClose.Status.RECONCILED)
+    close_of(division, "2026-11-20")
+    close_of(division, "2026-11-21")
+    close_of(other_division, "2026-11-20")
+    client = client_for(finance)
+    day_20, day_21 = dt.date(2026, 11, 20), dt.date(2026, 11, 21)
+    cases = [
+        ({}, [None, None, None, None]),
+        ({"status": "open"}, [None, "open", None, None]),
+        ({"division": division.pk}, [division.pk, None, None, None]),
+        ({"date_from": "2026-11-20"}, [None, None, day_20, None]),
+        ({"date_to": "2026-11-20", "status": "reconciled"}, [None, "reconciled", None, day_20]),
+        ({"date_from": "2026-11-20", "date_to": "2026-11-21"}, [None, None, day_20, day_21]),
+    ]
+    for params, chosen in cases:
+        page = client.get(reverse("billing:close-list"), params)
+        expected = list(_close_list((division.pk,), *chosen))
+        assert [c.pk for c in page.context["closes"]] == [c.pk for c in expected], params
+        assert page.context["paginator"].count == len(expected)
+        kept = _compile(_close_list, ((division.pk,), *chosen))
+        dated = chosen[2] is not None or chosen[3] is not None
+        assert isinstance(kept, _Statement) == (connection.vendor == "postgresql" or not dated)
+        counted = _compile(_close_list, ((division.pk,), *chosen), _COUNT)
+        assert isinstance(counted, _Count) == (connection.vendor == "postgresql" or not dated)
+    everything = list(closes_for_user(finance).order_by("-day", "division__code"))
+    assert [c.pk for c in everything] == [c.pk for c in _close_list((division.pk,), *[None] * 4)]
+    assert everything[-1] == reconciled and len(everything) == 3
+
+
 def test_the_xlsx_downloads(finance: Any, closed_day: DailyClose) -> None:
     client = client_for(finance)
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 from unittest import mock
 
@@ -12,9 +13,10 @@ from django.db.models import Count, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.sql.compiler import SQLCompiler
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from core.audit import audit_record
-from core.models import AuditRecord, Division, Notification, Warehouse
+from core.models import AuditRecord, Division, Notification, SpecialDay, Warehouse
 from core.queries import MAX_SHAPES, Fixed, compiled, compiled_count, one, rows_by_ids
 
 pytestmark = pytest.mark.django_db
@@ -262,6 +264,37 @@ def test_a_count_that_cannot_be_kept_is_the_orms(warehouses: dict[str, Any]) -> 
     assert compiled_count(_containing, "仓") == 2
     assert compiled_count(_by_key, 2**70) == 0  # past every column: the ORM's own path
     assert compiled_count(_by_key, warehouses["main"].pk) == 1
+
+
+def _days_between(first: dt.date, last: dt.date) -> QuerySet[SpecialDay]:
+    return SpecialDay.objects.filter(date__gte=first, date__lte=last).order_by("date")
+
+
+def _recorded_since(at: dt.datetime, types: tuple[str, ...]) -> QuerySet[AuditRecord]:
+    return AuditRecord.objects.filter(at__gte=at, object_type__in=types).order_by("pk")
+
+
+def test_dates_and_datetimes(division: Any) -> None:
+    """Dates and datetimes are parameters: the ORM's rows for each value; kept on
+    PostgreSQL (its driver takes them as they are), the ORM's path on SQLite (a text the
+    ORM writes from the value)."""
+    from core.queries import _compile, _Statement
+
+    for day in ("2099-01-01", "2099-05-01", "2099-10-01"):
+        SpecialDay.objects.create(date=dt.date.fromisoformat(day), kind="holiday", name=day)
+    before = timezone.now() - dt.timedelta(seconds=1)
+    audit_record(obj=division, action="created", by=None)
+    after = timezone.now() + dt.timedelta(seconds=1)
+    first, last = dt.date(2099, 2, 1), dt.date(2099, 12, 31)
+
+    assert [d.name for d in compiled(_days_between, first, last)] == ["2099-05-01", "2099-10-01"]
+    assert compiled(_days_between, last, last) == []
+    assert len(compiled(_recorded_since, before, ("core.division",))) == 1
+    assert compiled(_recorded_since, after, ("core.division",)) == []
+    postgres = connection.vendor == "postgresql"
+    assert isinstance(_compile(_days_between, (first, last)), _Statement) == postgres
+    kept = _compile(_recorded_since, (before, ("core.division",)))
+    assert isinstance(kept, _Statement) == postgres
 
 
 def test_the_pages_reads_are_kept_compiled(division: Any) -> None:
