@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -21,6 +21,7 @@ from django.views.generic import ListView
 
 from core.actions import PostActionView, query_string_without_page, run_service
 from core.audit import audit_rows
+from core.pagination import KeptRows
 from core.queries import compiled
 from core.roles import ROLE_LABELS, user_has_role
 from core.scoping import (
@@ -28,7 +29,6 @@ from core.scoping import (
     divisions_and_warehouses,
     divisions_for_user,
     scope_to_divisions,
-    scope_to_user_divisions,
 )
 from core.views import PermissionGateMixin
 
@@ -47,18 +47,19 @@ FIGURES = (
 )
 
 
-def _live() -> Prefetch[Any]:
-    return Prefetch(
-        "signatures",
-        queryset=SettlementSignature.objects.filter(withdrawn_at__isnull=True).select_related(
-            "signed_by"
-        ),
-        to_attr="live_signatures",
+def _settlement_list(divisions: tuple[int, ...] | None, status: str | None) -> Any:
+    settlements = scope_to_divisions(Settlement.objects.all(), divisions)
+    if status is not None:
+        settlements = settlements.filter(status=status)
+    return settlements.select_related("division").order_by("-first_day", "division__code")
+
+
+def _live_roles(settlement_ids: tuple[int, ...]) -> Any:
+    """The roles signed (and not withdrawn) on these settlements: (settlement, role)."""
+    live = SettlementSignature.objects.filter(
+        settlement_id__in=settlement_ids, withdrawn_at__isnull=True
     )
-
-
-def settlements_for(user: Any) -> QuerySet[Settlement]:
-    return scope_to_user_divisions(Settlement.objects.all(), user=user).select_related("division")
+    return live.order_by().values_list("settlement_id", "role")
 
 
 def _load(request: HttpRequest, pk: int) -> Settlement:
@@ -98,18 +99,24 @@ class SettlementListView(PermissionGateMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self) -> Any:
-        queryset = settlements_for(self.request.user).prefetch_related(_live())
         status = self.request.GET.get("status", "")
-        if status in Settlement.Status.values:
-            queryset = queryset.filter(status=status)
-        return queryset.order_by("-first_day", "division__code")
+        chosen = status if status in Settlement.Status.values else None
+        # the list's statements compiled once per process (count, page, signatures)
+        return KeptRows(_settlement_list, division_scope(self.request.user), chosen)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        for settlement in context["settlements"]:
-            signed = {s.role for s in settlement.live_signatures}
+        settlements = context["settlements"]
+        # the page's ids, as many as a page holds (0: no settlement) — one statement kept
+        ids = [settlement.pk for settlement in settlements]
+        ids += [0] * (self.paginate_by - len(ids))
+        signed: dict[int, set[str]] = {}
+        for settlement_id, role in compiled(_live_roles, tuple(ids)) if settlements else ():
+            signed.setdefault(settlement_id, set()).add(role)
+        for settlement in settlements:
+            roles = signed.get(settlement.pk, set())
             settlement.role_rows = [
-                (role, ROLE_LABELS[role], role in signed) for role in services.SIGNING_ROLES
+                (role, ROLE_LABELS[role], role in roles) for role in services.SIGNING_ROLES
             ]
         today = timezone.localdate()
         can_open = self.request.user.has_perm(COMPUTE)

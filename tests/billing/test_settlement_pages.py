@@ -19,6 +19,7 @@ from billing.services.settlement import (
     settlement_compute_start,
     settlement_open,
     settlement_sign,
+    settlement_withdraw,
 )
 from core.models import AuditRecord
 from tests.billing.test_settlement import (  # noqa: F401 - fixtures
@@ -83,6 +84,40 @@ def test_the_list_runs_a_fixed_number_of_queries(
     client.get(reverse("billing:settlement-list"))
     with django_assert_max_num_queries(14):
         assert client.get(reverse("billing:settlement-list")).status_code == 200
+
+
+def test_the_lists_pages_filter_and_signatures_are_kept_statements(
+    client: Any, division: Any, signers: dict[str, Any], monkeypatch: Any
+) -> None:
+    """Each page of the list (status filter kept) shows its settlements' live signatures —
+    a withdrawn one is "not signed" —, read by statements kept per process."""
+    from billing.views.settlement import SettlementListView, _live_roles, _settlement_list
+    from core.queries import _compile, _Statement
+
+    monkeypatch.setattr(SettlementListView, "paginate_by", 2)
+    today = timezone.localdate()
+    months = [computed_settlement(division, today.replace(day=1, month=m)) for m in (1, 2, 3)]
+    oldest = months[0]
+    settlement_sign(settlement=oldest, by=signers["sales_lead"], role="sales_lead")
+    settlement_sign(settlement=oldest, by=signers["hq_finance"], role="hq_finance")
+    settlement_withdraw(settlement=oldest, by=signers["hq_finance"])
+    client.force_login(signers["division_finance"])
+    first = client.get(reverse("billing:settlement-list"), {"status": "computed"})
+    second = client.get(reverse("billing:settlement-list"), {"status": "computed", "page": 2})
+    assert [s.pk for s in first.context["settlements"]] == [months[2].pk, months[1].pk]
+    assert [s.pk for s in second.context["settlements"]] == [oldest.pk]
+    assert [signed for _r, _l, signed in second.context["settlements"][0].role_rows] == [
+        True,
+        False,
+        False,
+    ]
+    assert "status=computed&amp;page=2" in first.content.decode()
+    locked = client.get(reverse("billing:settlement-list"), {"status": "locked"})
+    assert list(locked.context["settlements"]) == []
+    for scope in (None, (division.pk,)):
+        for status in (None, "computed"):
+            assert isinstance(_compile(_settlement_list, (scope, status)), _Statement)
+    assert isinstance(_compile(_live_roles, ((1, 2, 0),)), _Statement)
 
 
 def test_a_settlement_of_another_division_is_not_found(
