@@ -74,7 +74,27 @@ class CappedPage(Page):
 
 
 class CappedPaginator(Paginator):
+    """`annotate`: a plain function giving the annotations each row of a page carries and
+    the list's filters and order do not need (a note's units): added to the page's
+    statement only, kept with it (`rows_by_ids`) — the list's queryset has none."""
+
     cap = CAP
+
+    def __init__(
+        self,
+        object_list: Any,
+        per_page: int | str,
+        *args: Any,
+        annotate: Callable[[], dict[str, Any]] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.annotate = annotate
+
+    def _annotated(self, rows: Any) -> Any:
+        if self.annotate is None or not hasattr(rows, "annotate"):
+            return rows
+        return rows.annotate(**self.annotate())
 
     @cached_property
     def _ids(self) -> tuple[str, tuple[Any, ...], str] | None:
@@ -155,16 +175,16 @@ class CappedPaginator(Paginator):
         object_list: Any = self.object_list
         compiled = self._ids
         if compiled is None:
-            return object_list[bottom:top]
+            return self._annotated(object_list)[bottom:top]
         sql, params, _db = compiled
         if not sql or top <= bottom:
             return object_list.none()
         # Django's compiled statement (values as parameters) and two integers
         page_sql = f"{sql} LIMIT {int(top - bottom)} OFFSET {int(bottom)}"
-        rows = rows_by_ids(object_list, page_sql, params)
+        rows = rows_by_ids(object_list, page_sql, params, self.annotate)
         if rows is not None:
             return rows
-        return object_list.filter(pk__in=RawSQL(page_sql, params))  # noqa: S611
+        return self._annotated(object_list).filter(pk__in=RawSQL(page_sql, params))  # noqa: S611
 
     def _last_rows(self) -> list[Any]:
         """The last `per_page` rows in the list's order: their ids read backwards (the
@@ -176,10 +196,11 @@ class CappedPaginator(Paginator):
             sql, params = ids.query.get_compiler(ids.db).as_sql()
         except EmptyResultSet:
             return []
-        rows = rows_by_ids(self.object_list, f"{sql} LIMIT {int(self.per_page)}", params)  # type: ignore[arg-type]
+        last = f"{sql} LIMIT {int(self.per_page)}"
+        rows = rows_by_ids(self.object_list, last, params, self.annotate)  # type: ignore[arg-type]
         if rows is not None:
             return rows
-        return list(backwards[: self.per_page])[::-1]
+        return list(self._annotated(backwards)[: self.per_page])[::-1]
 
     @property
     def pages_known(self) -> int | None:

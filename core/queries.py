@@ -202,7 +202,10 @@ _PAGE_IDS = "__ecomops_page_ids__"
 
 
 def rows_by_ids(
-    queryset: QuerySet[Any], ids_sql: str, ids_params: Sequence[Any]
+    queryset: QuerySet[Any],
+    ids_sql: str,
+    ids_params: Sequence[Any],
+    annotate: Callable[[], dict[str, Any]] | None = None,
 ) -> list[Any] | None:
     """The rows of `queryset` whose keys `ids_sql` selects — its filters applied there,
     with the page's LIMIT/OFFSET —, joined and ordered as `queryset` says, as one statement.
@@ -212,7 +215,12 @@ def rows_by_ids(
     compiled once per process and shape; the filters are not compiled a second time for the
     rows (the ids' statement is compiled once per page, core.pagination). None for a
     queryset this cannot read so (annotations, DISTINCT, extra(), values(), prefetches,
-    row locks): the caller reads it through the ORM."""
+    row locks): the caller reads it through the ORM.
+
+    `annotate`: a plain function (no closure) giving the annotations of the rows — a value
+    per row that the filters do not need (a note's units) —, part of the statement kept."""
+    if getattr(annotate, "__closure__", None):
+        raise TypeError("rows_by_ids(): the annotations' function takes no closure")
     query: Any = queryset.query
     if (
         queryset._iterable_class is not ModelIterable
@@ -230,6 +238,7 @@ def rows_by_ids(
     try:
         key = (
             rows_by_ids,
+            annotate,
             queryset.model,
             repr(query.select_related),
             query.deferred_loading[0] and frozenset(query.deferred_loading[0]),
@@ -246,7 +255,7 @@ def rows_by_ids(
     known: dict[Any, Any] = db.__dict__.setdefault("_compiled_statements", {})
     entry = known.get(key)
     if entry is None:
-        entry = _compile_rows_by_ids(queryset)
+        entry = _compile_rows_by_ids(queryset, annotate)
         if len(known) < MAX_SHAPES:
             known[key] = entry
     if entry == _FALLBACK:
@@ -258,7 +267,9 @@ def rows_by_ids(
         return found
 
 
-def _compile_rows_by_ids(queryset: QuerySet[Any]) -> Any:
+def _compile_rows_by_ids(
+    queryset: QuerySet[Any], annotate: Callable[[], dict[str, Any]] | None
+) -> Any:
     query: Any = queryset.query
     shell: Any = queryset.model._base_manager.all()
     shell.query.select_related = copy.deepcopy(query.select_related)
@@ -267,6 +278,8 @@ def _compile_rows_by_ids(queryset: QuerySet[Any]) -> Any:
     shell.query.extra_order_by = query.extra_order_by
     shell.query.default_ordering = query.default_ordering
     shell.query.standard_ordering = query.standard_ordering
+    if annotate is not None:
+        shell = shell.annotate(**annotate())
     shell = shell.filter(pk__in=RawSQL(_PAGE_IDS, ()))  # noqa: S611 — a marker, replaced
     try:
         compiler = shell.query.get_compiler(using=shell.db)

@@ -301,7 +301,6 @@ class NoteListView(PermissionGateMixin, ListView):
             # what a row shows: not the order's seventy columns (its personal numbers would
             # be decrypted for every row)
             .only(*NOTE_LIST_FIELDS)
-            .annotate(units=_note_units())
         )
         if self.form.is_valid():
             data = self.form.cleaned_data
@@ -318,6 +317,10 @@ class NoteListView(PermissionGateMixin, ListView):
             if data["ship_by"]:
                 notes = notes.filter(ship_by=data["ship_by"])
         return notes.order_by("-created_at", "-pk")
+
+    def get_paginator(self, *args: Any, **kwargs: Any) -> CappedPaginator:
+        # each row's units: on the page's statement only (kept with it), not the filters'
+        return CappedPaginator(*args, annotate=_note_units_of_rows, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -345,6 +348,10 @@ def invoice_preview(note: DeliveryNote, lines: list[DeliveryNoteLine]) -> dict[s
     total = sum(amounts, Decimal("0.00")) + (freight or 0)
     rows = [{"line": line, "amount": amount} for line, amount in zip(lines, amounts, strict=True)]
     return {"rows": rows, "freight": freight, "total": total}
+
+
+def _note_units_of_rows() -> dict[str, Any]:
+    return {"units": _note_units()}
 
 
 def _note_units() -> Subquery:

@@ -328,6 +328,35 @@ def test_queue_and_note_list_queries_do_not_grow_with_rows(
         assert client.get("/fulfilment/notes/").status_code == 200
 
 
+def test_the_note_lists_units_are_read_with_the_page_by_a_kept_statement(
+    confirmed: Any, stock: Any, product: Any, make_user: Any, monkeypatch: Any
+) -> None:
+    """Each row's units (the sum of its lines) come with the page's statement, on the
+    first, a filtered and the last page; that statement is compiled once per process."""
+    from unittest import mock
+
+    from django.db.models.sql.compiler import SQLCompiler
+
+    from fulfilment.views.notes import NoteListView
+
+    monkeypatch.setattr(NoteListView, "paginate_by", 2)
+    monkeypatch.setattr("core.pagination.CappedPaginator.cap", 2)  # a capped list: last page
+    stock(product, 100)
+    notes = [delivery_note_create(order=confirmed(quantity=n), by=None)[0] for n in (1, 2, 3)]
+    client = client_for(make_user("parts_support"))
+
+    def units(url: str) -> dict[int, int]:
+        return {n.pk: n.units for n in client.get(url).context["notes"]}
+
+    assert units("/fulfilment/notes/") == {notes[2].pk: 3, notes[1].pk: 2}
+    assert units("/fulfilment/notes/?page=last") == {notes[1].pk: 2, notes[0].pk: 1}
+    with mock.patch.object(SQLCompiler, "as_sql", autospec=True, side_effect=SQLCompiler.as_sql):
+        assert units("/fulfilment/notes/?page=2") == {notes[0].pk: 1}
+        compiles = SQLCompiler.as_sql.call_count  # type: ignore[attr-defined]
+    assert compiles == 1  # the filters' ids only: the page's rows and units were kept
+    assert units(f"/fulfilment/notes/?q={notes[0].number}") == {notes[0].pk: 1}
+
+
 def test_shipment_list_shows_a_beijing_day_and_only_the_users_division(
     confirmed: Any, stock: Any, product: Any, make_user: Any
 ) -> None:
