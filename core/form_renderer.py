@@ -203,7 +203,11 @@ class RenderingKept:
 
     For forms whose rendering depends on nothing else: an `__init__` may set the fields'
     choices (they are part of the key), nothing else that is shown. A field whose choices
-    are read from a queryset as they are rendered (ModelChoiceField) is not kept."""
+    are read from a queryset as they are rendered (ModelChoiceField) is not kept.
+    `keep_bound = False`: only the empty form is kept (a form whose errors depend on more
+    than what its fields show — a duplicate that does not exist — is written each time)."""
+
+    keep_bound = True
 
     def render(
         self, template_name: str | None = None, context: Any = None, renderer: Any = None
@@ -236,6 +240,8 @@ _KEPT_LOCK = threading.Lock()
 
 
 def _rendering_key(form: Any) -> Hashable | None:
+    if form.is_bound and not form.keep_bound:
+        return None  # a form sent back with its errors: their texts are not in the key
     parts: list[Any] = [type(form), get_language(), form.is_bound]
     for field in form:
         choices = getattr(field.field, "choices", ())

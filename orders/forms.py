@@ -324,7 +324,11 @@ class CustomerForm(CleanTextForm):
         return data
 
 
-class CustomerMergeForm(CleanTextForm):
+class CustomerMergeForm(RenderingKept, CleanTextForm):
+    # the empty form's rendering is kept per process (the customer page); sent back with an
+    # error, it is written again
+    keep_bound = False
+
     duplicate = forms.CharField(label=_("Customer number of the duplicate"), max_length=20)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 

@@ -82,3 +82,44 @@ def test_rows_without_a_warehouse_show_a_dash(orders: Any, make_user: Any) -> No
 
     assert written == expected
     assert "<td>—</td>" in written
+
+
+# orders/customer_detail.html's loop before the tag
+CUSTOMER_LOOP = Template(
+    """{% load money i18n %}{% for o in orders %}<tr><td><a href="{% url 'orders:order-detail' o.pk %}">{{ o.number }}</a></td><td>{{ o.placed_at|date:"Y-m-d H:i" }}</td><td>{{ o.get_status_display }}</td><td class="num">{{ o.total_amount|cny }}</td></tr>
+{% empty %}<tr><td colspan="4" class="muted">{% translate "No orders." %}</td></tr>{% endfor %}"""  # noqa: E501
+)
+CUSTOMER_TAG = Template("{% load orders_extras %}{% customer_order_rows orders %}")
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_customer_order_rows_are_the_html_of_the_template_loop(
+    orders: Any, make_user: Any, language: str
+) -> None:
+    customer = orders[1].customer
+    Order.objects.filter(pk__in=[o.pk for o in orders]).update(customer=customer)
+    Order.objects.filter(pk=orders[0].pk).update(
+        number="<b>&'\"</b>", placed_at=timezone.now().replace(microsecond=999_999)
+    )
+    shown = selectors.customer_orders(customer=customer, user=make_user("sales_lead"))
+    assert len(shown) == 4 and len({o.status for o in shown}) == 4
+
+    with translation.override(language):
+        for rows in (shown, []):
+            expected = CUSTOMER_LOOP.render(Context({"orders": rows}))
+            assert CUSTOMER_TAG.render(Context({"orders": rows})) == expected
+    assert "&lt;b&gt;&amp;&#x27;&quot;&lt;/b&gt;" in CUSTOMER_TAG.render(Context({"orders": shown}))
+
+
+def test_the_merge_form_is_kept_empty_and_written_again_with_its_errors(division: Any) -> None:
+    from orders.forms import CustomerMergeForm
+
+    empty = CustomerMergeForm()
+    assert str(empty) == str(empty.as_div()) and str(CustomerMergeForm()) is str(empty)
+    sent = CustomerMergeForm(data={"duplicate": "C-1"})
+    sent.is_valid()
+    sent.add_error("duplicate", "这个客户不存在")
+    other = CustomerMergeForm(data={"duplicate": "C-1"})
+    other.is_valid()
+    other.add_error("duplicate", "不能合并自己")
+    assert "这个客户不存在" in str(sent) and "不能合并自己" in str(other)
