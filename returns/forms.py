@@ -7,12 +7,17 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.form_renderer import RenderingKept
 from core.forms import CleanTextForm
 
 from .models import ReturnRequest, ReturnResolution
 
 
-class ReturnFilterForm(forms.Form):
+class ReturnFilterForm(RenderingKept, forms.Form):
+    # each field's label and widget in a <div>; the rendering kept per process for what
+    # the fields show (RenderingKept): the same on most requests of the list
+    template_name = "returns/includes/_filter_fields.html"
+
     q = forms.CharField(label=_("Search"), required=False, max_length=64)
     status = forms.ChoiceField(
         label=_("Status"),

@@ -62,3 +62,20 @@ def test_the_list_shows_the_rows_and_says_when_nothing_matches(
     assert all(r.number in text for r in requests)
     empty = client.get("/returns/?q=RR-NOTHING-LIKE-IT").content.decode()
     assert "<tr><td><a" not in empty and 'colspan="10" class="muted"' in empty
+
+
+FILTER_LOOP = Template(
+    "{% for field in form %}<div>{{ field.label_tag }}{{ field }}</div>{% endfor %}"
+)
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_filter_form_is_the_loops_html_and_kept(language: str) -> None:
+    from returns.forms import ReturnFilterForm
+
+    chosen = {"q": '<b>"RR"&\'</b>', "status": "closed", "reason": "1", "mine": "on"}
+    with translation.override(language):
+        for data in (None, chosen, {"status": "nonsense"}):
+            form = ReturnFilterForm(data)
+            assert str(form) == FILTER_LOOP.render(Context({"form": form}))
+        assert str(ReturnFilterForm(chosen)) is str(ReturnFilterForm(chosen))  # kept
