@@ -17,9 +17,11 @@ from typing import Any
 
 from django import template
 from django.conf import settings
+from django.template.defaultfilters import floatformat
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, ngettext
 
 from core.rows import Numbers, escape
 
@@ -112,3 +114,55 @@ def topbar(context: Any) -> SafeString:
         )
     out.append("\n</header>")
     return SafeString("".join(out))
+
+
+@register.simple_tag(takes_context=True)
+def pagination(context: Any) -> SafeString:
+    """`{% pagination %}` (includes/_pagination.html): a list's page links — first,
+    previous, where we are (the count, or "more than 10,000" for a capped list), next and
+    last — keeping the list's filters (`query_string`), written in Python: through the
+    template engine it was ~0.5 ms of every list page. tests/core/test_pagination_tag.py
+    compares it with the template it replaced, page by page, in both languages."""
+    if not context.get("is_paginated"):
+        return SafeString("")
+    page, paginator = context["page_obj"], context["paginator"]
+    query_string = context.get("query_string")
+    link = f"?{conditional_escape(query_string)}&amp;page=" if query_string else "?page="
+    parts = [f'\n<nav class="pagination" aria-label="{escape(gettext("Pages"))}">\n  ']
+    is_last = getattr(page, "is_last", False)
+    if page.has_previous():
+        parts.append(f'<a href="{link}1">« {escape(gettext("first"))}</a>\n  ')
+        if not is_last:
+            previous = page.previous_page_number()
+            parts.append(f'<a href="{link}{previous}">‹ {escape(gettext("previous"))}</a>')
+    number = Numbers()
+    if getattr(paginator, "capped", False):
+        cap = escape(floatformat(paginator.cap, "g"))
+        if is_last:
+            where = gettext("Last page (more than %(cap)s items)") % {"cap": cap}
+        else:
+            where = gettext("Page %(number)s (more than %(cap)s items)") % {
+                "number": number(page.number),
+                "cap": cap,
+            }
+        parts.append(f"\n  \n  <span>{where}</span>\n  \n  ")
+    else:
+        counter = paginator.count
+        where = ngettext(
+            "Page %(number)s of %(total)s (%(counter)s item)",
+            "Page %(number)s of %(total)s (%(counter)s items)",
+            counter,
+        ) % {
+            "number": number(page.number),
+            "total": number(paginator.num_pages),
+            "counter": number(counter),
+        }
+        parts.append(f"\n  \n  <span>{where}</span>\n  \n  ")
+    if page.has_next():
+        last = "last" if getattr(paginator, "capped", False) else paginator.num_pages
+        parts.append(
+            f'<a href="{link}{page.next_page_number()}">{escape(gettext("next"))} ›</a>\n  '
+            f'<a href="{link}{last}">{escape(gettext("last"))} »</a>'
+        )
+    parts.append("\n</nav>\n")
+    return SafeString("".join(parts))
