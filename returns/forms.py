@@ -16,7 +16,7 @@ from .models import ReturnRequest, ReturnResolution
 class ReturnFilterForm(RenderingKept, forms.Form):
     # each field's label and widget in a <div>; the rendering kept per process for what
     # the fields show (RenderingKept): the same on most requests of the list
-    template_name = "returns/includes/_filter_fields.html"
+    template_name = "includes/_filter_fields.html"
 
     q = forms.CharField(label=_("Search"), required=False, max_length=64)
     status = forms.ChoiceField(

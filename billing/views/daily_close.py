@@ -20,6 +20,7 @@ from django.views.generic import ListView, TemplateView
 
 from core.actions import PostActionView, query_string_without_page
 from core.audit import audit_history
+from core.form_renderer import RenderingKept
 from core.forms import CleanTextForm, InstanceChoiceField
 from core.models import Division
 from core.pagination import KeptRows
@@ -39,7 +40,11 @@ VIEW_PERMISSION = "billing.view_dailyclose"
 LEDGER_PAGE_SIZE = 50
 
 
-class CloseFilterForm(forms.Form):
+class CloseFilterForm(RenderingKept, forms.Form):
+    # each field's label and widget in a <div>; the rendering kept per process for what the
+    # fields show and offer (RenderingKept)
+    template_name = "includes/_filter_fields.html"
+
     # its choices read once, by the fixed statement of every list's filters
     division = InstanceChoiceField(
         label=gettext_lazy("Division"), queryset=Division.objects.none(), required=False

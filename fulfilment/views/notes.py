@@ -22,9 +22,11 @@ from catalog.models import ProductBin
 from core.actions import PostActionView, form_error_from, query_string_without_page
 from core.audit import audit_history
 from core.exceptions import DomainError
+from core.form_renderer import RenderingKept
 from core.forms import CleanTextForm, InstanceChoiceField
 from core.models import Warehouse
 from core.pagination import CappedPaginator
+from core.scoping import divisions_and_warehouses
 from core.views import PermissionGateMixin
 from core.working_calendar import at_local
 from orders.models import Order
@@ -65,7 +67,11 @@ class BackOrderCancelForm(CleanTextForm):
 
 
 # --- queue --------------------------------------------------------------------------------------
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(RenderingKept, forms.Form):
+    # each field's label and widget in a <div>; the rendering kept per process for what the
+    # fields show and offer (RenderingKept)
+    template_name = "includes/_filter_fields.html"
+
     status = forms.ChoiceField(
         label=gettext_lazy("Status"),
         required=False,
@@ -79,7 +85,8 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        warehouses = scoped(Warehouse.objects.filter(is_active=True), user=user).order_by("code")
+        # the active warehouses of the user's divisions, by code (one fixed statement)
+        _divisions, warehouses = divisions_and_warehouses(user)
         self.fields["warehouse"].set_instances(warehouses)  # type: ignore[attr-defined]
 
 
@@ -262,7 +269,11 @@ class StockCheckView(PermissionGateMixin, View):
 
 
 # --- notes --------------------------------------------------------------------------------------
-class NoteFilterForm(forms.Form):
+class NoteFilterForm(RenderingKept, forms.Form):
+    # each field's label and widget in a <div>; the rendering kept per process for what the
+    # fields show and offer (RenderingKept)
+    template_name = "includes/_filter_fields.html"
+
     q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=64)
     status = forms.ChoiceField(
         label=gettext_lazy("Status"),
