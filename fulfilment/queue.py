@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.queries import Fixed, compiled, compiled_count
-from core.scoping import division_scope, scope_to_divisions, scope_to_user_divisions
+from core.scoping import division_scope, scope_to_divisions
 from orders.models import Order, OrderLine
 
 WAITING = [Order.Status.CONFIRMED, Order.Status.ON_HOLD]
@@ -41,12 +41,29 @@ def window_label(window_at: dt.datetime | None) -> str:
 def queue_orders_for_user(*, user: Any, filters: dict[str, Any] | None = None) -> QuerySet[Order]:
     """The waiting orders of the user's divisions, most urgent first; `filters` may hold
     `status` (confirmed / on hold) and `warehouse`."""
+    return queue_from_values(*queue_values(user=user, filters=filters))
+
+
+def queue_values(*, user: Any, filters: dict[str, Any] | None = None) -> tuple[Any, ...]:
+    """`queue_orders_for_user`'s arguments as values (core.queries.compiled): the user's
+    scope, the status and the warehouse's key chosen (None: all)."""
     filters = filters or {}
-    orders = scope_to_user_divisions(Order.objects.all(), user=user).filter(status__in=WAITING)
-    if filters.get("status"):
-        orders = orders.filter(status=filters["status"])
-    if filters.get("warehouse"):
-        orders = orders.filter(warehouse=filters["warehouse"])
+    warehouse = filters.get("warehouse")
+    return (
+        division_scope(user),
+        filters.get("status") or None,
+        warehouse.pk if warehouse else None,
+    )
+
+
+def queue_from_values(
+    divisions: tuple[int, ...] | None, status: str | None, warehouse_id: int | None
+) -> QuerySet[Order]:
+    orders = _waiting(divisions)
+    if status is not None:
+        orders = orders.filter(status=status)
+    if warehouse_id is not None:
+        orders = orders.filter(warehouse_id=warehouse_id)
     return orders.order_by(*QUEUE_ORDER)
 
 
@@ -58,31 +75,54 @@ def _in_windows(windows: list[dt.datetime | None]) -> Q:
 
 
 def _window_totals(
-    orders: QuerySet[Order], windows: Iterable[dt.datetime | None]
+    orders: QuerySet[Order] | tuple[Any, ...], windows: Iterable[dt.datetime | None]
 ) -> dict[dt.datetime | None, int]:
-    """How many orders of `orders` wait in each of `windows` (one query)."""
+    """How many orders of the queue wait in each of `windows` (one statement): `orders` is
+    the queue's values (`queue_values`: a statement kept per process) or a queryset."""
     windows = list(windows)
     if not windows:
         return {}
-    rows = (
-        orders.filter(_in_windows(windows))
-        .order_by()
-        .values_list("delivery_note_window_at")
-        .annotate(total=Count("pk"))
-    )
-    return dict(rows)
+    if isinstance(orders, tuple):
+        dated = tuple(w for w in windows if w is not None)
+        return dict(compiled(_totals_of_windows, *orders, dated, None in windows))
+    return dict(_by_window(orders.filter(_in_windows(windows))))
 
 
-def queue_groups(orders: QuerySet[Order], page: Iterable[Order]) -> list[dict[str, Any]]:
+def _by_window(orders: QuerySet[Order]) -> Any:
+    by_window = orders.order_by().values_list("delivery_note_window_at")
+    return by_window.annotate(total=Count("pk"))
+
+
+def _totals_of_windows(
+    divisions: tuple[int, ...] | None,
+    status: str | None,
+    warehouse_id: int | None,
+    windows: tuple[dt.datetime, ...],
+    no_window: bool,
+) -> Any:
+    queue = queue_from_values(divisions, status, warehouse_id)
+    return _by_window(queue.filter(_in_windows([*windows, None] if no_window else list(windows))))
+
+
+# the units are read for as many orders as a page holds (0: no order): one statement kept
+UNITS_PAGE = 50
+
+
+def _units_of(order_ids: tuple[int, ...]) -> Any:
+    lines = OrderLine.objects.filter(order__in=order_ids).order_by().values_list("order")
+    return lines.annotate(units=Sum("quantity"))
+
+
+def queue_groups(
+    orders: QuerySet[Order] | tuple[Any, ...], page: Iterable[Order]
+) -> list[dict[str, Any]]:
     """The page's orders grouped by their window, in the page's order, each with its units;
-    each group with the window's label and its total in the whole (filtered) queue."""
+    each group with the window's label and its total in the whole (filtered) queue —
+    `orders`: the queue's values (`queue_values`) or its queryset."""
     page = list(page)
-    units = dict(
-        OrderLine.objects.filter(order__in=[order.pk for order in page])
-        .order_by()
-        .values_list("order")
-        .annotate(units=Sum("quantity"))
-    )
+    ids = [order.pk for order in page]
+    ids += [0] * (-len(ids) % UNITS_PAGE)
+    units = dict(compiled(_units_of, tuple(ids))) if page else {}
     groups: OrderedDict[Any, dict[str, Any]] = OrderedDict()
     for order in page:
         order.units = units.get(order.pk, 0)  # type: ignore[attr-defined]

@@ -33,7 +33,7 @@ from orders.models import Order
 
 from .. import services
 from ..models import Carrier, DeliveryNote, DeliveryNoteLine, Shipment, StockLevel
-from ..queue import queue_groups, queue_orders_for_user
+from ..queue import queue_from_values, queue_groups, queue_values
 from ._common import get_scoped, scoped
 
 
@@ -103,20 +103,24 @@ class QueueView(PermissionGateMixin, ListView):
     def get_queryset(self) -> Any:
         self.form = QueueFilterForm(self.request.GET or None, user=self.request.user)
         filters = self.form.cleaned_data if self.form.is_valid() else {}
-        self.waiting = queue_orders_for_user(user=self.request.user, filters=filters)
+        self.waiting = queue_values(user=self.request.user, filters=filters)
         # what a row shows: not the order's seventy columns (its personal numbers would be
         # decrypted for every row)
-        return self.waiting.select_related("warehouse").only(
-            "number",
-            "platform_order_no",
-            "buyer_name",
-            "status",
-            "hold_reason",
-            "ship_by",
-            "delivery_note_window_at",
-            "delivery_note_due_at",
-            "warehouse__code",
-            "warehouse__name",
+        return (
+            queue_from_values(*self.waiting)
+            .select_related("warehouse")
+            .only(
+                "number",
+                "platform_order_no",
+                "buyer_name",
+                "status",
+                "hold_reason",
+                "ship_by",
+                "delivery_note_window_at",
+                "delivery_note_due_at",
+                "warehouse__code",
+                "warehouse__name",
+            )
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

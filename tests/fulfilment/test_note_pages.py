@@ -489,3 +489,44 @@ def test_the_home_queue_summary_is_the_queues_first_windows(
     # PostgreSQL's driver takes the windows as they are; SQLite's gets the ORM's text of
     # each (a transformed value: the ORM's path, every time)
     assert isinstance(first_of, _Statement) == (connection.vendor == "postgresql")
+
+
+def test_the_queue_pages_groups_read_by_kept_statements_are_the_querysets(
+    confirmed: Any, make_user: Any, division: Any, warehouses: Any
+) -> None:
+    """The page's units and its windows' totals, read by statements kept per process
+    (`queue_values`), are what the queryset's reads give, for every filter."""
+    from django.db import connection
+
+    from core.queries import _compile, _Statement
+    from fulfilment import queue
+
+    for at in ("03-02T10:00", "03-02T10:05", "03-02T13:00", "03-03T10:00"):
+        confirmed(placed_at=f"2026-{at}:00+08:00", quantity=2)
+    Order.objects.filter(pk=Order.objects.order_by("pk").last().pk).update(
+        delivery_note_window_at=None
+    )
+    parts = make_user("parts_support")
+    main = warehouses["main"]
+    for filters in ({}, {"status": "confirmed"}, {"warehouse": main}, {"status": "on_hold"}):
+        orders = queue.queue_orders_for_user(user=parts, filters=filters)
+        page = list(orders[:3])
+        kept = queue.queue_groups(queue.queue_values(user=parts, filters=filters), page)
+        plain = queue.queue_groups(orders, page)
+
+        def shown(groups: list[dict[str, Any]]) -> list[Any]:
+            return [
+                (g["window_at"], g["label"], g["total"], [(o.pk, o.units) for o in g["orders"]])
+                for g in groups
+            ]
+
+        assert shown(kept) == shown(plain), filters
+    assert shown(kept) == [] and len(shown(plain)) == 0  # nobody on hold
+    groups = queue.queue_groups(queue.queue_values(user=parts), list(orders.none()))
+    assert groups == []
+    assert isinstance(_compile(queue._units_of, ((1,) * queue.UNITS_PAGE,)), _Statement)
+    dated = queue.queue_orders_for_user(user=parts).filter(delivery_note_window_at__isnull=False)
+    window = dated[0].delivery_note_window_at
+    assert window is not None and window.tzinfo is not None
+    totals = _compile(queue._totals_of_windows, ((division.pk,), None, 1, (window,), True))
+    assert isinstance(totals, _Statement) == (connection.vendor == "postgresql")
