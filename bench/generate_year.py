@@ -14,7 +14,9 @@ settlements, returns with their refunds and the customer's SMS — is set-based 
 
 The business runs at `--per-day` orders a day (default 2,740 ≈ 1,000,000 a year), and the
 newest order is placed now; so the open orders (a few thousand: the last ~36 hours) are the
-same at 10,000 orders as at 1,000,000 — only the history behind them grows. Personal data is
+same at 10,000 orders as at 1,000,000 — only the history behind them grows. (10,000 orders
+span less than the ten days after which an order is closed: their oldest hundred are placed
+eleven days back, so every state is there at both sizes.) Personal data is
 encrypted with core.crypto: a pool of phone and ID numbers is encrypted once (blind indexes
 too) and reused.
 """
@@ -191,6 +193,19 @@ def _reset_sequence(cursor: Any, table: str) -> None:
     )
 
 
+# An order is closed ten days after it was placed; a comparison database whose orders span
+# less than that has its oldest CLOSED_TAIL orders placed eleven days back (one step apart),
+# so that the order page is measured in every state at both sizes (the open orders, the
+# newest, stay the same).
+CLOSED_AFTER_DAYS = 10
+CLOSED_TAIL = 100
+
+
+def _closed_tail(orders: int, per_day: int) -> int:
+    span_days = orders / per_day
+    return min(CLOSED_TAIL, orders // 10) if span_days < CLOSED_AFTER_DAYS + 1 else 0
+
+
 def generate(
     *,
     orders: int,
@@ -293,6 +308,8 @@ def generate(
             "count": orders,
             "half": max(1, customers // 2),
             "step": seconds_per_order,
+            "tail": _closed_tail(orders, per_day),
+            "closed_after": CLOSED_AFTER_DAYS,
             "gq": gq,
             "dq": dq,
             "wgq": base.warehouses[gq],
@@ -340,8 +357,11 @@ def generate(
                             ELSE 7 END AS stage,
                        %(c0)s + 2 * ((i * 7919) %% %(half)s) + i %% 2 AS cust
                 FROM (
-                    SELECT i, now() - (%(count)s - i) * %(step)s * interval '1 second'
-                               - interval '1 second' AS placed_at
+                    SELECT i, CASE WHEN i <= %(tail)s
+                        THEN now() - %(closed_after)s * interval '1 day' - interval '1 day'
+                             - (%(tail)s - i) * %(step)s * interval '1 second'
+                        ELSE now() - (%(count)s - i) * %(step)s * interval '1 second'
+                             - interval '1 second' END AS placed_at
                     FROM generate_series(1, %(count)s::bigint) AS i
                 ) AS t
             ) AS s

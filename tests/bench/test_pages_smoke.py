@@ -34,7 +34,10 @@ def test_generator_and_page_measurement(settings: Any) -> None:
 
     assert Order.objects.count() == 200 and OrderLine.objects.count() == 600
     statuses = set(Order.objects.values_list("status", flat=True))
-    assert {"received", "identified", "shipped", "cancelled"} <= statuses
+    assert {"received", "identified", "shipped", "cancelled", "closed"} <= statuses
+    # two days of orders: the oldest tenth placed eleven days back, closed (every state)
+    assert generate_year._closed_tail(200, 100) == 20
+    assert generate_year._closed_tail(1_000_000, generate_year.PER_DAY) == 0
     assert Order.objects.filter(customer__isnull=False).exists()
     assert set(timings) >= {"customers", "orders", "lines", "returns"}
     order = Order.objects.filter(customer__isnull=False).first()
