@@ -230,7 +230,8 @@ class KeptRows:
         kept must use every value it is given)."""
         for function in (build, counted[0] if counted else None):
             if getattr(function, "__closure__", None):
-                raise TypeError(f"{build.__qualname__}: KeptRows takes no closure (values only)")
+                name = getattr(function, "__qualname__", "")
+                raise TypeError(f"{name}: KeptRows takes no closure (values only)")
         self.build, self.values = build, values
         self.counted = counted or (build, values)
 

@@ -359,14 +359,18 @@ def _too_many(values: Sequence[Any]) -> bool:
 
 
 def _kind(item: Any) -> Any:
-    """What a parameter is, for its stand-in: int, str, an aware or a naive datetime."""
-    kind = type(item)
-    if kind is int or kind is str:
-        return kind
-    if kind is dt.datetime:
+    """What a parameter is, for its stand-in: int, str (a choices' member too), an aware or
+    a naive datetime, a date; None for anything else (a boolean is part of the shape)."""
+    if isinstance(item, bool):
+        return None
+    if isinstance(item, int):
+        return int
+    if isinstance(item, str):
+        return str
+    if isinstance(item, dt.datetime):
         return "aware" if item.tzinfo is not None else "naive"
-    if kind is dt.date:
-        return kind
+    if isinstance(item, dt.date):
+        return dt.date
     return None
 
 

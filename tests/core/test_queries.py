@@ -274,6 +274,19 @@ def _recorded_since(at: dt.datetime, types: tuple[str, ...]) -> QuerySet[AuditRe
     return AuditRecord.objects.filter(at__gte=at, object_type__in=types).order_by("pk")
 
 
+def _of_kind(kind: str) -> QuerySet[Warehouse]:
+    return Warehouse.objects.filter(kind=kind).order_by("code")
+
+
+def test_choices_members_are_strings(warehouses: dict[str, Any]) -> None:
+    """A choices' member (a str) is a parameter like any text, with the same statement."""
+    from core.queries import _compile, _Statement
+
+    kind = Warehouse.Kind(warehouses["main"].kind)
+    assert type(kind) is not str and compiled(_of_kind, kind) == [warehouses["main"]]
+    assert isinstance(_compile(_of_kind, (kind,)), _Statement)
+
+
 def test_dates_and_datetimes(division: Any) -> None:
     """Dates and datetimes are parameters: the ORM's rows for each value; kept on
     PostgreSQL (its driver takes them as they are), the ORM's path on SQLite (a text the
