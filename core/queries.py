@@ -197,6 +197,12 @@ def _instance_builder(model: Any, init_list: list[str], db: str) -> Callable[[An
     return build
 
 
+def padded_keys(keys: Sequence[int], size: int) -> tuple[int, ...]:
+    """`keys` filled up with 0 (no row's key) to a multiple of `size`: a page's keys for
+    `compiled` (`pk__in=keys`) keep one shape whatever the page holds."""
+    return (*keys, *[0] * (-len(keys) % size))
+
+
 # --- a list's page: its rows by the ids its filters chose ---------------------------------------
 _PAGE_IDS = "__ecomops_page_ids__"
 

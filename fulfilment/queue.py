@@ -20,7 +20,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.queries import Fixed, compiled, compiled_count
+from core.queries import Fixed, compiled, compiled_count, padded_keys
 from core.scoping import division_scope, scope_to_divisions
 from orders.models import Order, OrderLine
 
@@ -120,9 +120,8 @@ def queue_groups(
     each group with the window's label and its total in the whole (filtered) queue —
     `orders`: the queue's values (`queue_values`) or its queryset."""
     page = list(page)
-    ids = [order.pk for order in page]
-    ids += [0] * (-len(ids) % UNITS_PAGE)
-    units = dict(compiled(_units_of, tuple(ids))) if page else {}
+    ids = padded_keys([order.pk for order in page], UNITS_PAGE)
+    units = dict(compiled(_units_of, ids)) if page else {}
     groups: OrderedDict[Any, dict[str, Any]] = OrderedDict()
     for order in page:
         order.units = units.get(order.pk, 0)  # type: ignore[attr-defined]

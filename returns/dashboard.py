@@ -14,10 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from core.dashboard import Panel
 from core.queries import Fixed, compiled, compiled_count
 from core.roles import Role, user_has_role
-from core.scoping import division_scope, scope_to_divisions
+from core.scoping import scope_to_divisions
 
 from .models import ReturnRequest
-from .selectors import approval_queue_q, return_queryset_for_user, window_end_of
+from .selectors import approval_queue_q, return_queryset_for_user, return_scope, window_end_of
 
 Status = ReturnRequest.Status
 SHOWN = 6
@@ -124,14 +124,8 @@ def _mine(user: Any) -> QuerySet[ReturnRequest]:
     return return_queryset_for_user(user=user)
 
 
-def _scope(user: Any) -> tuple[int, ...] | None:
-    """`return_queryset_for_user`'s rows as a value: the user's divisions, none without
-    the permission to see returns."""
-    return division_scope(user) if user.has_perm("returns.view_returnrequest") else ()
-
-
 def _kept(user: Any, name: str, *values: Any) -> tuple[Any, ...]:
-    return (_scope(user), Fixed(name), *values)
+    return (return_scope(user), Fixed(name), *values)
 
 
 def rep_panel(user: Any) -> Panel | None:
@@ -189,7 +183,7 @@ def expected_panel(user: Any) -> Panel | None:
     if not user_has_role(user, Role.WAREHOUSE_RECEIVER):
         return None
     groups = []
-    warehouses = compiled(_expected_warehouses, _scope(user))
+    warehouses = compiled(_expected_warehouses, return_scope(user))
     for warehouse_id, code, name in list(dict.fromkeys(warehouses))[:6]:
         groups.append(
             _group(

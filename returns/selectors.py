@@ -48,11 +48,16 @@ def return_queryset_for_user(*, user: Any) -> QuerySet[ReturnRequest]:
     return scope_to_user_divisions(ReturnRequest.objects.all(), user=user)
 
 
+def return_scope(user: Any) -> tuple[int, ...] | None:
+    """`return_queryset_for_user`'s rows as a value (core.queries.compiled): the user's
+    divisions, none without the permission to see returns."""
+    return division_scope(user) if user.has_perm("returns.view_returnrequest") else ()
+
+
 def return_get_for_user(*, user: Any, pk: int) -> ReturnRequest:
     """The return with its order, division, warehouse and replacement note (the people
     who worked on it: `return_people_load`)."""
-    scope = division_scope(user) if user.has_perm("returns.view_returnrequest") else ()
-    found: list[ReturnRequest] = compiled(_return_for_page, scope, pk)
+    found: list[ReturnRequest] = compiled(_return_for_page, return_scope(user), pk)
     if not found:
         raise Http404("No such return.")
     return found[0]

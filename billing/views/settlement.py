@@ -22,7 +22,7 @@ from django.views.generic import ListView
 from core.actions import PostActionView, query_string_without_page, run_service
 from core.audit import audit_rows
 from core.pagination import KeptRows
-from core.queries import compiled
+from core.queries import compiled, padded_keys
 from core.roles import ROLE_LABELS, user_has_role
 from core.scoping import (
     division_scope,
@@ -108,10 +108,9 @@ class SettlementListView(PermissionGateMixin, ListView):
         context = super().get_context_data(**kwargs)
         settlements = context["settlements"]
         # the page's ids, as many as a page holds (0: no settlement) — one statement kept
-        ids = [settlement.pk for settlement in settlements]
-        ids += [0] * (self.paginate_by - len(ids))
+        ids = padded_keys([settlement.pk for settlement in settlements], self.paginate_by)
         signed: dict[int, set[str]] = {}
-        for settlement_id, role in compiled(_live_roles, tuple(ids)) if settlements else ():
+        for settlement_id, role in compiled(_live_roles, ids) if settlements else ():
             signed.setdefault(settlement_id, set()).add(role)
         for settlement in settlements:
             roles = signed.get(settlement.pk, set())
